@@ -1,0 +1,79 @@
+"""Raw items to articles: HTML through trafilatura, plain text through cleaning."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import trafilatura
+
+from .cleaning import clean_text, guess_title
+from .corpus import parse_datetime
+from .exceptions import EmptyItem, NoArticleText
+from .models import ArticleDoc, RawItem
+
+__all__ = ["MIN_WORDS", "content_hash", "to_article"]
+
+MIN_WORDS = 25
+_SPACE = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with case, Unicode form and whitespace normalised.
+
+    Two copies of one text differing only in line breaks, spacing or case get the
+    same hash: that is exact-duplicate detection.
+    """
+    norm = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def _html_article(raw: RawItem) -> ArticleDoc:
+    doc = trafilatura.bare_extraction(
+        raw.body,
+        url=raw.url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+    )
+    text = clean_text(doc.text) if doc is not None and doc.text else ""
+    if not text:
+        raise NoArticleText("no article text found in the HTML")
+    return ArticleDoc(
+        source_id=raw.source_id,
+        text=text,
+        content_hash=content_hash(text),
+        url=raw.url or doc.url,
+        title=raw.title or doc.title,
+        published=raw.published or parse_datetime(doc.date),
+        outlet=raw.outlet or doc.sitename,
+        language=doc.language,
+    )
+
+
+def _text_article(raw: RawItem) -> ArticleDoc:
+    assert isinstance(raw.body, str)
+    text = clean_text(raw.body)
+    if not text:
+        raise EmptyItem("no text left once page furniture was removed")
+    return ArticleDoc(
+        source_id=raw.source_id,
+        text=text,
+        content_hash=content_hash(text),
+        url=raw.url,
+        title=raw.title or guess_title(text),
+        published=raw.published,
+        outlet=raw.outlet,
+    )
+
+
+def to_article(raw: RawItem) -> ArticleDoc:
+    """The article in ``raw``; raises an ``ItemError`` when there is none."""
+    article = _html_article(raw) if raw.kind == "html" else _text_article(raw)
+    words = len(article.text.split())
+    if words < MIN_WORDS:
+        raise NoArticleText(
+            f"only {words} words of text, fewer than the {MIN_WORDS} an article needs"
+        )
+    return article

@@ -1,0 +1,66 @@
+"""Plain value types passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+__all__ = ["ArticleDoc", "ItemFailure", "Mention", "RawItem"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawItem:
+    """An item as read from a source, before extraction.
+
+    ``body`` is text (``kind="text"``) or HTML (``kind="html"``; bytes when the
+    encoding is left to the HTML parser).
+    """
+
+    source_id: str
+    kind: Literal["text", "html"]
+    body: str | bytes
+    url: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    outlet: str | None = None
+    origin: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFailure:
+    """An item that could not be processed, and why."""
+
+    source_id: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDoc:
+    """An article's clean text and metadata, ready to store."""
+
+    source_id: str
+    text: str
+    content_hash: str
+    url: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    outlet: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A trade-dispute event as stated in one article."""
+
+    type: str
+    action: str
+    actor: str | None
+    target: str | None
+    key: str
+    rate_from: float | None = None
+    rate_to: float | None = None
+    amount_usd: float | None = None
+    products: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = field(default=())

@@ -1,0 +1,1 @@
+"""All database I/O of tradewatch. Never imports prefect."""

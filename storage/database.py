@@ -1,0 +1,132 @@
+"""The one module that owns the engine and the schema.
+
+``open_engine(url)`` returns an engine whose schema is at the newest Alembic
+revision: a new database is migrated up, an up-to-date one costs one query, and
+one newer than this code (a later release wrote it) is refused rather than
+written with a schema the code does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from .exceptions import SchemaError
+
+__all__ = ["MIGRATIONS", "open_engine", "redact_url", "session_scope", "upgrade"]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+# Serialises migrations of one PostgreSQL database across processes.
+_PG_MIGRATION_LOCK = 0x7472_6164_6577
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password hidden, for logs and messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def create_engine(url: str) -> Engine:
+    """An engine for ``url``; a SQLite file's folder is created if missing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            parsed, connect_args={"timeout": 30, "check_same_thread": False}
+        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return sa.create_engine(parsed, pool_pre_ping=True)
+
+
+def _alembic_config(connection: sa.Connection) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = _alembic_config(None)  # type: ignore[arg-type]
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def _current(connection: sa.Connection) -> str | None:
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    row = connection.execute(sa.text("SELECT version_num FROM alembic_version")).first()
+    return None if row is None else str(row[0])
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision (no-op when it is there)."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    head = _head()
+    with engine.connect() as conn:
+        current = _current(conn)
+    if current == head:
+        return
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        current = _current(conn)
+        if current == head:
+            return
+        script = ScriptDirectory.from_config(_alembic_config(conn))
+        if current is not None and script.get_revision(current) is None:
+            raise SchemaError(
+                f"database schema revision {current!r} is unknown to this version "
+                f"of tradewatch (newest known: {head!r}); upgrade tradewatch"
+            )
+        command.upgrade(_alembic_config(conn), "head")
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def open_engine(url: str) -> Engine:
+    """The process's engine for ``url``, created and migrated on first use."""
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = create_engine(url)
+        try:
+            upgrade(engine)
+        except Exception:
+            engine.dispose()
+            raise
+        _ENGINES[url] = engine
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on error."""
+    with Session(engine, expire_on_commit=False) as session:
+        with session.begin():
+            yield session

@@ -1,0 +1,190 @@
+"""Tables and read models.
+
+Idempotency lives here, in unique constraints, not in application checks:
+
+* ``articles.content_hash``: the same text ingested twice is one article;
+* ``article_copies (source_id, source_item_id, article_id)``: each place an
+  article was seen is recorded once;
+* ``events.key``: one row per canonical event;
+* ``event_mentions (event_id, article_id)``: an article mentions an event once;
+* ``alerts (event_id, route)``: the outbox holds one alert per event and route.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "Alert",
+    "AlertStatus",
+    "Article",
+    "ArticleCopy",
+    "Event",
+    "EventMention",
+    "Run",
+    "Source",
+    "Story",
+    "utcnow",
+]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(nullable: bool = False) -> Any:
+    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
+
+
+class AlertStatus:
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DEAD = "dead"
+
+
+class Source(SQLModel, table=True):
+    """Where articles come from: an offline corpus, a feed or a page."""
+
+    __tablename__ = "sources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    location: str = Field(sa_column=sa.Column(sa.Text, nullable=False, unique=True))
+    name: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Story(SQLModel, table=True):
+    """Articles that tell the same news."""
+
+    __tablename__ = "stories"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Article(SQLModel, table=True):
+    """One text, however many places it was seen (see :class:`ArticleCopy`)."""
+
+    __tablename__ = "articles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="sources.id", index=True)
+    source_item_id: str = Field(max_length=512)
+    url: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    outlet: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    published: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    ingested_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    content_hash: str = Field(
+        sa_column=sa.Column(sa.String(64), nullable=False, unique=True)
+    )
+    story_id: int | None = Field(default=None, foreign_key="stories.id", index=True)
+
+
+class ArticleCopy(SQLModel, table=True):
+    """A sighting of an article: a source item whose text is that article's."""
+
+    __tablename__ = "article_copies"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "source_id", "source_item_id", "article_id", name="uq_copy_source_item"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    source_id: int = Field(foreign_key="sources.id")
+    source_item_id: str = Field(max_length=512)
+    url: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    outlet: str | None = Field(default=None, max_length=200)
+    seen_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Event(SQLModel, table=True):
+    """A trade-dispute event, merged across the articles that mention it."""
+
+    __tablename__ = "events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    type: str = Field(max_length=16, index=True)
+    action: str = Field(max_length=16)
+    actor: str | None = Field(default=None, max_length=100)
+    target: str | None = Field(default=None, max_length=100)
+    rate_from: float | None = None
+    rate_to: float | None = None
+    amount_usd: float | None = None
+    products: list[str] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
+    entities: list[str] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
+    first_seen: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    thread_id: int | None = Field(default=None, foreign_key="events.id")
+
+
+class EventMention(SQLModel, table=True):
+    """An article stating an event, with the sentences that prove it."""
+
+    __tablename__ = "event_mentions"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "article_id", name="uq_mention_event_article"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="events.id", index=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    evidence: list[str] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Alert(SQLModel, table=True):
+    """The outbox: one row per event and route, created with the event."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "route", name="uq_alert_event_route"),
+        sa.Index("ix_alerts_status_next", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="events.id")
+    route: str = Field(max_length=200)
+    status: str = Field(default=AlertStatus.PENDING, max_length=16)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    claimed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class Run(SQLModel, table=True):
+    """One pipeline run (replay or monitoring cycle) and what it did."""
+
+    __tablename__ = "runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    target: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    status: str = Field(default="running", max_length=16)
+    started_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    finished_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    stats: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
+    errors: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
