@@ -10,10 +10,10 @@ import trafilatura
 
 from .cleaning import clean_text, guess_title
 from .corpus import parse_datetime
-from .exceptions import EmptyItem, NoArticleText
-from .models import ArticleDoc, RawItem
+from .exceptions import EmptyItem, ItemError, NoArticleText
+from .models import ArticleDoc, ItemFailure, RawItem
 
-__all__ = ["MIN_WORDS", "content_hash", "to_article"]
+__all__ = ["MIN_WORDS", "content_hash", "to_article", "to_articles"]
 
 MIN_WORDS = 25
 _SPACE = re.compile(r"\s+")
@@ -77,3 +77,20 @@ def to_article(raw: RawItem) -> ArticleDoc:
             f"only {words} words of text, fewer than the {MIN_WORDS} an article needs"
         )
     return article
+
+
+def to_articles(
+    items: list[RawItem | ItemFailure],
+) -> tuple[list[ArticleDoc], list[ItemFailure]]:
+    """Articles of a batch, and the failures (earlier ones carried through)."""
+    docs: list[ArticleDoc] = []
+    failures: list[ItemFailure] = []
+    for item in items:
+        if isinstance(item, ItemFailure):
+            failures.append(item)
+            continue
+        try:
+            docs.append(to_article(item))
+        except ItemError as exc:
+            failures.append(ItemFailure(item.source_id, str(exc)))
+    return docs, failures

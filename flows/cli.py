@@ -1,0 +1,222 @@
+"""The ``tradewatch`` command.
+
+Exit status: 0 when every item was processed, 3 when some items failed and
+the rest were stored, 2 for a usage error, 1 for anything else that stopped the
+command. ``--json`` output is a documented contract (see the README); tables
+and progress go to the terminal, progress and logs always to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .settings import Settings, use_settings
+
+__all__ = ["app", "main"]
+
+EXIT_ITEMS_FAILED = 3
+
+app = typer.Typer(
+    name="tradewatch",
+    help="Trade-dispute news monitor: tariffs and sanctions, deduplicated, alerted once.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+alerts_app = typer.Typer(help="The alert outbox.", invoke_without_command=True)
+app.add_typer(alerts_app, name="alerts")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL (default: TRADEWATCH_DB_URL, else SQLite in data/).",
+                 show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
+
+
+def _settings(db: str | None) -> Settings:
+    overrides: dict[str, Any] = {"db_url": db} if db else {}
+    return use_settings(Settings(**overrides))
+
+
+def _engine(db: str | None):  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from storage.database import open_engine, redact_url
+    from storage.exceptions import StorageError
+
+    url = _settings(db).database_url
+    try:
+        return open_engine(url)
+    except ArgumentError:
+        err.print(f"[red]error:[/] not a database URL: {redact_url(url) if '://' in url else url!r}")
+        raise typer.Exit(2) from None
+    except (OperationalError, StorageError) as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        err.print(f"[red]error:[/] cannot use database {redact_url(url)}: {reason}")
+        raise typer.Exit(1) from None
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _money(amount: float | None) -> str:
+    from extractors.messages import money
+
+    return money(amount) if amount else ""
+
+
+@app.command()
+def replay(
+    path: Annotated[Path, typer.Argument(exists=True, readable=True, resolve_path=True,
+                                         help="A folder of .txt/.html/.json/.jsonl files, or one such file.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's run logs.")] = False,
+) -> None:
+    """Replay an offline corpus through the flows: ingest, process, alert."""
+    settings = _settings(db)
+    _engine(db)  # fail fast, before Prefect starts, on a bad database
+    from .runtime import prepare_prefect
+
+    prepare_prefect(settings)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import progress as flow_progress
+    from .replay import replay as replay_flow
+
+    bar = Progress(TextColumn("replaying"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=err, transient=True)
+    task_id = bar.add_task("replay", total=None)
+    flow_progress.listen(lambda done, total: bar.update(task_id, completed=done, total=total))
+    try:
+        with bar:
+            summary = replay_flow(str(path))
+    finally:
+        flow_progress.listen(None)
+    if as_json:
+        _print_json(summary)
+    else:
+        table = Table(title=f"replay of {path}", show_header=False)
+        for key in ("articles_seen", "articles_new", "stories", "events_new", "alerts_sent"):
+            table.add_row(key.replace("_", " "), str(summary[key]))
+        out.print(table)
+        for e in summary["errors"]:
+            err.print(f"[yellow]failed[/] {e['source_id']}: {e['error']}")
+    if summary["errors"]:
+        raise typer.Exit(EXIT_ITEMS_FAILED)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    type_: Annotated[str | None, typer.Option("--type", help="tariff, sanction, trade_talks or trade_deal.")] = None,
+) -> None:
+    """Trade-dispute events, each with the articles and sentences that state it."""
+    from storage.queries import list_events
+
+    rows = list_events(_engine(db), type_=type_)
+    if as_json:
+        _print_json([{k: v for k, v in r.items() if k != "stories"} for r in rows])
+        return
+    table = Table(title="events")
+    for col in ("id", "type", "action", "actor", "target", "rate", "amount", "products", "sources"):
+        table.add_column(col)
+    for r in rows:
+        rate = (f"{r['rate_from']:g}→{r['rate_to']:g}%" if r["rate_from"] is not None
+                else f"{r['rate_to']:g}%" if r["rate_to"] is not None else "")
+        table.add_row(str(r["id"]), r["type"], r["action"], r["actor"] or "", r["target"] or "",
+                      rate, _money(r["amount_usd"]), ", ".join(r["products"]),
+                      ", ".join(a["source_id"] for a in r["articles"]))
+    out.print(table)
+
+
+@app.command()
+def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Stories: the articles that tell the same news."""
+    from storage.queries import list_stories
+
+    rows = list_stories(_engine(db))
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title="stories")
+    for col in ("id", "title", "articles"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["id"]), r["title"] or "",
+                      ", ".join(a["source_id"] for a in r["articles"]))
+    out.print(table)
+
+
+@app.command()
+def articles(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Stored articles with their cleaned text."""
+    from storage.queries import list_articles
+
+    rows = list_articles(_engine(db))
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title="articles")
+    for col in ("source id", "outlet", "title", "published", "story", "words"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["source_id"], r["outlet"] or "", r["title"] or "", r["published"] or "",
+                      str(r["story_id"] or ""), str(len(r["text"].split())))
+    out.print(table)
+
+
+@alerts_app.callback()
+def alerts(
+    ctx: typer.Context,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    status: Annotated[str | None, typer.Option(help="pending, sending, sent, failed or dead.")] = None,
+) -> None:
+    """The alert outbox: what was sent, what waits, what failed."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from storage.queries import list_alerts
+
+    rows = list_alerts(_engine(db), status=status)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title="alerts")
+    for col in ("id", "event", "route", "status", "attempts", "sent at", "last error"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["id"]), str(r["event_id"]), r["route"], r["status"], str(r["attempts"]),
+                      r["sent_at"] or "", r["last_error"] or "")
+    out.print(table)
+
+
+@alerts_app.command("retry")
+def alerts_retry(
+    ids: Annotated[list[int] | None, typer.Argument(help="Alert ids (default: every dead alert).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Requeue dead alerts for the next delivery."""
+    from storage.outbox import requeue_dead
+
+    n = requeue_dead(_engine(db), ids or None)
+    err.print(f"{n} alert(s) requeued")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,65 @@
+"""Settings, read once per process from ``TRADEWATCH_*`` variables (and ``.env``).
+
+The CLI builds one :class:`Settings` (applying ``--db``), installs it with
+:func:`use_settings`, and everything below reads it through
+:func:`get_settings`. Secrets (database URLs with passwords, apprise URLs) live
+only here: they are never flow parameters, so Prefect never stores or shows them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings", "use_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRADEWATCH_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Folder of the default SQLite database.")
+    db_url: str | None = Field(None, description="Any SQLAlchemy URL; default: SQLite in data_dir.")
+    apprise_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Apprise URLs, separated by commas, spaces or newlines; none: the console.",
+    )
+    batch_size: int = Field(200, ge=1, description="Articles per task run.")
+    max_item_bytes: int = Field(
+        3 * 1024 * 1024, ge=1024, description="Largest file or JSONL line read."
+    )
+    alert_max_attempts: int = Field(8, ge=1)
+    prefect_startup_timeout: int = Field(
+        120, ge=5, description="Seconds to wait for Prefect's temporary server."
+    )
+
+    @field_validator("apprise_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [u for u in value.replace(",", " ").split() if u]
+        return value
+
+    @property
+    def database_url(self) -> str:
+        if self.db_url:
+            return self.db_url
+        return f"sqlite:///{(self.data_dir / 'tradewatch.db').expanduser().absolute()}"
+
+
+_current: list[Settings] = []
+
+
+def use_settings(settings: Settings) -> Settings:
+    """Install the settings every later :func:`get_settings` returns."""
+    _current[:] = [settings]
+    return settings
+
+
+def get_settings() -> Settings:
+    """The installed settings, read from the environment on first use."""
+    if not _current:
+        _current.append(Settings())
+    return _current[0]

@@ -1,0 +1,74 @@
+"""Prefect tasks: thin wrappers, each over one batch, around plain functions of
+``extractors`` and ``storage``.
+
+A task run costs 15-20 ms of orchestration here, so every task takes a batch
+(``batch_size`` articles), never one article. Tasks that write are idempotent
+(unique constraints), so their retries are safe. No task takes a secret as a
+parameter: the database and routes come from the process's settings.
+"""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from extractors.articles import to_articles
+from extractors.models import ArticleDoc, ItemFailure, Mention, RawItem
+from extractors.notify import Notifier, routes_from_urls
+from extractors.signals import ALERTABLE_TYPES, extract_mentions
+from storage.database import open_engine
+from storage.ingest import EventsRecorded, StoredArticle, record_mentions, store_articles
+from storage.outbox import DeliveryPolicy, DeliveryReport, deliver_pending
+from storage.queries import article_texts
+
+from .settings import get_settings
+
+__all__ = [
+    "deliver_alerts_task",
+    "detect_events_task",
+    "extract_articles_task",
+    "record_events_task",
+    "store_articles_task",
+]
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return open_engine(get_settings().database_url)
+
+
+@task(name="extract-articles", cache_policy=NO_CACHE, timeout_seconds=600)
+def extract_articles_task(
+    items: list[RawItem | ItemFailure],
+) -> tuple[list[ArticleDoc], list[ItemFailure]]:
+    """Raw items → clean articles (trafilatura for HTML, cleaning for text)."""
+    return to_articles(items)
+
+
+@task(name="store-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
+      timeout_seconds=300)
+def store_articles_task(source: int, docs: list[ArticleDoc]) -> list[StoredArticle]:
+    return store_articles(_engine(), source, docs)
+
+
+@task(name="detect-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
+      timeout_seconds=600)
+def detect_events_task(article_ids: list[int]) -> list[tuple[int, list[Mention]]]:
+    """Stored articles → the events each one states."""
+    return [(aid, extract_mentions(text)) for aid, text in article_texts(_engine(), article_ids)]
+
+
+@task(name="record-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
+      timeout_seconds=300)
+def record_events_task(found: list[tuple[int, list[Mention]]]) -> EventsRecorded:
+    settings = get_settings()
+    routes = list(routes_from_urls(settings.apprise_urls))
+    return record_mentions(_engine(), found, routes=routes, alert_types=ALERTABLE_TYPES)
+
+
+@task(name="deliver-alerts", cache_policy=NO_CACHE, timeout_seconds=600)
+def deliver_alerts_task() -> DeliveryReport:
+    """Send what the outbox holds; failures stay on their rows for the next sweep."""
+    settings = get_settings()
+    notifier = Notifier(routes_from_urls(settings.apprise_urls))
+    policy = DeliveryPolicy(max_attempts=settings.alert_max_attempts)
+    return deliver_pending(_engine(), notifier, policy)

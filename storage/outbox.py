@@ -1,0 +1,138 @@
+"""The alert outbox: claim, deliver, record.
+
+Delivery is at-least-once. An alert is *claimed* by one atomic
+``UPDATE ... WHERE status IN (pending, failed)`` (so two workers never both
+send it), sent, then marked ``sent`` with a timestamp. If the process dies
+between the send and the mark, the claim goes stale after ``lease`` and the
+alert is sent again: that lease is the only window for a repeat. A failed send
+is retried with exponential backoff and jitter; after ``max_attempts`` the alert
+is ``dead`` until requeued.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from .database import session_scope
+from .models import Alert, AlertStatus, utcnow
+from .queries import event_view
+
+__all__ = ["DeliveryPolicy", "DeliveryReport", "deliver_pending", "requeue_dead"]
+
+Sender = Callable[[str, dict[str, Any]], None]
+"""``send(route, event)``: deliver one event's alert on one route; raise on failure."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    max_attempts: int = 8
+    backoff_base: timedelta = timedelta(seconds=30)
+    backoff_max: timedelta = timedelta(hours=6)
+    lease: timedelta = timedelta(minutes=5)
+    batch: int = 100
+
+    def next_attempt(self, attempts: int, now: datetime) -> datetime:
+        delay = min(self.backoff_base * (2 ** max(attempts - 1, 0)), self.backoff_max)
+        return now + delay * random.uniform(0.5, 1.0)
+
+
+@dataclass(slots=True)
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _due(engine: Engine, now: datetime, policy: DeliveryPolicy) -> list[tuple[int, int, str]]:
+    stale = now - policy.lease
+    with session_scope(engine) as s:
+        rows = s.execute(
+            sa.select(Alert.id, Alert.event_id, Alert.route)
+            .where(
+                sa.or_(
+                    sa.and_(Alert.status.in_([AlertStatus.PENDING, AlertStatus.FAILED]),  # type: ignore[attr-defined]
+                            Alert.next_attempt_at <= now),
+                    sa.and_(Alert.status == AlertStatus.SENDING, Alert.claimed_at < stale),  # type: ignore[operator]
+                )
+            )
+            .order_by(Alert.id)
+            .limit(policy.batch)
+        ).all()
+    return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+
+def _claim(engine: Engine, alert_id: int, now: datetime, policy: DeliveryPolicy) -> bool:
+    stale = now - policy.lease
+    with engine.begin() as conn:
+        result = conn.execute(
+            sa.update(Alert)
+            .where(
+                Alert.id == alert_id,
+                sa.or_(
+                    Alert.status.in_([AlertStatus.PENDING, AlertStatus.FAILED]),  # type: ignore[attr-defined]
+                    sa.and_(Alert.status == AlertStatus.SENDING, Alert.claimed_at < stale),  # type: ignore[operator]
+                ),
+            )
+            .values(status=AlertStatus.SENDING, claimed_at=now, attempts=Alert.attempts + 1)
+        )
+        return result.rowcount == 1
+
+
+def deliver_pending(
+    engine: Engine, send: Sender, policy: DeliveryPolicy = DeliveryPolicy()
+) -> DeliveryReport:
+    """Send every due alert once; record the outcome of each on its row."""
+    report = DeliveryReport()
+    views: dict[int, dict[str, Any]] = {}
+    while True:
+        due = _due(engine, utcnow(), policy)
+        claimed = [(a, e, r) for a, e, r in due if _claim(engine, a, utcnow(), policy)]
+        if not claimed:
+            return report
+        for alert_id, event_id, route in claimed:
+            if event_id not in views:
+                with session_scope(engine) as s:
+                    views[event_id] = event_view(s, event_id)
+            try:
+                send(route, views[event_id])
+            except Exception as exc:  # any failure of a channel is recorded, never raised
+                message = f"{type(exc).__name__}: {exc}"[:1000]
+                report.errors.append(f"alert {alert_id} via {route}: {message}")
+                with session_scope(engine) as s:
+                    alert = s.get_one(Alert, alert_id)
+                    now = utcnow()
+                    alert.last_error = message
+                    if alert.attempts >= policy.max_attempts:
+                        alert.status = AlertStatus.DEAD
+                        report.dead += 1
+                    else:
+                        alert.status = AlertStatus.FAILED
+                        alert.next_attempt_at = policy.next_attempt(alert.attempts, now)
+                        report.failed += 1
+                continue
+            with session_scope(engine) as s:
+                s.execute(
+                    sa.update(Alert).where(Alert.id == alert_id)
+                    .values(status=AlertStatus.SENT, sent_at=utcnow(), last_error=None)
+                )
+            report.sent += 1
+
+
+def requeue_dead(engine: Engine, alert_ids: list[int] | None = None) -> int:
+    """Put dead alerts (all, or those given) back in the queue; returns how many."""
+    with engine.begin() as conn:
+        stmt = sa.update(Alert).where(Alert.status == AlertStatus.DEAD)
+        if alert_ids:
+            stmt = stmt.where(Alert.id.in_(alert_ids))  # type: ignore[union-attr]
+        result = conn.execute(
+            stmt.values(status=AlertStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+        )
+        return int(result.rowcount)

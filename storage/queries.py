@@ -1,0 +1,188 @@
+"""Read models: what the CLI's ``--json`` prints (the documented contract)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from .database import session_scope
+from .exceptions import NotFoundError
+from .models import Alert, Article, ArticleCopy, Event, EventMention, Run, Story
+
+__all__ = [
+    "event_view",
+    "list_alerts",
+    "list_articles",
+    "list_events",
+    "list_stories",
+    "story_count",
+]
+
+
+def _iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC (SQLite hands back naive datetimes: they were stored as UTC)."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def _article_ref(a: Article) -> dict[str, Any]:
+    return {"source_id": a.source_item_id, "url": a.url, "outlet": a.outlet}
+
+
+def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
+    stmt = sa.select(Event).order_by(Event.id)
+    if where is not None:
+        stmt = stmt.where(where)
+    events = session.execute(stmt).scalars().all()
+    if not events:
+        return []
+    ids = [e.id for e in events]
+    rows = session.execute(
+        sa.select(EventMention, Article)
+        .join(Article, Article.id == EventMention.article_id)  # type: ignore[arg-type]
+        .where(EventMention.event_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(EventMention.id)
+    ).all()
+    by_event: dict[int, list[tuple[EventMention, Article]]] = defaultdict(list)
+    for mention, article in rows:
+        by_event[mention.event_id].append((mention, article))
+    stories: dict[int, set[int]] = defaultdict(set)
+    out = []
+    for e in events:
+        assert e.id is not None
+        mentions = by_event[e.id]
+        evidence: list[str] = []
+        for mention, article in mentions:
+            evidence.extend(x for x in mention.evidence if x not in evidence)
+            if article.story_id is not None:
+                stories[e.id].add(article.story_id)
+        out.append({
+            "id": e.id,
+            "type": e.type,
+            "action": e.action,
+            "actor": e.actor,
+            "target": e.target,
+            "rate_from": e.rate_from,
+            "rate_to": e.rate_to,
+            "amount_usd": e.amount_usd,
+            "products": list(e.products),
+            "entities": list(e.entities),
+            "first_seen": _iso(e.first_seen),
+            "articles": [_article_ref(a) for _, a in mentions],
+            "evidence": evidence,
+            "stories": len(stories[e.id]),
+        })
+    return out
+
+
+def list_events(engine: Engine, *, type_: str | None = None) -> list[dict[str, Any]]:
+    with session_scope(engine) as s:
+        return _events(s, None if type_ is None else Event.type == type_)
+
+
+def event_view(session: Session, event_id: int) -> dict[str, Any]:
+    """One event as ``events --json`` shows it (plus its story count)."""
+    found = _events(session, Event.id == event_id)
+    if not found:
+        raise NotFoundError(f"no event with id {event_id}")
+    return found[0]
+
+
+def list_stories(engine: Engine) -> list[dict[str, Any]]:
+    with session_scope(engine) as s:
+        stories = s.execute(sa.select(Story).order_by(Story.id)).scalars().all()
+        articles = s.execute(
+            sa.select(Article).where(Article.story_id.is_not(None)).order_by(Article.id)  # type: ignore[union-attr]
+        ).scalars().all()
+        by_story: dict[int, list[Article]] = defaultdict(list)
+        for a in articles:
+            assert a.story_id is not None
+            by_story[a.story_id].append(a)
+        return [
+            {
+                "id": st.id,
+                "title": st.title,
+                "articles": [
+                    {**_article_ref(a), "title": a.title} for a in by_story[st.id or 0]
+                ],
+            }
+            for st in stories
+        ]
+
+
+def story_count(engine: Engine, article_ids: list[int]) -> int:
+    """How many distinct stories these articles belong to."""
+    if not article_ids:
+        return 0
+    with session_scope(engine) as s:
+        return int(s.execute(
+            sa.select(sa.func.count(sa.distinct(Article.story_id)))
+            .where(Article.id.in_(article_ids))  # type: ignore[union-attr]
+        ).scalar_one())
+
+
+def list_alerts(engine: Engine, *, status: str | None = None) -> list[dict[str, Any]]:
+    with session_scope(engine) as s:
+        stmt = sa.select(Alert).order_by(Alert.id)
+        if status is not None:
+            stmt = stmt.where(Alert.status == status)
+        return [
+            {
+                "id": a.id,
+                "event_id": a.event_id,
+                "route": a.route,
+                "status": a.status,
+                "attempts": a.attempts,
+                "sent_at": _iso(a.sent_at),
+                "last_error": a.last_error,
+            }
+            for a in s.execute(stmt).scalars()
+        ]
+
+
+def list_articles(engine: Engine) -> list[dict[str, Any]]:
+    with session_scope(engine) as s:
+        return [
+            {
+                "source_id": a.source_item_id,
+                "url": a.url,
+                "outlet": a.outlet,
+                "title": a.title,
+                "published": _iso(a.published),
+                "story_id": a.story_id,
+                "text": a.text,
+            }
+            for a in s.execute(sa.select(Article).order_by(Article.id)).scalars()
+        ]
+
+
+def copies_of(engine: Engine, article_id: int) -> list[str]:
+    """Source ids under which one article was seen."""
+    with session_scope(engine) as s:
+        return list(s.execute(
+            sa.select(ArticleCopy.source_item_id).where(ArticleCopy.article_id == article_id)
+            .order_by(ArticleCopy.id)
+        ).scalars())
+
+
+def last_run(engine: Engine) -> Run | None:
+    with session_scope(engine) as s:
+        return s.execute(sa.select(Run).order_by(Run.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+
+
+def article_texts(engine: Engine, article_ids: list[int]) -> list[tuple[int, str]]:
+    """``(id, text)`` of the given articles, in id order."""
+    if not article_ids:
+        return []
+    with session_scope(engine) as s:
+        rows = s.execute(
+            sa.select(Article.id, Article.text).where(Article.id.in_(article_ids))  # type: ignore[union-attr]
+            .order_by(Article.id)
+        ).all()
+    return [(int(r[0]), str(r[1])) for r in rows]
