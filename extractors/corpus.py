@@ -107,8 +107,14 @@ def _record_item(record: CorpusRecord, source_id: str, origin: str) -> RawItem:
                    record.published, record.outlet, origin)
 
 
+def _record_id(obj: Any, fallback_id: str) -> str:
+    if isinstance(obj, dict) and obj.get("id") not in (None, ""):
+        return str(obj["id"])
+    return fallback_id
+
+
 def _parse_record(obj: Any, fallback_id: str, origin: str) -> RawItem:
-    source_id = str(obj["id"]) if isinstance(obj, dict) and obj.get("id") not in (None, "") else fallback_id
+    source_id = _record_id(obj, fallback_id)
     if not isinstance(obj, dict):
         raise InvalidRecord(f"{source_id}: a record must be a JSON object, not {type(obj).__name__}")
     try:
@@ -131,7 +137,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[RawItem | ItemFailure]:
     with handle:
         empty = True
         for lineno, raw in enumerate(handle, start=1):
-            fallback = f"{stem}#{lineno}"
+            fallback = source_id = f"{stem}#{lineno}"
             if not raw.strip():
                 continue
             empty = False
@@ -144,9 +150,9 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[RawItem | ItemFailure]:
                     obj = json.loads(_decode(raw))
                 except json.JSONDecodeError as exc:
                     raise InvalidRecord(f"invalid JSON on line {lineno}: {exc.msg} (column {exc.colno})") from None
+                source_id = _record_id(obj, fallback)
                 yield _parse_record(obj, fallback, str(path))
             except ItemError as exc:
-                source_id = fallback
                 yield ItemFailure(source_id, str(exc))
         if empty:
             yield ItemFailure(stem, "file is empty")
@@ -169,7 +175,7 @@ def _read_json(path: Path, max_bytes: int) -> Iterator[RawItem | ItemFailure]:
         try:
             yield _parse_record(record, fallback, str(path))
         except ItemError as exc:
-            yield ItemFailure(fallback, str(exc))
+            yield ItemFailure(_record_id(record, fallback), str(exc))
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[RawItem | ItemFailure]:

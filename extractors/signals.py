@@ -298,6 +298,8 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> _Found | None
     amount = _amount(w.after) or _amount(w.before[-60:])
     demand = _DEMAND.search(w.before)
     verb = _nearest_verb(w, _TARIFF_VERBS)
+    if _TARIFF_VERBS[0][1].search(w.before):
+        verb = "delayed"  # "agreed to delay the tariff increase": the delay is the news
     if rate_from is not None and rate_to is not None and rate_from != rate_to:
         verb = "increased" if rate_to > rate_from else "reduced"
     modal = bool(_MODAL.search(local))
@@ -319,9 +321,9 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> _Found | None
     else:
         if demand and not verb:
             return None
-        if verb is None:
+        if verb is None and not modal:
             return None
-        if verb in ("imposed", "increased") and modal:
+        if verb in (None, "imposed", "increased") and modal:
             action = "threatened"
         elif verb in ("lifted", "reduced") and modal:
             return None

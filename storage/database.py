@@ -82,6 +82,15 @@ def _current(connection: sa.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _known(script: Any, revision: str) -> bool:
+    from alembic.util import CommandError
+
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision (no-op when it is there)."""
     from alembic import command
@@ -99,7 +108,7 @@ def upgrade(engine: Engine) -> None:
         if current == head:
             return
         script = ScriptDirectory.from_config(_alembic_config(conn))
-        if current is not None and script.get_revision(current) is None:
+        if current is not None and not _known(script, current):
             raise SchemaError(
                 f"database schema revision {current!r} is unknown to this version "
                 f"of tradewatch (newest known: {head!r}); upgrade tradewatch"

@@ -148,8 +148,9 @@ def record_mentions(
                                 .values(event_id=event_id, route=route, status="pending",
                                         attempts=0, created_at=now, next_attempt_at=now)
                                 .on_conflict_do_nothing(index_elements=["event_id", "route"])
-                            )
-                            result.alerts_created += inserted.rowcount or 0
+                                .returning(Alert.id)
+                            ).scalar()
+                            result.alerts_created += inserted is not None
                 else:
                     event = s.execute(sa.select(Event).where(Event.key == m.key)).scalar_one()
                     event_id = event.id
@@ -163,6 +164,7 @@ def record_mentions(
                     .values(event_id=event_id, article_id=article_id,
                             evidence=list(m.evidence), created_at=now)
                     .on_conflict_do_nothing(index_elements=["event_id", "article_id"])
-                )
-                result.mentions_new += inserted.rowcount or 0
+                    .returning(EventMention.id)
+                ).scalar()
+                result.mentions_new += inserted is not None
     return result

@@ -1,0 +1,128 @@
+"""Storage on SQLite and on the real PostgreSQL: schema, idempotency, outbox."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from extractors.articles import content_hash
+from extractors.models import ArticleDoc, Mention
+from storage import database
+from storage.database import open_engine
+from storage.exceptions import SchemaError
+from storage.ingest import ensure_source, record_mentions, store_articles
+from storage.models import Alert, utcnow
+from storage.outbox import DeliveryPolicy, deliver_pending, requeue_dead
+from storage.queries import list_alerts, list_articles, list_events, list_stories
+
+TEXT = "Washington imposed tariffs of 25% on $34 billion of Chinese goods on Friday. " * 3
+
+
+def _doc(source_id: str, text: str = TEXT) -> ArticleDoc:
+    return ArticleDoc(source_id=source_id, text=text, content_hash=content_hash(text),
+                      url=f"https://example.test/{source_id}", outlet="Wire", title="T")
+
+
+def _mention(key: str = "k1", type_: str = "tariff") -> Mention:
+    return Mention(type=type_, action="imposed", actor="US", target="CN", key=key,
+                   rate_to=25.0, amount_usd=34e9, products=("steel",), evidence=("s1",))
+
+
+def test_schema_is_created_and_a_second_open_is_a_no_op(db_url: str) -> None:
+    engine = open_engine(db_url)
+    tables = set(sa.inspect(engine).get_table_names())
+    assert {"sources", "articles", "article_copies", "stories", "events", "event_mentions",
+            "alerts", "runs", "alembic_version"} <= tables
+    database._ENGINES.pop(db_url).dispose()
+    assert open_engine(db_url) is not engine  # re-opened, and the schema check passes
+
+
+def test_a_schema_newer_than_the_code_is_refused(db_url: str) -> None:
+    engine = open_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    database._ENGINES.pop(db_url).dispose()
+    with pytest.raises(SchemaError, match="9999_future"):
+        open_engine(db_url)
+
+
+def test_the_same_article_twice_is_one_row(db_url: str) -> None:
+    engine = open_engine(db_url)
+    source = ensure_source(engine, "corpus", "/corpus")
+    assert ensure_source(engine, "corpus", "/corpus") == source
+    first = store_articles(engine, source, [_doc("a")])
+    again = store_articles(engine, source, [_doc("a"), _doc("copy-of-a", TEXT.upper())])
+    assert first[0].new and not again[0].new and not again[1].new
+    assert {s.article_id for s in first + again} == {first[0].article_id}
+    assert len(list_articles(engine)) == 1
+    assert len(list_stories(engine)) == 1
+    with engine.connect() as conn:
+        copies = conn.execute(sa.text("SELECT source_item_id FROM article_copies ORDER BY id")).scalars().all()
+    assert copies == ["a", "copy-of-a"]
+
+
+def test_events_merge_by_key_and_alerts_are_created_once_per_route(db_url: str) -> None:
+    engine = open_engine(db_url)
+    source = ensure_source(engine, "corpus", "/c")
+    a, b = store_articles(engine, source, [_doc("a"), _doc("b", "Another text " * 10)])
+    routes = ["console", "json"]
+    kinds = frozenset({"tariff", "sanction"})
+    first = record_mentions(engine, [(a.article_id, [_mention(), _mention("talks", "trade_talks")])],
+                            routes=routes, alert_types=kinds)
+    assert len(first.new_event_ids) == 2 and first.alerts_created == 2  # talks are not alerted
+    second = record_mentions(engine, [(b.article_id, [_mention()]), (a.article_id, [_mention()])],
+                             routes=routes, alert_types=kinds)
+    assert second.new_event_ids == [] and second.alerts_created == 0 and second.mentions_new == 1
+    events = list_events(engine)
+    tariff = next(e for e in events if e["type"] == "tariff")
+    assert [x["source_id"] for x in tariff["articles"]] == ["a", "b"]
+    assert tariff["amount_usd"] == 34e9 and tariff["products"] == ["steel"]
+    assert len(list_alerts(engine)) == 2
+
+
+def _one_alert(db_url: str) -> Any:
+    engine = open_engine(db_url)
+    source = ensure_source(engine, "corpus", "/c")
+    (a,) = store_articles(engine, source, [_doc("a")])
+    record_mentions(engine, [(a.article_id, [_mention()])], routes=["r"],
+                    alert_types=frozenset({"tariff"}))
+    return engine
+
+
+def test_outbox_sends_once_and_records_it(db_url: str) -> None:
+    engine = _one_alert(db_url)
+    sent: list[tuple[str, str]] = []
+    report = deliver_pending(engine, lambda route, event: sent.append((route, event["type"])))
+    assert report.sent == 1 and sent == [("r", "tariff")]
+    assert deliver_pending(engine, lambda r, e: sent.append((r, "again"))).sent == 0
+    (row,) = list_alerts(engine)
+    assert row["status"] == "sent" and row["attempts"] == 1 and row["sent_at"]
+
+
+def test_failures_back_off_then_die_then_requeue(db_url: str) -> None:
+    engine = _one_alert(db_url)
+    policy = DeliveryPolicy(max_attempts=2, backoff_base=timedelta(0))
+
+    def broken(route: str, event: dict[str, Any]) -> None:
+        raise ConnectionError("receiver down")
+
+    first = deliver_pending(engine, broken, policy)
+    assert first.failed + first.dead == 2 and first.dead == 1
+    (row,) = list_alerts(engine)
+    assert row["status"] == "dead" and row["attempts"] == 2
+    assert "receiver down" in row["last_error"]
+    assert requeue_dead(engine) == 1
+    assert deliver_pending(engine, lambda r, e: None, policy).sent == 1
+
+
+def test_a_stale_claim_is_delivered_again(db_url: str) -> None:
+    """A process killed between send and mark leaves 'sending': after the lease it is resent."""
+    engine = _one_alert(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.update(Alert).values(status="sending", attempts=1, claimed_at=utcnow()))
+    policy = DeliveryPolicy(lease=timedelta(minutes=5))
+    assert deliver_pending(engine, lambda r, e: None, policy).sent == 0  # claim still fresh
+    assert deliver_pending(engine, lambda r, e: None, DeliveryPolicy(lease=timedelta(0))).sent == 1
