@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import trafilatura
+from trafilatura.settings import Document
 
 from .cleaning import clean_text, guess_title
 from .corpus import parse_datetime
@@ -37,7 +38,9 @@ def _html_article(raw: RawItem) -> ArticleDoc:
         include_comments=False,
         include_tables=False,
     )
-    text = clean_text(doc.text) if doc is not None and doc.text else ""
+    if not isinstance(doc, Document):
+        raise NoArticleText("no article text found in the HTML")
+    text = clean_text(doc.text) if doc.text else ""
     if not text:
         raise NoArticleText("no article text found in the HTML")
     return ArticleDoc(
@@ -73,9 +76,7 @@ def to_article(raw: RawItem) -> ArticleDoc:
     article = _html_article(raw) if raw.kind == "html" else _text_article(raw)
     words = len(article.text.split())
     if words < MIN_WORDS:
-        raise NoArticleText(
-            f"only {words} words of text, fewer than the {MIN_WORDS} an article needs"
-        )
+        raise NoArticleText(f"only {words} words of text, fewer than the {MIN_WORDS} an article needs")
     return article
 
 

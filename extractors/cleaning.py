@@ -72,9 +72,7 @@ def _is_furniture(line: str, patterns: _Patterns) -> bool:
         return True
     if _is_glued_labels(line):
         return True
-    if _words(line) <= _MAX_FURNITURE_WORDS and (
-        patterns.line.search(line) or patterns.tail.search(line)
-    ):
+    if _words(line) <= _MAX_FURNITURE_WORDS and (patterns.line.search(line) or patterns.tail.search(line)):
         return True
     return bool(_CAPTION_CREDIT.search(line))
 
@@ -90,9 +88,8 @@ def _paywall_start(lines: list[str], patterns: _Patterns) -> int | None:
     total = sum(len(line) for line in lines) or 1
     seen = 0
     for index, line in enumerate(lines):
-        if seen / total >= 0.5 and _words(line) <= _MAX_FURNITURE_WORDS:
-            if patterns.tail.search(line):
-                return index
+        if seen / total >= 0.5 and _words(line) <= _MAX_FURNITURE_WORDS and patterns.tail.search(line):
+            return index
         seen += len(line)
     return None
 

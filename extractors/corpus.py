@@ -80,9 +80,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DecodeError(
-            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
-        ) from None
+        raise DecodeError(f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -100,11 +98,13 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 def _record_item(record: CorpusRecord, source_id: str, origin: str) -> RawItem:
     if record.html:
-        return RawItem(source_id, "html", record.html, record.url, record.title,
-                       record.published, record.outlet, origin)
+        return RawItem(
+            source_id, "html", record.html, record.url, record.title, record.published, record.outlet, origin
+        )
     assert record.text is not None
-    return RawItem(source_id, "text", record.text, record.url, record.title,
-                   record.published, record.outlet, origin)
+    return RawItem(
+        source_id, "text", record.text, record.url, record.title, record.published, record.outlet, origin
+    )
 
 
 def _record_id(obj: Any, fallback_id: str) -> str:
@@ -120,9 +120,7 @@ def _parse_record(obj: Any, fallback_id: str, origin: str) -> RawItem:
     try:
         record = CorpusRecord.model_validate(obj)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in exc.errors())
         raise InvalidRecord(problems) from None
     return _record_item(record, record.id or fallback_id, origin)
 
@@ -143,13 +141,13 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[RawItem | ItemFailure]:
             empty = False
             try:
                 if len(raw) > max_bytes:
-                    raise ItemTooLarge(
-                        f"line is {len(raw):,} bytes, over the {max_bytes:,}-byte limit"
-                    )
+                    raise ItemTooLarge(f"line is {len(raw):,} bytes, over the {max_bytes:,}-byte limit")
                 try:
                     obj = json.loads(_decode(raw))
                 except json.JSONDecodeError as exc:
-                    raise InvalidRecord(f"invalid JSON on line {lineno}: {exc.msg} (column {exc.colno})") from None
+                    raise InvalidRecord(
+                        f"invalid JSON on line {lineno}: {exc.msg} (column {exc.colno})"
+                    ) from None
                 source_id = _record_id(obj, fallback)
                 yield _parse_record(obj, fallback, str(path))
             except ItemError as exc:
@@ -202,8 +200,10 @@ def corpus_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     return sorted(
-        p for p in path.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
     )
 

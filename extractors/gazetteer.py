@@ -25,9 +25,7 @@ class _Index:
     def __init__(self, forms: dict[str, str], *, ignore_case: bool) -> None:
         self._ignore_case = ignore_case
         self._forms = {(k.casefold() if ignore_case else k): v for k, v in forms.items()}
-        alternatives = "|".join(
-            re.escape(form) for form in sorted(forms, key=len, reverse=True)
-        )
+        alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
         flags = re.IGNORECASE if ignore_case else 0
         self._regex = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", flags)
 
@@ -69,10 +67,7 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     actor_data = json.loads(_read("actors.json"))
     actor_forms = {
-        form: code
-        for code, forms in actor_data.items()
-        if not code.startswith("_")
-        for form in forms
+        form: code for code, forms in actor_data.items() if not code.startswith("_") for form in forms
     }
     companies = _read("companies.txt")
     homes = {

@@ -15,13 +15,20 @@ __all__ = ["format_alert", "headline", "money", "neutralise"]
 _PING = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 
 _VERB = {
-    "threatened": "threatened", "announced": "announced", "imposed": "imposed",
-    "increased": "raised", "delayed": "delayed", "reduced": "cut", "lifted": "lifted",
-    "eased": "eased", "scheduled": "scheduled", "held": "held", "stalled": "stalled",
+    "threatened": "threatened",
+    "announced": "announced",
+    "imposed": "imposed",
+    "increased": "raised",
+    "delayed": "delayed",
+    "reduced": "cut",
+    "lifted": "lifted",
+    "eased": "eased",
+    "scheduled": "scheduled",
+    "held": "held",
+    "stalled": "stalled",
     "agreed": "agreed",
 }
-_TYPE = {"tariff": "Tariff", "sanction": "Sanction", "trade_talks": "Trade talks",
-         "trade_deal": "Trade deal"}
+_TYPE = {"tariff": "Tariff", "sanction": "Sanction", "trade_talks": "Trade talks", "trade_deal": "Trade deal"}
 
 
 def neutralise(text: str) -> str:

@@ -42,7 +42,7 @@ import blingfire
 from .gazetteer import Match, gazetteer
 from .models import Mention
 
-__all__ = ["ALERTABLE_TYPES", "ACTIONS", "event_key", "extract_mentions", "split_sentences"]
+__all__ = ["ACTIONS", "ALERTABLE_TYPES", "event_key", "extract_mentions", "split_sentences"]
 
 ACTIONS: dict[str, tuple[str, ...]] = {
     "tariff": ("threatened", "announced", "imposed", "increased", "delayed", "reduced", "lifted"),
@@ -63,30 +63,92 @@ _SANCTION_TRIGGERS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"\balternative remedies\b", _I), "eased"),
     (re.compile(r"\bcut(?:s|ting)? off (?:its |their )?access\b", _I), "imposed"),
     (re.compile(r"\b(?:banned|blacklisted|sanctioned)\b", _I), "imposed"),
-    (re.compile(r"\b(?:bar|bars|barred|barring|ban|bans|banning)\s+(?:[\w.'’-]+\s+){0,3}?(?:from|companies|firms)\b", _I), "imposed"),
+    (
+        re.compile(
+            r"\b(?:bar|bars|barred|barring|ban|bans|banning)\s+(?:[\w.'’-]+\s+){0,3}?(?:from|companies|firms)\b",
+            _I,
+        ),
+        "imposed",
+    ),
     (re.compile(r"\bpenali[sz]e[sd]?\b", _I), "imposed"),
-    (re.compile(r"\b(?:sanctions?|export controls?|export bans?|import bans?|entity list|denial orders?|embargo(?:es)?|blacklist|export restrictions?)\b", _I), None),
-    (re.compile(r"\b(?:curbs?|restrictions?|limits?) on (?:[\w.'’-]+\s+){0,3}?(?:investments?|exports?|purchases|acquisitions|sales)\b", _I), None),
+    (
+        re.compile(
+            r"\b(?:sanctions?|export controls?|export bans?|import bans?|entity list|denial orders?"
+            r"|embargo(?:es)?|blacklist|export restrictions?)\b",
+            _I,
+        ),
+        None,
+    ),
+    (
+        re.compile(
+            r"\b(?:curbs?|restrictions?|limits?) on (?:[\w.'’-]+\s+){0,3}?"
+            r"(?:investments?|exports?|purchases|acquisitions|sales)\b",
+            _I,
+        ),
+        None,
+    ),
 ]
 _TALKS = re.compile(r"\b(?:talks|negotiations?|consultations|discussions)\b", _I)
 _TRADE_CONTEXT = re.compile(r"\b(?:trade|tariffs?|economic|commerce|negotiators?|deficit|surplus)\b", _I)
 _DEAL = re.compile(
-    r"\b(?:signed|reached|struck|clinched|sealed|agreed (?:on|to))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:trade\s+)?(?:deal|agreement|pact)\b",
+    r"\b(?:signed|reached|struck|clinched|sealed|agreed (?:on|to))\s+(?:an?\s+|the\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:trade\s+)?(?:deal|agreement|pact)\b",
     _I,
 )
 
 # --- verbs and modality ---------------------------------------------------
 _TARIFF_VERBS: list[tuple[str, re.Pattern[str]]] = [
-    ("delayed", re.compile(r"\b(?:delay(?:s|ed|ing)?|postpon\w*|extend(?:s|ed|ing)?\s+(?:the\s+|a\s+)?(?:\w+\s+\d+\s+)?deadline|extension|push(?:ed|es)?\s+back|suspend\w*|pause[sd]?)\b", _I)),
-    ("lifted", re.compile(r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|rescind\w*|repeal\w*|roll(?:s|ed)?\s+back|eliminat\w*|waive[sd]?|end(?:s|ed)?)\b", _I)),
-    ("reduced", re.compile(r"\b(?:cut(?:s|ting)?|reduc\w+|lower(?:s|ed|ing)?|slash\w*|bring\s+down|halve[sd]?)\b", _I)),
-    ("increased", re.compile(r"\b(?:rais(?:e|es|ed|ing)|hikes?|hiked|hiking|increas\w+|higher|ramp(?:s|ed)?\s+up|doubl\w+|tripl\w+)\b", _I)),
-    ("imposed", re.compile(r"\b(?:impos\w+|slap(?:s|ped)?|levie[sd]|levy|hit|go(?:es|ing)?\s+ahead\s+with|went\s+ahead\s+with|took\s+effect|take\s+effect|in\s+effect|enact\w*|retaliat(?:e|es|ed|ing)\b|counter(?:punch\w*|ed|s)?|responded\s+with|introduc\w+|appl(?:y|ied|ies)|placed|put)\b", _I)),
+    (
+        "delayed",
+        re.compile(
+            r"\b(?:delay(?:s|ed|ing)?|postpon\w*|extend(?:s|ed|ing)?\s+(?:the\s+|a\s+)?(?:\w+\s+\d+\s+)?deadline|extension|push(?:ed|es)?\s+back|suspend\w*|pause[sd]?)\b",
+            _I,
+        ),
+    ),
+    (
+        "lifted",
+        re.compile(
+            r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|rescind\w*|repeal\w*|roll(?:s|ed)?\s+back|eliminat\w*|waive[sd]?|end(?:s|ed)?)\b",
+            _I,
+        ),
+    ),
+    (
+        "reduced",
+        re.compile(
+            r"\b(?:cut(?:s|ting)?|reduc\w+|lower(?:s|ed|ing)?|slash\w*|bring\s+down|halve[sd]?)\b", _I
+        ),
+    ),
+    (
+        "increased",
+        re.compile(
+            r"\b(?:rais(?:e|es|ed|ing)|hikes?|hiked|hiking|increas\w+|higher|ramp(?:s|ed)?\s+up|doubl\w+|tripl\w+)\b",
+            _I,
+        ),
+    ),
+    (
+        "imposed",
+        re.compile(
+            r"\b(?:impos\w+|slap(?:s|ped)?|levie[sd]|levy|hit|go(?:es|ing)?\s+ahead\s+with|went\s+ahead\s+with|took\s+effect|take\s+effect|in\s+effect|enact\w*|retaliat(?:e|es|ed|ing)\b|counter(?:punch\w*|ed|s)?|responded\s+with|introduc\w+|appl(?:y|ied|ies)|placed|put)\b",
+            _I,
+        ),
+    ),
 ]
 _SANCTION_VERBS: list[tuple[str, re.Pattern[str]]] = [
     ("eased", re.compile(r"\b(?:eas(?:e|es|ed|ing)|loosen\w*|relax\w*|soften\w*|waive\w*|leniency)\b", _I)),
-    ("lifted", re.compile(r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing)|rescind\w*|revok\w*|drop(?:s|ped)?|scrap\w*|end(?:s|ed)?)\b", _I)),
-    ("imposed", re.compile(r"\b(?:impos\w+|hit|slap(?:s|ped)?|add(?:s|ed)?|placed|put|expand\w*|tighten\w*|announc\w+|issued|enforc\w+)\b", _I)),
+    (
+        "lifted",
+        re.compile(
+            r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing)|rescind\w*|revok\w*|drop(?:s|ped)?|scrap\w*|end(?:s|ed)?)\b",
+            _I,
+        ),
+    ),
+    (
+        "imposed",
+        re.compile(
+            r"\b(?:impos\w+|hit|slap(?:s|ped)?|add(?:s|ed)?|placed|put|expand\w*|tighten\w*|announc\w+|issued|enforc\w+)\b",
+            _I,
+        ),
+    ),
 ]
 _ANNOUNCE = re.compile(r"\b(?:announc\w+|unveil\w*)\b", _I)
 _MODAL = re.compile(
@@ -107,7 +169,9 @@ _DEMAND = re.compile(
 )
 _CONDITION = re.compile(r"\b(?:if|unless)\b", _I)
 # words that open a new clause: the window around a trigger stops there
-_BEFORE_CUT = re.compile(r"(?:\b(?:because|after|before|since|when|although|though|while)\b|[;:—–]|,\s*(?:which|who)\b)", _I)
+_BEFORE_CUT = re.compile(
+    r"(?:\b(?:because|after|before|since|when|although|though|while)\b|[;:—–]|,\s*(?:which|who)\b)", _I
+)
 _AFTER_CUT = re.compile(
     r"(?:\b(?:because|after|before|since|when|although|though|while|if|unless)\b|[;—–]|,\s*(?:which|who)\b|,\s*(?:and|but)\b|"
     r",\s*(?!including\b)\w+ing\b|"
@@ -116,10 +180,31 @@ _AFTER_CUT = re.compile(
 )
 
 _TALKS_ACTIONS: list[tuple[str, re.Pattern[str]]] = [
-    ("stalled", re.compile(r"\b(?:stall\w*|broke\s+down|collaps\w+|far\s+apart|impasse|deadlock\w*|gap\s+remains|called\s+off)\b", _I)),
-    ("agreed", re.compile(r"\b(?:agreed|reached\s+(?:an?\s+)?(?:important\s+)?(?:agreement|consensus))\b", _I)),
-    ("held", re.compile(r"\b(?:held|concluded|wrapped\s+up|\w+\s+days\s+of|arrived|productive|made\s+(?:headway|progress)|progress\s+had\s+been\s+made)\b", _I)),
-    ("scheduled", re.compile(r"\b(?:will|set\s+to|scheduled|plan(?:s|ned)?\s+to|next\s+(?:week|month|round)|sending|send|resume|travel|visit|expected\s+to)\b", _I)),
+    (
+        "stalled",
+        re.compile(
+            r"\b(?:stall\w*|broke\s+down|collaps\w+|far\s+apart|impasse|deadlock\w*|gap\s+remains|called\s+off)\b",
+            _I,
+        ),
+    ),
+    (
+        "agreed",
+        re.compile(r"\b(?:agreed|reached\s+(?:an?\s+)?(?:important\s+)?(?:agreement|consensus))\b", _I),
+    ),
+    (
+        "held",
+        re.compile(
+            r"\b(?:held|concluded|wrapped\s+up|\w+\s+days\s+of|arrived|productive|made\s+(?:headway|progress)|progress\s+had\s+been\s+made)\b",
+            _I,
+        ),
+    ),
+    (
+        "scheduled",
+        re.compile(
+            r"\b(?:will|set\s+to|scheduled|plan(?:s|ned)?\s+to|next\s+(?:week|month|round)|sending|send|resume|travel|visit|expected\s+to)\b",
+            _I,
+        ),
+    ),
 ]
 
 # --- attributes -----------------------------------------------------------
@@ -127,8 +212,18 @@ _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _PCT = r"\s?(?:%|percent\b|per\s+cent\b|pct\b|percentage\s+points?\b)"
 _RATE_RANGE = re.compile(rf"\bfrom\s+{_NUM}(?:{_PCT})?\s+to\s+{_NUM}{_PCT}", _I)
 _RATE = re.compile(rf"(?<![\w.$]){_NUM}{_PCT}", _I)
-_SCALE = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9,
-          "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6}
+_SCALE = {
+    "trillion": 1e12,
+    "tn": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "bln": 1e9,
+    "b": 1e9,
+    "million": 1e6,
+    "mln": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+}
 _AMOUNT = re.compile(
     rf"(?:(?:US)?\$\s?{_NUM}\s*(trillion|billion|million|tn|bn|bln|mln|mn|b|m)\b"
     rf"|{_NUM}\s*(trillion|billion|million|bln|mln|mn)\s+(?:dlrs|dollars|usd)\b)",
@@ -153,8 +248,13 @@ def _number(text: str) -> float:
 
 
 def event_key(
-    type_: str, action: str, actor: str | None, target: str | None,
-    rate_from: float | None, rate_to: float | None, amount_usd: float | None,
+    type_: str,
+    action: str,
+    actor: str | None,
+    target: str | None,
+    rate_from: float | None,
+    rate_to: float | None,
+    amount_usd: float | None,
     products: Iterable[str] = (),
 ) -> str:
     """Canonical identity of an event from its normalised parts.
@@ -162,10 +262,15 @@ def event_key(
     Products count only when neither an amount nor a rate tells the measure
     apart (``tariffs on steel and aluminum``).
     """
-    parts = [type_, action, actor or "", target or "",
-             "" if rate_from is None else f"{rate_from:g}",
-             "" if rate_to is None else f"{rate_to:g}",
-             "" if amount_usd is None else f"{amount_usd:.6g}"]
+    parts = [
+        type_,
+        action,
+        actor or "",
+        target or "",
+        "" if rate_from is None else f"{rate_from:g}",
+        "" if rate_to is None else f"{rate_to:g}",
+        "" if amount_usd is None else f"{amount_usd:.6g}",
+    ]
     if amount_usd is None and rate_to is None:
         parts.append(",".join(sorted(products)))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
@@ -228,10 +333,8 @@ def _nearest_verb(window: _Window, verbs: list[tuple[str, re.Pattern[str]]]) -> 
 
 def _in_condition(before: str) -> bool:
     """The trigger stands inside an ``if``/``unless`` clause."""
-    cond = None
-    for cond in _CONDITION.finditer(before):
-        pass
-    return cond is not None and "," not in before[cond.end():]
+    conditions = list(_CONDITION.finditer(before))
+    return bool(conditions) and "," not in before[conditions[-1].end() :]
 
 
 def _rates(text: str) -> tuple[float | None, float | None]:
@@ -276,7 +379,7 @@ class _Article:
 def _object_targets(after: str) -> list[str]:
     """Countries named in the object of a measure: ``on ... Chinese goods``."""
     m = re.search(r"\b(?:on|against|from|targeting|of)\b", after, _I)
-    return _codes(gazetteer().actors.find(after[m.start():])) if m else []
+    return _codes(gazetteer().actors.find(after[m.start() :])) if m else []
 
 
 def _object_text(sentence: str, start: int, w: _Window) -> str:
@@ -286,7 +389,7 @@ def _object_text(sentence: str, start: int, w: _Window) -> str:
     after = w.after
     if re.search(r"\bincluding\b", after, _I):
         after = sentence[start:]
-    return " ".join(w.before.split()[-3:]) + " " + sentence[start:w.start + len(w.before)] + after
+    return " ".join(w.before.split()[-3:]) + " " + sentence[start : w.start + len(w.before)] + after
 
 
 def _tariff(sentence: str, start: int, end: int, art: _Article) -> _Found | None:
@@ -305,7 +408,7 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> _Found | None
     modal = bool(_MODAL.search(local))
 
     g = gazetteer()
-    clause_actors = g.actors.find(sentence[w.start:w.end])
+    clause_actors = g.actors.find(sentence[w.start : w.end])
     before_actors = [m for m in clause_actors if m.start < start - w.start]
     targets = _object_targets(w.after)
     if demand and verb in ("lifted", "reduced"):
@@ -330,6 +433,7 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> _Found | None
         elif _ANNOUNCE.search(w.before) and verb in ("imposed", "increased"):
             action = "announced"
         else:
+            assert verb is not None
             action = verb
         actor = before_actors[0].value if before_actors else None
         target = targets[0] if len(targets) == 1 else None
@@ -346,13 +450,12 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> _Found | None
         target = others[0] if others else art.counterpart(actor)
     entities = [c for c in targets if c not in (actor, target)] if len(targets) > 1 else []
     entities += _codes(g.companies.find(local))
-    return _Found("tariff", action, actor, target, rate_from, rate_to, amount,
-                  products, entities)
+    return _Found("tariff", action, actor, target, rate_from, rate_to, amount, products, entities)
 
 
 def _heads(matches: list[Match], text: str) -> list[Match]:
     """Names that head their phrase: ``ZTE's rival Huawei`` → Huawei."""
-    heads = [m for m in matches if not re.match(r"[’']s\b", text[m.end:m.end + 3])]
+    heads = [m for m in matches if not re.match(r"[’']s\b", text[m.end : m.end + 3])]
     return heads or matches
 
 
@@ -378,28 +481,25 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _A
         action = verb
 
     g = gazetteer()
-    span = sentence[start:w.end]  # the trigger and its object
-    companies = _codes(_heads(g.companies.find(span), span)) or _codes(
-        _heads(g.companies.find(local), local)
-    )
-    if not companies and art.last_company and (
-        _COMPANY_PRONOUN.search(local) or inherent == "eased"
-    ):
+    span = sentence[start : w.end]  # the trigger and its object
+    companies = _codes(_heads(g.companies.find(span), span)) or _codes(_heads(g.companies.find(local), local))
+    if not companies and art.last_company and (_COMPANY_PRONOUN.search(local) or inherent == "eased"):
         companies = [art.last_company]
     object_countries = _codes(g.actors.find(sentence[start:end])) + [
-        c for c in _object_targets(sentence[end:w.end]) or _codes(g.actors.find(span))
+        c for c in _object_targets(sentence[end : w.end]) or _codes(g.actors.find(span))
     ]
     target = companies[0] if companies else (object_countries[0] if object_countries else None)
     excluded = {target, g.company_home.get(target or "")}
-    actors = [a for a in _codes(g.actors.find(sentence[w.start:start])) if a not in excluded]
+    actors = [a for a in _codes(g.actors.find(sentence[w.start : start])) if a not in excluded]
     actor = actors[0] if actors else None
     if actor is None and target is not None:
         actor = art.counterpart(g.company_home.get(target, target))
     if actor is None or actor == target:
         return None
     products = _codes(g.products.find(w.after))
-    return _Found("sanction", action, actor, target, products=products,
-                  entities=[c for c in companies if c != target])
+    return _Found(
+        "sanction", action, actor, target, products=products, entities=[c for c in companies if c != target]
+    )
 
 
 def _pair(codes: list[str], art: _Article) -> tuple[str | None, str | None]:
@@ -468,8 +568,14 @@ def _merge(found: list[_Found]) -> list[_Found]:
     result = []
     for f in out:
         if not f.specific and f.type in ("tariff", "sanction"):
-            twin = next((s for s in specific if (s.type, s.action, s.actor, s.target)
-                         == (f.type, f.action, f.actor, f.target)), None)
+            twin = next(
+                (
+                    s
+                    for s in specific
+                    if (s.type, s.action, s.actor, s.target) == (f.type, f.action, f.actor, f.target)
+                ),
+                None,
+            )
             if twin is not None:
                 _absorb(twin, f)
                 continue
@@ -492,8 +598,7 @@ def _absorb(into: _Found, other: _Found) -> None:
 def _key(f: _Found) -> str:
     if f.type in ("trade_talks", "trade_deal"):
         return event_key(f.type, f.action, f.actor, f.target, None, None, None)
-    return event_key(f.type, f.action, f.actor, f.target, f.rate_from, f.rate_to,
-                     f.amount_usd, f.products)
+    return event_key(f.type, f.action, f.actor, f.target, f.rate_from, f.rate_to, f.amount_usd, f.products)
 
 
 def extract_mentions(text: str) -> list[Mention]:
@@ -511,9 +616,16 @@ def extract_mentions(text: str) -> list[Mention]:
             art.last_company = named[-1].value
     return [
         Mention(
-            type=f.type, action=f.action, actor=f.actor, target=f.target, key=_key(f),
-            rate_from=f.rate_from, rate_to=f.rate_to, amount_usd=f.amount_usd,
-            products=tuple(f.products), entities=tuple(f.entities),
+            type=f.type,
+            action=f.action,
+            actor=f.actor,
+            target=f.target,
+            key=_key(f),
+            rate_from=f.rate_from,
+            rate_to=f.rate_to,
+            amount_usd=f.amount_usd,
+            products=tuple(f.products),
+            entities=tuple(f.entities),
             evidence=tuple(f.evidence),
         )
         for f in _merge(found)

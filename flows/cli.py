@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import Engine
 
 from .settings import Settings, use_settings
 
@@ -39,8 +40,9 @@ err = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="SQLAlchemy URL (default: TRADEWATCH_DB_URL, else SQLite in data/).",
-                 show_default=False),
+    typer.Option(
+        "--db", help="SQLAlchemy URL (default: TRADEWATCH_DB_URL, else SQLite in data/).", show_default=False
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
 
@@ -50,7 +52,7 @@ def _settings(db: str | None) -> Settings:
     return use_settings(Settings(**overrides))
 
 
-def _engine(db: str | None):  # type: ignore[no-untyped-def]
+def _engine(db: str | None) -> Engine:
     from sqlalchemy.exc import ArgumentError, OperationalError
 
     from storage.database import open_engine, redact_url
@@ -80,8 +82,15 @@ def _money(amount: float | None) -> str:
 
 @app.command()
 def replay(
-    path: Annotated[Path, typer.Argument(exists=True, readable=True, resolve_path=True,
-                                         help="A folder of .txt/.html/.json/.jsonl files, or one such file.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            readable=True,
+            resolve_path=True,
+            help="A folder of .txt/.html/.json/.jsonl files, or one such file.",
+        ),
+    ],
     db: DbOption = None,
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's run logs.")] = False,
@@ -98,8 +107,14 @@ def replay(
     from . import progress as flow_progress
     from .replay import replay as replay_flow
 
-    bar = Progress(TextColumn("replaying"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=err, transient=True)
+    bar = Progress(
+        TextColumn("replaying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
     task_id = bar.add_task("replay", total=None)
     flow_progress.listen(lambda done, total: bar.update(task_id, completed=done, total=total))
     try:
@@ -124,7 +139,9 @@ def replay(
 def events(
     db: DbOption = None,
     as_json: JsonOption = False,
-    type_: Annotated[str | None, typer.Option("--type", help="tariff, sanction, trade_talks or trade_deal.")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="tariff, sanction, trade_talks or trade_deal.")
+    ] = None,
 ) -> None:
     """Trade-dispute events, each with the articles and sentences that state it."""
     from storage.queries import list_events
@@ -137,11 +154,24 @@ def events(
     for col in ("id", "type", "action", "actor", "target", "rate", "amount", "products", "sources"):
         table.add_column(col)
     for r in rows:
-        rate = (f"{r['rate_from']:g}→{r['rate_to']:g}%" if r["rate_from"] is not None
-                else f"{r['rate_to']:g}%" if r["rate_to"] is not None else "")
-        table.add_row(str(r["id"]), r["type"], r["action"], r["actor"] or "", r["target"] or "",
-                      rate, _money(r["amount_usd"]), ", ".join(r["products"]),
-                      ", ".join(a["source_id"] for a in r["articles"]))
+        rate = (
+            f"{r['rate_from']:g}→{r['rate_to']:g}%"
+            if r["rate_from"] is not None
+            else f"{r['rate_to']:g}%"
+            if r["rate_to"] is not None
+            else ""
+        )
+        table.add_row(
+            str(r["id"]),
+            r["type"],
+            r["action"],
+            r["actor"] or "",
+            r["target"] or "",
+            rate,
+            _money(r["amount_usd"]),
+            ", ".join(r["products"]),
+            ", ".join(a["source_id"] for a in r["articles"]),
+        )
     out.print(table)
 
 
@@ -158,8 +188,7 @@ def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
     for col in ("id", "title", "articles"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["id"]), r["title"] or "",
-                      ", ".join(a["source_id"] for a in r["articles"]))
+        table.add_row(str(r["id"]), r["title"] or "", ", ".join(a["source_id"] for a in r["articles"]))
     out.print(table)
 
 
@@ -176,8 +205,14 @@ def articles(db: DbOption = None, as_json: JsonOption = False) -> None:
     for col in ("source id", "outlet", "title", "published", "story", "words"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["source_id"], r["outlet"] or "", r["title"] or "", r["published"] or "",
-                      str(r["story_id"] or ""), str(len(r["text"].split())))
+        table.add_row(
+            r["source_id"],
+            r["outlet"] or "",
+            r["title"] or "",
+            r["published"] or "",
+            str(r["story_id"] or ""),
+            str(len(r["text"].split())),
+        )
     out.print(table)
 
 
@@ -201,8 +236,15 @@ def alerts(
     for col in ("id", "event", "route", "status", "attempts", "sent at", "last error"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["id"]), str(r["event_id"]), r["route"], r["status"], str(r["attempts"]),
-                      r["sent_at"] or "", r["last_error"] or "")
+        table.add_row(
+            str(r["id"]),
+            str(r["event_id"]),
+            r["route"],
+            r["status"],
+            str(r["attempts"]),
+            r["sent_at"] or "",
+            r["last_error"] or "",
+        )
     out.print(table)
 
 

@@ -70,8 +70,10 @@ def ingest_corpus(path: str) -> IngestResult:
         result.new_article_ids.extend(s.article_id for s in stored if s.new)
         progress.advance(result.seen, total)
     get_run_logger().info(
-        "read %d items: %d new articles, %d failed", result.seen,
-        len(result.new_article_ids), len(result.errors),
+        "read %d items: %d new articles, %d failed",
+        result.seen,
+        len(result.new_article_ids),
+        len(result.errors),
     )
     return result
 
@@ -119,6 +121,7 @@ def replay(path: str) -> dict[str, Any]:
         "alerts_sent": sent,
         "errors": ingested.errors,
     }
-    finish_run(engine, run_id, stats={k: v for k, v in summary.items() if k != "errors"},
-               errors=ingested.errors)
+    finish_run(
+        engine, run_id, stats={k: v for k, v in summary.items() if k != "errors"}, errors=ingested.errors
+    )
     return summary

@@ -27,9 +27,7 @@ class Settings(BaseSettings):
         description="Apprise URLs, separated by commas, spaces or newlines; none: the console.",
     )
     batch_size: int = Field(200, ge=1, description="Articles per task run.")
-    max_item_bytes: int = Field(
-        3 * 1024 * 1024, ge=1024, description="Largest file or JSONL line read."
-    )
+    max_item_bytes: int = Field(3 * 1024 * 1024, ge=1024, description="Largest file or JSONL line read.")
     alert_max_attempts: int = Field(8, ge=1)
     prefect_startup_timeout: int = Field(
         120, ge=5, description="Seconds to wait for Prefect's temporary server."

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy.engine import Engine
 
 from extractors.articles import to_articles
 from extractors.models import ArticleDoc, ItemFailure, Mention, RawItem
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     return open_engine(get_settings().database_url)
 
 
@@ -44,21 +45,20 @@ def extract_articles_task(
     return to_articles(items)
 
 
-@task(name="store-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
-      timeout_seconds=300)
+@task(
+    name="store-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300
+)
 def store_articles_task(source: int, docs: list[ArticleDoc]) -> list[StoredArticle]:
     return store_articles(_engine(), source, docs)
 
 
-@task(name="detect-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
-      timeout_seconds=600)
+@task(name="detect-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=600)
 def detect_events_task(article_ids: list[int]) -> list[tuple[int, list[Mention]]]:
     """Stored articles → the events each one states."""
     return [(aid, extract_mentions(text)) for aid, text in article_texts(_engine(), article_ids)]
 
 
-@task(name="record-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
-      timeout_seconds=300)
+@task(name="record-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300)
 def record_events_task(found: list[tuple[int, list[Mention]]]) -> EventsRecorded:
     settings = get_settings()
     routes = list(routes_from_urls(settings.apprise_urls))

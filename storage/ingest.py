@@ -15,13 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from extractors.models import ArticleDoc, Mention
 
 from .database import session_scope
 from .models import Alert, Article, ArticleCopy, Event, EventMention, Source, Story, utcnow
 
-__all__ = ["StoredArticle", "EventsRecorded", "ensure_source", "record_mentions", "store_articles"]
+__all__ = ["EventsRecorded", "StoredArticle", "ensure_source", "record_mentions", "store_articles"]
 
 
 def _insert(engine_or_conn: Any, table: Any) -> Any:
@@ -41,7 +42,7 @@ def ensure_source(engine: Engine, kind: str, location: str, name: str | None = N
             .values(kind=kind, location=location, name=name, created_at=utcnow())
             .on_conflict_do_nothing(index_elements=["location"])
         )
-        return int(s.execute(sa.select(Source.id).where(Source.location == location)).scalar_one())
+        return int(s.execute(sa.select(col(Source.id)).where(col(Source.location) == location)).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,34 +62,45 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
             article_id = s.execute(
                 _insert(engine, Article)
                 .values(
-                    source_id=source, source_item_id=doc.source_id, url=doc.url,
-                    outlet=doc.outlet, title=doc.title, published=doc.published,
-                    ingested_at=now, text=doc.text, content_hash=doc.content_hash,
+                    source_id=source,
+                    source_item_id=doc.source_id,
+                    url=doc.url,
+                    outlet=doc.outlet,
+                    title=doc.title,
+                    published=doc.published,
+                    ingested_at=now,
+                    text=doc.text,
+                    content_hash=doc.content_hash,
                 )
                 .on_conflict_do_nothing(index_elements=["content_hash"])
-                .returning(Article.id)
+                .returning(col(Article.id))
             ).scalar()
             new = article_id is not None
             if new:
                 story = Story(title=doc.title or _headline(doc.text), created_at=now)
                 s.add(story)
                 s.flush()
-                s.execute(sa.update(Article).where(Article.id == article_id).values(story_id=story.id))
+                s.execute(sa.update(Article).where(col(Article.id) == article_id).values(story_id=story.id))
                 story_id: int | None = story.id
             else:
                 article_id, story_id = s.execute(
-                    sa.select(Article.id, Article.story_id).where(
-                        Article.content_hash == doc.content_hash
+                    sa.select(col(Article.id), col(Article.story_id)).where(
+                        col(Article.content_hash) == doc.content_hash
                     )
                 ).one()
             s.execute(
                 _insert(engine, ArticleCopy)
-                .values(article_id=article_id, source_id=source, source_item_id=doc.source_id,
-                        url=doc.url, outlet=doc.outlet, seen_at=now)
-                .on_conflict_do_nothing(
-                    index_elements=["source_id", "source_item_id", "article_id"]
+                .values(
+                    article_id=article_id,
+                    source_id=source,
+                    source_item_id=doc.source_id,
+                    url=doc.url,
+                    outlet=doc.outlet,
+                    seen_at=now,
                 )
+                .on_conflict_do_nothing(index_elements=["source_id", "source_item_id", "article_id"])
             )
+            assert article_id is not None
             out.append(StoredArticle(doc.source_id, int(article_id), story_id, new))
     return out
 
@@ -131,13 +143,20 @@ def record_mentions(
                 event_id = s.execute(
                     _insert(engine, Event)
                     .values(
-                        key=m.key, type=m.type, action=m.action, actor=m.actor,
-                        target=m.target, rate_from=m.rate_from, rate_to=m.rate_to,
-                        amount_usd=m.amount_usd, products=list(m.products),
-                        entities=list(m.entities), first_seen=now,
+                        key=m.key,
+                        type=m.type,
+                        action=m.action,
+                        actor=m.actor,
+                        target=m.target,
+                        rate_from=m.rate_from,
+                        rate_to=m.rate_to,
+                        amount_usd=m.amount_usd,
+                        products=list(m.products),
+                        entities=list(m.entities),
+                        first_seen=now,
                     )
                     .on_conflict_do_nothing(index_elements=["key"])
-                    .returning(Event.id)
+                    .returning(col(Event.id))
                 ).scalar()
                 if event_id is not None:
                     result.new_event_ids.append(int(event_id))
@@ -145,26 +164,36 @@ def record_mentions(
                         for route in routes:
                             inserted = s.execute(
                                 _insert(engine, Alert)
-                                .values(event_id=event_id, route=route, status="pending",
-                                        attempts=0, created_at=now, next_attempt_at=now)
+                                .values(
+                                    event_id=event_id,
+                                    route=route,
+                                    status="pending",
+                                    attempts=0,
+                                    created_at=now,
+                                    next_attempt_at=now,
+                                )
                                 .on_conflict_do_nothing(index_elements=["event_id", "route"])
-                                .returning(Alert.id)
+                                .returning(col(Alert.id))
                             ).scalar()
                             result.alerts_created += inserted is not None
                 else:
-                    event = s.execute(sa.select(Event).where(Event.key == m.key)).scalar_one()
+                    event = s.execute(sa.select(Event).where(col(Event.key) == m.key)).scalar_one()
                     event_id = event.id
                     products = _union(event.products, m.products)
                     entities = _union(event.entities, m.entities)
                     if products != event.products or entities != event.entities:
-                        s.execute(sa.update(Event).where(Event.id == event_id)
-                                  .values(products=products, entities=entities))
+                        s.execute(
+                            sa.update(Event)
+                            .where(col(Event.id) == event_id)
+                            .values(products=products, entities=entities)
+                        )
                 inserted = s.execute(
                     _insert(engine, EventMention)
-                    .values(event_id=event_id, article_id=article_id,
-                            evidence=list(m.evidence), created_at=now)
+                    .values(
+                        event_id=event_id, article_id=article_id, evidence=list(m.evidence), created_at=now
+                    )
                     .on_conflict_do_nothing(index_elements=["event_id", "article_id"])
-                    .returning(EventMention.id)
+                    .returning(col(EventMention.id))
                 ).scalar()
                 result.mentions_new += inserted is not None
     return result

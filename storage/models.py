@@ -84,9 +84,7 @@ class Article(SQLModel, table=True):
     published: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     ingested_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    content_hash: str = Field(
-        sa_column=sa.Column(sa.String(64), nullable=False, unique=True)
-    )
+    content_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
     story_id: int | None = Field(default=None, foreign_key="stories.id", index=True)
 
 
@@ -95,9 +93,7 @@ class ArticleCopy(SQLModel, table=True):
 
     __tablename__ = "article_copies"
     __table_args__ = (
-        sa.UniqueConstraint(
-            "source_id", "source_item_id", "article_id", name="uq_copy_source_item"
-        ),
+        sa.UniqueConstraint("source_id", "source_item_id", "article_id", name="uq_copy_source_item"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -123,12 +119,8 @@ class Event(SQLModel, table=True):
     rate_from: float | None = None
     rate_to: float | None = None
     amount_usd: float | None = None
-    products: list[str] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
-    entities: list[str] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
+    products: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    entities: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     first_seen: datetime = Field(default_factory=utcnow, sa_column=_ts())
     thread_id: int | None = Field(default=None, foreign_key="events.id")
 
@@ -137,16 +129,12 @@ class EventMention(SQLModel, table=True):
     """An article stating an event, with the sentences that prove it."""
 
     __tablename__ = "event_mentions"
-    __table_args__ = (
-        sa.UniqueConstraint("event_id", "article_id", name="uq_mention_event_article"),
-    )
+    __table_args__ = (sa.UniqueConstraint("event_id", "article_id", name="uq_mention_event_article"),)
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="events.id", index=True)
     article_id: int = Field(foreign_key="articles.id", index=True)
-    evidence: list[str] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
+    evidence: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
@@ -182,9 +170,5 @@ class Run(SQLModel, table=True):
     status: str = Field(default="running", max_length=16)
     started_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     finished_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    stats: dict[str, Any] = Field(
-        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
-    errors: list[dict[str, str]] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
+    stats: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    errors: list[dict[str, str]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))

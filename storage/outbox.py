@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from .database import session_scope
 from .models import Alert, AlertStatus, utcnow
@@ -39,7 +40,7 @@ class DeliveryPolicy:
     batch: int = 100
 
     def next_attempt(self, attempts: int, now: datetime) -> datetime:
-        delay = min(self.backoff_base * (2 ** max(attempts - 1, 0)), self.backoff_max)
+        delay: timedelta = min(self.backoff_base * (2 ** max(attempts - 1, 0)), self.backoff_max)
         return now + delay * random.uniform(0.5, 1.0)
 
 
@@ -55,15 +56,17 @@ def _due(engine: Engine, now: datetime, policy: DeliveryPolicy) -> list[tuple[in
     stale = now - policy.lease
     with session_scope(engine) as s:
         rows = s.execute(
-            sa.select(Alert.id, Alert.event_id, Alert.route)
+            sa.select(col(Alert.id), col(Alert.event_id), col(Alert.route))
             .where(
                 sa.or_(
-                    sa.and_(Alert.status.in_([AlertStatus.PENDING, AlertStatus.FAILED]),  # type: ignore[attr-defined]
-                            Alert.next_attempt_at <= now),
-                    sa.and_(Alert.status == AlertStatus.SENDING, Alert.claimed_at < stale),  # type: ignore[operator]
+                    sa.and_(
+                        col(Alert.status).in_([AlertStatus.PENDING, AlertStatus.FAILED]),
+                        col(Alert.next_attempt_at) <= now,
+                    ),
+                    sa.and_(col(Alert.status) == AlertStatus.SENDING, col(Alert.claimed_at) < stale),
                 )
             )
-            .order_by(Alert.id)
+            .order_by(col(Alert.id))
             .limit(policy.batch)
         ).all()
     return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
@@ -75,13 +78,13 @@ def _claim(engine: Engine, alert_id: int, now: datetime, policy: DeliveryPolicy)
         result = conn.execute(
             sa.update(Alert)
             .where(
-                Alert.id == alert_id,
+                col(Alert.id) == alert_id,
                 sa.or_(
-                    Alert.status.in_([AlertStatus.PENDING, AlertStatus.FAILED]),  # type: ignore[attr-defined]
-                    sa.and_(Alert.status == AlertStatus.SENDING, Alert.claimed_at < stale),  # type: ignore[operator]
+                    col(Alert.status).in_([AlertStatus.PENDING, AlertStatus.FAILED]),
+                    sa.and_(col(Alert.status) == AlertStatus.SENDING, col(Alert.claimed_at) < stale),
                 ),
             )
-            .values(status=AlertStatus.SENDING, claimed_at=now, attempts=Alert.attempts + 1)
+            .values(status=AlertStatus.SENDING, claimed_at=now, attempts=col(Alert.attempts) + 1)
         )
         return result.rowcount == 1
 
@@ -120,7 +123,8 @@ def deliver_pending(
                 continue
             with session_scope(engine) as s:
                 s.execute(
-                    sa.update(Alert).where(Alert.id == alert_id)
+                    sa.update(Alert)
+                    .where(col(Alert.id) == alert_id)
                     .values(status=AlertStatus.SENT, sent_at=utcnow(), last_error=None)
                 )
             report.sent += 1
@@ -129,10 +133,8 @@ def deliver_pending(
 def requeue_dead(engine: Engine, alert_ids: list[int] | None = None) -> int:
     """Put dead alerts (all, or those given) back in the queue; returns how many."""
     with engine.begin() as conn:
-        stmt = sa.update(Alert).where(Alert.status == AlertStatus.DEAD)
+        stmt = sa.update(Alert).where(col(Alert.status) == AlertStatus.DEAD)
         if alert_ids:
-            stmt = stmt.where(Alert.id.in_(alert_ids))  # type: ignore[union-attr]
-        result = conn.execute(
-            stmt.values(status=AlertStatus.PENDING, attempts=0, next_attempt_at=utcnow())
-        )
+            stmt = stmt.where(col(Alert.id).in_(alert_ids))
+        result = conn.execute(stmt.values(status=AlertStatus.PENDING, attempts=0, next_attempt_at=utcnow()))
         return int(result.rowcount)

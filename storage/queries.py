@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .database import session_scope
 from .exceptions import NotFoundError
@@ -36,7 +36,7 @@ def _article_ref(a: Article) -> dict[str, Any]:
 
 
 def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
-    stmt = sa.select(Event).order_by(Event.id)
+    stmt = sa.select(Event).order_by(col(Event.id))
     if where is not None:
         stmt = stmt.where(where)
     events = session.execute(stmt).scalars().all()
@@ -45,9 +45,9 @@ def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
     ids = [e.id for e in events]
     rows = session.execute(
         sa.select(EventMention, Article)
-        .join(Article, Article.id == EventMention.article_id)  # type: ignore[arg-type]
-        .where(EventMention.event_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(EventMention.id)
+        .join(Article, col(Article.id) == col(EventMention.article_id))
+        .where(col(EventMention.event_id).in_(ids))
+        .order_by(col(EventMention.id))
     ).all()
     by_event: dict[int, list[tuple[EventMention, Article]]] = defaultdict(list)
     for mention, article in rows:
@@ -62,33 +62,35 @@ def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
             evidence.extend(x for x in mention.evidence if x not in evidence)
             if article.story_id is not None:
                 stories[e.id].add(article.story_id)
-        out.append({
-            "id": e.id,
-            "type": e.type,
-            "action": e.action,
-            "actor": e.actor,
-            "target": e.target,
-            "rate_from": e.rate_from,
-            "rate_to": e.rate_to,
-            "amount_usd": e.amount_usd,
-            "products": list(e.products),
-            "entities": list(e.entities),
-            "first_seen": _iso(e.first_seen),
-            "articles": [_article_ref(a) for _, a in mentions],
-            "evidence": evidence,
-            "stories": len(stories[e.id]),
-        })
+        out.append(
+            {
+                "id": e.id,
+                "type": e.type,
+                "action": e.action,
+                "actor": e.actor,
+                "target": e.target,
+                "rate_from": e.rate_from,
+                "rate_to": e.rate_to,
+                "amount_usd": e.amount_usd,
+                "products": list(e.products),
+                "entities": list(e.entities),
+                "first_seen": _iso(e.first_seen),
+                "articles": [_article_ref(a) for _, a in mentions],
+                "evidence": evidence,
+                "stories": len(stories[e.id]),
+            }
+        )
     return out
 
 
 def list_events(engine: Engine, *, type_: str | None = None) -> list[dict[str, Any]]:
     with session_scope(engine) as s:
-        return _events(s, None if type_ is None else Event.type == type_)
+        return _events(s, None if type_ is None else col(Event.type) == type_)
 
 
 def event_view(session: Session, event_id: int) -> dict[str, Any]:
     """One event as ``events --json`` shows it (plus its story count)."""
-    found = _events(session, Event.id == event_id)
+    found = _events(session, col(Event.id) == event_id)
     if not found:
         raise NotFoundError(f"no event with id {event_id}")
     return found[0]
@@ -96,10 +98,12 @@ def event_view(session: Session, event_id: int) -> dict[str, Any]:
 
 def list_stories(engine: Engine) -> list[dict[str, Any]]:
     with session_scope(engine) as s:
-        stories = s.execute(sa.select(Story).order_by(Story.id)).scalars().all()
-        articles = s.execute(
-            sa.select(Article).where(Article.story_id.is_not(None)).order_by(Article.id)  # type: ignore[union-attr]
-        ).scalars().all()
+        stories = s.execute(sa.select(Story).order_by(col(Story.id))).scalars().all()
+        articles = (
+            s.execute(sa.select(Article).where(col(Article.story_id).is_not(None)).order_by(col(Article.id)))
+            .scalars()
+            .all()
+        )
         by_story: dict[int, list[Article]] = defaultdict(list)
         for a in articles:
             assert a.story_id is not None
@@ -108,9 +112,7 @@ def list_stories(engine: Engine) -> list[dict[str, Any]]:
             {
                 "id": st.id,
                 "title": st.title,
-                "articles": [
-                    {**_article_ref(a), "title": a.title} for a in by_story[st.id or 0]
-                ],
+                "articles": [{**_article_ref(a), "title": a.title} for a in by_story[st.id or 0]],
             }
             for st in stories
         ]
@@ -121,17 +123,20 @@ def story_count(engine: Engine, article_ids: list[int]) -> int:
     if not article_ids:
         return 0
     with session_scope(engine) as s:
-        return int(s.execute(
-            sa.select(sa.func.count(sa.distinct(Article.story_id)))
-            .where(Article.id.in_(article_ids))  # type: ignore[union-attr]
-        ).scalar_one())
+        return int(
+            s.execute(
+                sa.select(sa.func.count(sa.distinct(col(Article.story_id)))).where(
+                    col(Article.id).in_(article_ids)
+                )
+            ).scalar_one()
+        )
 
 
 def list_alerts(engine: Engine, *, status: str | None = None) -> list[dict[str, Any]]:
     with session_scope(engine) as s:
-        stmt = sa.select(Alert).order_by(Alert.id)
+        stmt = sa.select(Alert).order_by(col(Alert.id))
         if status is not None:
-            stmt = stmt.where(Alert.status == status)
+            stmt = stmt.where(col(Alert.status) == status)
         return [
             {
                 "id": a.id,
@@ -158,22 +163,25 @@ def list_articles(engine: Engine) -> list[dict[str, Any]]:
                 "story_id": a.story_id,
                 "text": a.text,
             }
-            for a in s.execute(sa.select(Article).order_by(Article.id)).scalars()
+            for a in s.execute(sa.select(Article).order_by(col(Article.id))).scalars()
         ]
 
 
 def copies_of(engine: Engine, article_id: int) -> list[str]:
     """Source ids under which one article was seen."""
     with session_scope(engine) as s:
-        return list(s.execute(
-            sa.select(ArticleCopy.source_item_id).where(ArticleCopy.article_id == article_id)
-            .order_by(ArticleCopy.id)
-        ).scalars())
+        return list(
+            s.execute(
+                sa.select(col(ArticleCopy.source_item_id))
+                .where(col(ArticleCopy.article_id) == article_id)
+                .order_by(col(ArticleCopy.id))
+            ).scalars()
+        )
 
 
 def last_run(engine: Engine) -> Run | None:
     with session_scope(engine) as s:
-        return s.execute(sa.select(Run).order_by(Run.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+        return s.execute(sa.select(Run).order_by(col(Run.id).desc()).limit(1)).scalar()
 
 
 def article_texts(engine: Engine, article_ids: list[int]) -> list[tuple[int, str]]:
@@ -182,7 +190,8 @@ def article_texts(engine: Engine, article_ids: list[int]) -> list[tuple[int, str
         return []
     with session_scope(engine) as s:
         rows = s.execute(
-            sa.select(Article.id, Article.text).where(Article.id.in_(article_ids))  # type: ignore[union-attr]
-            .order_by(Article.id)
+            sa.select(col(Article.id), col(Article.text))
+            .where(col(Article.id).in_(article_ids))
+            .order_by(col(Article.id))
         ).all()
     return [(int(r[0]), str(r[1])) for r in rows]

@@ -21,9 +21,7 @@ def start_run(engine: Engine, kind: str, target: str | None) -> int:
         return run.id
 
 
-def finish_run(
-    engine: Engine, run_id: int, *, stats: dict[str, Any], errors: list[dict[str, str]]
-) -> None:
+def finish_run(engine: Engine, run_id: int, *, stats: dict[str, Any], errors: list[dict[str, str]]) -> None:
     with session_scope(engine) as s:
         run = s.get_one(Run, run_id)
         run.finished_at = utcnow()

@@ -5,10 +5,20 @@ import pytest
 from extractors.cleaning import clean_text, guess_title
 
 FURNITURE = [
-    "Created with Sketch", "Icon Facebook", "numberArticlesLeft", "free article",
-    "Sponsored Content", "subscription", "Get Unlimited access", "Try 3 months for $9",
-    "Offer ends", "See all offers", "NAR on print phone", "Get unique insights",
-    "Stay ahead with our exclusives", "© Reuters",
+    "Created with Sketch",
+    "Icon Facebook",
+    "numberArticlesLeft",
+    "free article",
+    "Sponsored Content",
+    "subscription",
+    "Get Unlimited access",
+    "Try 3 months for $9",
+    "Offer ends",
+    "See all offers",
+    "NAR on print phone",
+    "Get unique insights",
+    "Stay ahead with our exclusives",
+    "© Reuters",
 ]
 
 
@@ -51,13 +61,16 @@ def test_paywall_block_cut_only_in_the_tail() -> None:
 
 
 def test_a_sentence_mentioning_subscriptions_is_not_furniture() -> None:
-    line = ("The company said its subscription business grew 12% in the quarter even as tariffs on "
-            "imported components raised costs across the industry and squeezed margins further, "
-            "analysts at three banks wrote in notes to clients on Tuesday morning.")
+    line = (
+        "The company said its subscription business grew 12% in the quarter even as tariffs on "
+        "imported components raised costs across the industry and squeezed margins further, "
+        "analysts at three banks wrote in notes to clients on Tuesday morning."
+    )
     assert clean_text(line) == line
 
 
 def test_guess_title() -> None:
     assert guess_title("Trade War\nUS and China to test 'art of the deal'\nBody.") == (
-        "US and China to test 'art of the deal'")
+        "US and China to test 'art of the deal'"
+    )
     assert guess_title("China said Monday it is sending an envoy to the United States.") is None

@@ -8,23 +8,27 @@ from extractors.corpus import read_corpus
 from extractors.exceptions import NoArticleText
 from extractors.models import ItemFailure, RawItem
 
-ARTICLE = ("Washington slapped tariffs of 25% on $34 billion of Chinese imports on Friday, "
-           "and Beijing said it would respond in kind with duties on American soybeans, "
-           "the commerce ministry said in a statement.")
+ARTICLE = (
+    "Washington slapped tariffs of 25% on $34 billion of Chinese imports on Friday, "
+    "and Beijing said it would respond in kind with duties on American soybeans, "
+    "the commerce ministry said in a statement."
+)
 MB = 1024 * 1024
 
 
 def _read(path: Path, max_bytes: int = 3 * MB) -> tuple[list[RawItem], list[ItemFailure]]:
     items = list(read_corpus(path, max_bytes=max_bytes))
-    return ([i for i in items if isinstance(i, RawItem)],
-            [i for i in items if isinstance(i, ItemFailure)])
+    return ([i for i in items if isinstance(i, RawItem)], [i for i in items if isinstance(i, ItemFailure)])
 
 
 def test_source_ids_come_from_json_ids_else_file_stems(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(ARTICLE)
     (tmp_path / "b.jsonl").write_text(
         json.dumps({"id": "wire-1", "text": ARTICLE, "outlet": "AP", "published": "2018-05-14T10:00:00Z"})
-        + "\n" + json.dumps({"html": "<p>x</p>"}) + "\n")
+        + "\n"
+        + json.dumps({"html": "<p>x</p>"})
+        + "\n"
+    )
     (tmp_path / "c.json").write_text(json.dumps({"id": 7, "title": "T", "text": ARTICLE}))
     items, failures = _read(tmp_path)
     assert failures == []
@@ -40,8 +44,13 @@ def test_bad_inputs_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text("word " * (MB // 4))
     (tmp_path / "good.txt").write_text(ARTICLE)
     (tmp_path / "lines.jsonl").write_text(
-        json.dumps({"id": "ok", "text": ARTICLE}) + "\n{not json\n" + json.dumps({"id": "nobody"}) + "\n"
-        + json.dumps(["a", "list"]) + "\n")
+        json.dumps({"id": "ok", "text": ARTICLE})
+        + "\n{not json\n"
+        + json.dumps({"id": "nobody"})
+        + "\n"
+        + json.dumps(["a", "list"])
+        + "\n"
+    )
     items, failures = _read(tmp_path, max_bytes=MB)
     assert [i.source_id for i in items] == ["good", "ok"]
     errors = {f.source_id: f.error for f in failures}

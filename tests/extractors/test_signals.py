@@ -21,7 +21,8 @@ def _find(mentions: list[Mention], **want: object) -> Mention:
     for m in mentions:
         if all(getattr(m, k) == v for k, v in want.items()):
             return m
-    raise AssertionError(f"no event {want} in {[(m.type, m.action, m.actor, m.target, m.amount_usd, m.rate_to) for m in mentions]}")
+    found = [(m.type, m.action, m.actor, m.target, m.amount_usd, m.rate_to) for m in mentions]
+    raise AssertionError(f"no event {want} in {found}")
 
 
 # (seed, expected attributes): the events the foundation issue names
@@ -36,8 +37,18 @@ SEED_EVENTS = [
     ("002", dict(type="sanction", action="imposed", actor="US", target="ZTE")),
     ("002", dict(type="sanction", action="eased", actor="US", target="ZTE")),
     ("002", dict(type="tariff", action="imposed", actor="US", target="CN", amount_usd=50 * B)),
-    ("003", dict(type="tariff", action="threatened", actor="US", target="CN",
-                 rate_from=10.0, rate_to=25.0, amount_usd=200 * B)),
+    (
+        "003",
+        dict(
+            type="tariff",
+            action="threatened",
+            actor="US",
+            target="CN",
+            rate_from=10.0,
+            rate_to=25.0,
+            amount_usd=200 * B,
+        ),
+    ),
     ("004", dict(type="tariff", action="threatened", actor="US", target="CN", amount_usd=100 * B)),
     ("004", dict(type="tariff", action="threatened", actor="US", target="CN", amount_usd=50 * B)),
     ("004", dict(type="tariff", action="threatened", actor="CN", target="US", amount_usd=50 * B)),
@@ -45,7 +56,9 @@ SEED_EVENTS = [
 ]
 
 
-@pytest.mark.parametrize(("seed", "want"), SEED_EVENTS, ids=[f"{s}-{w['type']}-{w['action']}" for s, w in SEED_EVENTS])
+@pytest.mark.parametrize(
+    ("seed", "want"), SEED_EVENTS, ids=[f"{s}-{w['type']}-{w['action']}" for s, w in SEED_EVENTS]
+)
 def test_seed_events(seeds_dir: Path, seed: str, want: dict[str, object]) -> None:
     products = want.pop("products", None)
     m = _find(_seed(seeds_dir, seed), **want)
@@ -77,39 +90,47 @@ def test_types_and_actions_stay_in_the_contract(seeds_dir: Path) -> None:
 
 def test_page_furniture_yields_no_event(seeds_dir: Path) -> None:
     raw = (seeds_dir / "002_c956b353fc608161.txt").read_text()
-    tail = raw[raw.index("Get unique insights"):]
+    tail = raw[raw.index("Get unique insights") :]
     assert extract_mentions(tail) == []
 
 
-@pytest.mark.parametrize("sentence", [
-    "The United States did not impose tariffs on Chinese steel last year.",
-    "Will Washington impose tariffs on $50 billion of Chinese goods?",
-    "Huawei told officials the company would sue if sanctioned by the U.S.",
-    "Beijing asked China to bring down its tariffs to levels in line with the U.S.",
-    "Many in the U.S. oppose dropping the ZTE sanction.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The United States did not impose tariffs on Chinese steel last year.",
+        "Will Washington impose tariffs on $50 billion of Chinese goods?",
+        "Huawei told officials the company would sue if sanctioned by the U.S.",
+        "Beijing asked China to bring down its tariffs to levels in line with the U.S.",
+        "Many in the U.S. oppose dropping the ZTE sanction.",
+    ],
+)
 def test_negation_questions_conditions_and_demands_are_not_events(sentence: str) -> None:
-    assert [(m.type, m.action) for m in extract_mentions(sentence)
-            if m.action in ("imposed", "lifted")] == []
+    assert [(m.type, m.action) for m in extract_mentions(sentence) if m.action in ("imposed", "lifted")] == []
 
 
-@pytest.mark.parametrize(("sentence", "action", "actor", "target"), [
-    ("The European Union is considering tariffs on American motorcycles.", "threatened", "EU", "US"),
-    ("Canada slapped 25 percent tariffs on U.S. steel on Sunday.", "imposed", "CA", "US"),
-    ("Washington will lift the 25% tariffs on Mexican steel, officials said.", "lifted", "US", "MX"),
-    ("Trump agreed to delay the tariff increase on Chinese goods.", "delayed", "US", "CN"),
-    ("Beijing demanded that Washington remove its 20% tariffs on Chinese goods.", "imposed", "US", "CN"),
-])
+@pytest.mark.parametrize(
+    ("sentence", "action", "actor", "target"),
+    [
+        ("The European Union is considering tariffs on American motorcycles.", "threatened", "EU", "US"),
+        ("Canada slapped 25 percent tariffs on U.S. steel on Sunday.", "imposed", "CA", "US"),
+        ("Washington will lift the 25% tariffs on Mexican steel, officials said.", "lifted", "US", "MX"),
+        ("Trump agreed to delay the tariff increase on Chinese goods.", "delayed", "US", "CN"),
+        ("Beijing demanded that Washington remove its 20% tariffs on Chinese goods.", "imposed", "US", "CN"),
+    ],
+)
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
     m = _find(extract_mentions(sentence), type="tariff")
     assert (m.action, m.actor, m.target) == (action, actor, target)
 
 
-@pytest.mark.parametrize(("text", "amount", "rate"), [
-    ("The U.S. imposed tariffs on $200bn of Chinese goods.", 200 * B, None),
-    ("China imposed tariffs of 100 pct on 300 mln dlrs of U.S. pork.", 300e6, 100.0),
-    ("The U.S. imposed an additional 10% tariff on $300 billion worth of Chinese goods.", 300 * B, 10.0),
-])
+@pytest.mark.parametrize(
+    ("text", "amount", "rate"),
+    [
+        ("The U.S. imposed tariffs on $200bn of Chinese goods.", 200 * B, None),
+        ("China imposed tariffs of 100 pct on 300 mln dlrs of U.S. pork.", 300e6, 100.0),
+        ("The U.S. imposed an additional 10% tariff on $300 billion worth of Chinese goods.", 300 * B, 10.0),
+    ],
+)
 def test_amounts_and_rates(text: str, amount: float, rate: float | None) -> None:
     m = _find(extract_mentions(text), type="tariff")
     assert m.amount_usd == amount

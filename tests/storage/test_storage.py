@@ -22,20 +22,44 @@ TEXT = "Washington imposed tariffs of 25% on $34 billion of Chinese goods on Fri
 
 
 def _doc(source_id: str, text: str = TEXT) -> ArticleDoc:
-    return ArticleDoc(source_id=source_id, text=text, content_hash=content_hash(text),
-                      url=f"https://example.test/{source_id}", outlet="Wire", title="T")
+    return ArticleDoc(
+        source_id=source_id,
+        text=text,
+        content_hash=content_hash(text),
+        url=f"https://example.test/{source_id}",
+        outlet="Wire",
+        title="T",
+    )
 
 
 def _mention(key: str = "k1", type_: str = "tariff") -> Mention:
-    return Mention(type=type_, action="imposed", actor="US", target="CN", key=key,
-                   rate_to=25.0, amount_usd=34e9, products=("steel",), evidence=("s1",))
+    return Mention(
+        type=type_,
+        action="imposed",
+        actor="US",
+        target="CN",
+        key=key,
+        rate_to=25.0,
+        amount_usd=34e9,
+        products=("steel",),
+        evidence=("s1",),
+    )
 
 
 def test_schema_is_created_and_a_second_open_is_a_no_op(db_url: str) -> None:
     engine = open_engine(db_url)
     tables = set(sa.inspect(engine).get_table_names())
-    assert {"sources", "articles", "article_copies", "stories", "events", "event_mentions",
-            "alerts", "runs", "alembic_version"} <= tables
+    assert {
+        "sources",
+        "articles",
+        "article_copies",
+        "stories",
+        "events",
+        "event_mentions",
+        "alerts",
+        "runs",
+        "alembic_version",
+    } <= tables
     database._ENGINES.pop(db_url).dispose()
     assert open_engine(db_url) is not engine  # re-opened, and the schema check passes
 
@@ -60,7 +84,9 @@ def test_the_same_article_twice_is_one_row(db_url: str) -> None:
     assert len(list_articles(engine)) == 1
     assert len(list_stories(engine)) == 1
     with engine.connect() as conn:
-        copies = conn.execute(sa.text("SELECT source_item_id FROM article_copies ORDER BY id")).scalars().all()
+        copies = (
+            conn.execute(sa.text("SELECT source_item_id FROM article_copies ORDER BY id")).scalars().all()
+        )
     assert copies == ["a", "copy-of-a"]
 
 
@@ -70,11 +96,16 @@ def test_events_merge_by_key_and_alerts_are_created_once_per_route(db_url: str) 
     a, b = store_articles(engine, source, [_doc("a"), _doc("b", "Another text " * 10)])
     routes = ["console", "json"]
     kinds = frozenset({"tariff", "sanction"})
-    first = record_mentions(engine, [(a.article_id, [_mention(), _mention("talks", "trade_talks")])],
-                            routes=routes, alert_types=kinds)
+    first = record_mentions(
+        engine,
+        [(a.article_id, [_mention(), _mention("talks", "trade_talks")])],
+        routes=routes,
+        alert_types=kinds,
+    )
     assert len(first.new_event_ids) == 2 and first.alerts_created == 2  # talks are not alerted
-    second = record_mentions(engine, [(b.article_id, [_mention()]), (a.article_id, [_mention()])],
-                             routes=routes, alert_types=kinds)
+    second = record_mentions(
+        engine, [(b.article_id, [_mention()]), (a.article_id, [_mention()])], routes=routes, alert_types=kinds
+    )
     assert second.new_event_ids == [] and second.alerts_created == 0 and second.mentions_new == 1
     events = list_events(engine)
     tariff = next(e for e in events if e["type"] == "tariff")
@@ -87,8 +118,7 @@ def _one_alert(db_url: str) -> Any:
     engine = open_engine(db_url)
     source = ensure_source(engine, "corpus", "/c")
     (a,) = store_articles(engine, source, [_doc("a")])
-    record_mentions(engine, [(a.article_id, [_mention()])], routes=["r"],
-                    alert_types=frozenset({"tariff"}))
+    record_mentions(engine, [(a.article_id, [_mention()])], routes=["r"], alert_types=frozenset({"tariff"}))
     return engine
 
 

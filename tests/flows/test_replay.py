@@ -1,0 +1,133 @@
+"""The seeds replayed through the real flows, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.replay import replay
+from flows.settings import Settings, use_settings
+from storage.database import open_engine
+from storage.queries import list_alerts, list_articles, list_events
+
+from .conftest import Receiver
+
+B = 1e9
+
+
+def _has(events: list[dict], **want: object) -> bool:
+    return any(all(e[k] == v for k, v in want.items()) for e in events)
+
+
+def test_seeds_replay_end_to_end_and_a_second_replay_adds_nothing(
+    db_url: str, seeds_dir: Path, receiver: Receiver
+) -> None:
+    use_settings(Settings(db_url=db_url, apprise_urls=[receiver.url]))
+    summary = replay(str(seeds_dir))
+    assert summary["articles_seen"] == 5 and summary["articles_new"] == 5
+    assert summary["errors"] == []
+    engine = open_engine(db_url)
+
+    events = list_events(engine)
+    assert summary["events_new"] == len(events)
+    for want in [
+        dict(type="sanction", action="imposed", actor="US", target="ZTE"),
+        dict(type="sanction", action="eased", actor="US", target="ZTE"),
+        dict(type="tariff", action="threatened", actor="US", target="CN", amount_usd=150 * B),
+        dict(type="tariff", action="threatened", actor="CN", target="US", amount_usd=50 * B),
+        dict(type="tariff", action="threatened", actor="US", target="CN", amount_usd=100 * B),
+        dict(type="tariff", action="threatened", rate_from=10.0, rate_to=25.0, amount_usd=200 * B),
+        dict(type="tariff", action="threatened", actor="US", rate_to=200.0),
+        dict(type="tariff", action="imposed", actor="US", target="CN", rate_to=20.0),
+        dict(type="tariff", action="imposed", actor="US", target="CN", amount_usd=50 * B),
+    ]:
+        assert _has(events, **want), want
+    steel = [e for e in events if {"steel", "aluminum"} <= set(e["products"])]
+    assert len(steel) == 1 and {a["source_id"][:3] for a in steel[0]["articles"]} == {"000", "004"}
+    zte_ban = next(e for e in events if e["target"] == "ZTE" and e["action"] == "imposed")
+    assert {a["source_id"][:3] for a in zte_ban["articles"]} == {"000", "002"}
+
+    stored = {a["source_id"][:3]: a["text"] for a in list_articles(engine)}
+    assert "Created with Sketch" not in stored["002"] and "free article" not in stored["002"]
+
+    alertable = [e for e in events if e["type"] in ("tariff", "sanction")]
+    assert summary["alerts_sent"] == len(alertable) == len(receiver.bodies)
+    titles = [b["title"] for b in receiver.bodies]
+    assert "Tariff increase threatened: US on CN goods worth $200B, 10% → 25%" in titles
+    assert all(a["status"] == "sent" for a in list_alerts(engine))
+
+    again = replay(str(seeds_dir))
+    assert (again["articles_new"], again["events_new"], again["alerts_sent"]) == (0, 0, 0)
+    assert len(receiver.bodies) == len(alertable)
+    assert len(list_events(engine)) == len(events)
+
+
+def test_bad_input_is_reported_and_the_rest_stored(tmp_path: Path, sqlite_url: str, seeds_dir: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(next(seeds_dir.glob("004_*.txt")), corpus / "good.txt")
+    (corpus / "empty.txt").write_text("")
+    (corpus / "binary.txt").write_bytes(b"\xff\xfe\x00tariff")
+    (corpus / "nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    (corpus / "big.txt").write_text("tariffs " * 500_000)
+    (corpus / "feed.jsonl").write_text('{"id": "j1", "text": "too short"}\n{broken\n')
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["replay", str(corpus), "--db", sqlite_url, "--json"])
+    assert result.exit_code == 3, result.output
+    summary = json.loads(result.stdout)
+    failed = {e["source_id"] for e in summary["errors"]}
+    assert failed == {"empty", "binary", "nav", "big", "j1", "feed#2"}
+    assert all(e["error"] for e in summary["errors"])
+    assert summary["articles_new"] == 1 and summary["articles_seen"] == 7
+
+    listed = runner.invoke(app, ["articles", "--db", sqlite_url, "--json"])
+    assert [a["source_id"] for a in json.loads(listed.stdout)] == ["good"]
+
+
+def test_cli_json_contract(sqlite_url: str, seeds_dir: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["replay", str(seeds_dir), "--db", sqlite_url, "--json"])
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)) == {
+        "articles_seen",
+        "articles_new",
+        "stories",
+        "events_new",
+        "alerts_sent",
+        "errors",
+    }
+    events = json.loads(runner.invoke(app, ["events", "--db", sqlite_url, "--json"]).stdout)
+    assert events and set(events[0]) == {
+        "id",
+        "type",
+        "action",
+        "actor",
+        "target",
+        "rate_from",
+        "rate_to",
+        "amount_usd",
+        "products",
+        "entities",
+        "first_seen",
+        "articles",
+        "evidence",
+    }
+    assert set(events[0]["articles"][0]) == {"source_id", "url", "outlet"}
+    stories = json.loads(runner.invoke(app, ["stories", "--db", sqlite_url, "--json"]).stdout)
+    assert set(stories[0]) == {"id", "title", "articles"}
+    assert set(stories[0]["articles"][0]) == {"source_id", "url", "outlet", "title"}
+    alerts = json.loads(runner.invoke(app, ["alerts", "--db", sqlite_url, "--json"]).stdout)
+    assert set(alerts[0]) == {"id", "event_id", "route", "status", "attempts", "sent_at", "last_error"}
+    arts = json.loads(runner.invoke(app, ["articles", "--db", sqlite_url, "--json"]).stdout)
+    assert set(arts[0]) == {"source_id", "url", "outlet", "title", "published", "story_id", "text"}
+
+
+@pytest.mark.parametrize("args", [["replay", "/no/such/path"], ["events", "--db", "nonsense"], ["bogus"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert CliRunner().invoke(app, args).exit_code == 2
