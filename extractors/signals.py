@@ -531,9 +531,19 @@ def _deal(sentence: str, art: _Article) -> list[_Found]:
     return [_Found("trade_deal", "agreed", actor, target)]
 
 
+# one pass that rules out the many sentences with no trigger at all
+_ANY_TRIGGER = re.compile(
+    "|".join(
+        f"(?:{p.pattern})"
+        for p in [_TARIFF, _TALKS, _DEAL, *(pattern for pattern, _ in _SANCTION_TRIGGERS)]
+    ),
+    _I,
+)
+
+
 def _sentence_events(sentence: str, art: _Article) -> list[_Found]:
     found: list[_Found] = []
-    if sentence.rstrip().endswith("?"):
+    if sentence.rstrip().endswith("?") or not _ANY_TRIGGER.search(sentence):
         return found
     for m in _TARIFF.finditer(sentence):
         f = _tariff(sentence, m.start(), m.end(), art)

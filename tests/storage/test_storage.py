@@ -156,3 +156,13 @@ def test_a_stale_claim_is_delivered_again(db_url: str) -> None:
     policy = DeliveryPolicy(lease=timedelta(minutes=5))
     assert deliver_pending(engine, lambda r, e: None, policy).sent == 0  # claim still fresh
     assert deliver_pending(engine, lambda r, e: None, DeliveryPolicy(lease=timedelta(0))).sent == 1
+
+
+def test_migrations_match_the_models(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    engine = open_engine(db_url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
