@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,6 +73,24 @@ def _engine(db: str | None) -> Engine:
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+_SHORT_COLUMNS = frozenset({"id", "type", "action", "actor", "target", "rate", "amount", "route", "status"})
+
+
+def _print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col, no_wrap=col in _SHORT_COLUMNS)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+def _rate(rate_from: float | None, rate_to: float | None) -> str:
+    if rate_from is not None and rate_to is not None:
+        return f"{rate_from:g}→{rate_to:g}%"
+    return "" if rate_to is None else f"{rate_to:g}%"
 
 
 def _money(amount: float | None) -> str:
@@ -150,29 +169,24 @@ def events(
     if as_json:
         _print_json([{k: v for k, v in r.items() if k != "stories"} for r in rows])
         return
-    table = Table(title="events")
-    for col in ("id", "type", "action", "actor", "target", "rate", "amount", "products", "sources"):
-        table.add_column(col)
-    for r in rows:
-        rate = (
-            f"{r['rate_from']:g}→{r['rate_to']:g}%"
-            if r["rate_from"] is not None
-            else f"{r['rate_to']:g}%"
-            if r["rate_to"] is not None
-            else ""
-        )
-        table.add_row(
-            str(r["id"]),
-            r["type"],
-            r["action"],
-            r["actor"] or "",
-            r["target"] or "",
-            rate,
-            _money(r["amount_usd"]),
-            ", ".join(r["products"]),
-            ", ".join(a["source_id"] for a in r["articles"]),
-        )
-    out.print(table)
+    _print_table(
+        "events",
+        ("id", "type", "action", "actor", "target", "rate", "amount", "products", "sources"),
+        (
+            (
+                str(r["id"]),
+                r["type"],
+                r["action"],
+                r["actor"] or "",
+                r["target"] or "",
+                _rate(r["rate_from"], r["rate_to"]),
+                _money(r["amount_usd"]),
+                ", ".join(r["products"]),
+                ", ".join(a["source_id"] for a in r["articles"]),
+            )
+            for r in rows
+        ),
+    )
 
 
 @app.command()
@@ -184,12 +198,11 @@ def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(rows)
         return
-    table = Table(title="stories")
-    for col in ("id", "title", "articles"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(str(r["id"]), r["title"] or "", ", ".join(a["source_id"] for a in r["articles"]))
-    out.print(table)
+    _print_table(
+        "stories",
+        ("id", "title", "articles"),
+        ((str(r["id"]), r["title"] or "", ", ".join(a["source_id"] for a in r["articles"])) for r in rows),
+    )
 
 
 @app.command()
@@ -201,19 +214,21 @@ def articles(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(rows)
         return
-    table = Table(title="articles")
-    for col in ("source id", "outlet", "title", "published", "story", "words"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(
-            r["source_id"],
-            r["outlet"] or "",
-            r["title"] or "",
-            r["published"] or "",
-            str(r["story_id"] or ""),
-            str(len(r["text"].split())),
-        )
-    out.print(table)
+    _print_table(
+        "articles",
+        ("source id", "outlet", "title", "published", "story", "words"),
+        (
+            (
+                r["source_id"],
+                r["outlet"] or "",
+                r["title"] or "",
+                r["published"] or "",
+                str(r["story_id"] or ""),
+                str(len(r["text"].split())),
+            )
+            for r in rows
+        ),
+    )
 
 
 @alerts_app.callback()
@@ -232,20 +247,22 @@ def alerts(
     if as_json:
         _print_json(rows)
         return
-    table = Table(title="alerts")
-    for col in ("id", "event", "route", "status", "attempts", "sent at", "last error"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(
-            str(r["id"]),
-            str(r["event_id"]),
-            r["route"],
-            r["status"],
-            str(r["attempts"]),
-            r["sent_at"] or "",
-            r["last_error"] or "",
-        )
-    out.print(table)
+    _print_table(
+        "alerts",
+        ("id", "event", "route", "status", "attempts", "sent at", "last error"),
+        (
+            (
+                str(r["id"]),
+                str(r["event_id"]),
+                r["route"],
+                r["status"],
+                str(r["attempts"]),
+                r["sent_at"] or "",
+                r["last_error"] or "",
+            )
+            for r in rows
+        ),
+    )
 
 
 @alerts_app.command("retry")
