@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import replace
 
 import trafilatura
 from trafilatura.settings import Document
@@ -71,9 +72,26 @@ def _text_article(raw: RawItem) -> ArticleDoc:
     )
 
 
+MAX_OUTLET = 200  # the length of the stored column
+
+
+def _clip(value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.replace("\x00", "").split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def to_article(raw: RawItem) -> ArticleDoc:
     """The article in ``raw``; raises an ``ItemError`` when there is none."""
     article = _html_article(raw) if raw.kind == "html" else _text_article(raw)
+    article = replace(
+        article,
+        outlet=_clip(article.outlet, MAX_OUTLET),
+        title=_clip(article.title, 2000),
+        url=_clip(article.url, 4000),
+        published=parse_datetime(article.published),
+    )
     words = len(article.text.split())
     if words < MIN_WORDS:
         raise NoArticleText(f"only {words} words of text, fewer than the {MIN_WORDS} an article needs")

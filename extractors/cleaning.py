@@ -79,7 +79,7 @@ def _is_furniture(line: str, patterns: _Patterns) -> bool:
 
 def _normalise(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\x00", "")
     return [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
 
 

@@ -43,7 +43,7 @@ def parse_datetime(value: Any) -> datetime | None:
                 parsed = parsedate_to_datetime(text)
             except (TypeError, ValueError, IndexError):
                 return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class CorpusRecord(BaseModel):
@@ -96,7 +96,12 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+MAX_SOURCE_ID = 512  # the length of the stored column
+
+
 def _record_item(record: CorpusRecord, source_id: str, origin: str) -> RawItem:
+    if len(source_id) > MAX_SOURCE_ID:
+        raise InvalidRecord(f"id is {len(source_id)} characters long, over the limit of {MAX_SOURCE_ID}")
     if record.html:
         return RawItem(
             source_id, "html", record.html, record.url, record.title, record.published, record.outlet, origin
@@ -144,7 +149,9 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[RawItem | ItemFailure]:
                     raise ItemTooLarge(f"line is {len(raw):,} bytes, over the {max_bytes:,}-byte limit")
                 try:
                     obj = json.loads(_decode(raw))
-                except json.JSONDecodeError as exc:
+                except (RecursionError, ValueError) as exc:
+                    if not isinstance(exc, json.JSONDecodeError):
+                        raise InvalidRecord(f"unreadable JSON on line {lineno}: {exc}"[:300]) from None
                     raise InvalidRecord(
                         f"invalid JSON on line {lineno}: {exc.msg} (column {exc.colno})"
                     ) from None
@@ -164,10 +171,14 @@ def _read_json(path: Path, max_bytes: int) -> Iterator[RawItem | ItemFailure]:
             obj = json.loads(_decode(data))
         except json.JSONDecodeError as exc:
             raise InvalidRecord(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        except (RecursionError, ValueError) as exc:
+            raise InvalidRecord(f"unreadable JSON: {exc}"[:300]) from None
     except ItemError as exc:
         yield ItemFailure(stem, str(exc))
         return
     records = obj if isinstance(obj, list) else [obj]
+    if not records:
+        yield ItemFailure(stem, "file holds an empty list of records")
     for index, record in enumerate(records, start=1):
         fallback = stem if len(records) == 1 else f"{stem}#{index}"
         try:

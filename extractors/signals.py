@@ -534,8 +534,7 @@ def _deal(sentence: str, art: _Article) -> list[_Found]:
 # one pass that rules out the many sentences with no trigger at all
 _ANY_TRIGGER = re.compile(
     "|".join(
-        f"(?:{p.pattern})"
-        for p in [_TARIFF, _TALKS, _DEAL, *(pattern for pattern, _ in _SANCTION_TRIGGERS)]
+        f"(?:{p.pattern})" for p in [_TARIFF, _TALKS, _DEAL, *(pattern for pattern, _ in _SANCTION_TRIGGERS)]
     ),
     _I,
 )

@@ -25,6 +25,7 @@ from .settings import Settings, use_settings
 __all__ = ["app", "main"]
 
 EXIT_ITEMS_FAILED = 3
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
 
 app = typer.Typer(
     name="tradewatch",
@@ -54,6 +55,7 @@ def _settings(db: str | None) -> Settings:
 
 
 def _engine(db: str | None) -> Engine:
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, OperationalError
 
     from storage.database import open_engine, redact_url
@@ -61,9 +63,14 @@ def _engine(db: str | None) -> Engine:
 
     url = _settings(db).database_url
     try:
+        backend = make_url(url).get_backend_name()
+        if backend not in SUPPORTED_DATABASES:
+            err.print(f"[red]error:[/] unsupported database {backend!r}: use sqlite or postgresql")
+            raise typer.Exit(2)
         return open_engine(url)
-    except ArgumentError:
-        err.print(f"[red]error:[/] not a database URL: {redact_url(url) if '://' in url else url!r}")
+    except (ArgumentError, ValueError, ImportError):
+        shown = redact_url(url) if "://" in url else url
+        err.print(f"[red]error:[/] not a usable database URL: {shown!r}")
         raise typer.Exit(2) from None
     except (OperationalError, StorageError) as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
@@ -239,6 +246,7 @@ def alerts(
     status: Annotated[str | None, typer.Option(help="pending, sending, sent, failed or dead.")] = None,
 ) -> None:
     """The alert outbox: what was sent, what waits, what failed."""
+    ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
         return
     from storage.queries import list_alerts
@@ -267,13 +275,18 @@ def alerts(
 
 @alerts_app.command("retry")
 def alerts_retry(
+    ctx: typer.Context,
     ids: Annotated[list[int] | None, typer.Argument(help="Alert ids (default: every dead alert).")] = None,
     db: DbOption = None,
 ) -> None:
     """Requeue dead alerts for the next delivery."""
     from storage.outbox import requeue_dead
 
-    n = requeue_dead(_engine(db), ids or None)
+    parent_db = (ctx.obj or {}).get("db")
+    if db and parent_db and db != parent_db:
+        err.print("[red]error:[/] two different --db values given")
+        raise typer.Exit(2)
+    n = requeue_dead(_engine(db or parent_db), ids or None)
     err.print(f"{n} alert(s) requeued")
 
 

@@ -20,8 +20,8 @@ from extractors.corpus import corpus_files, read_corpus
 from extractors.models import ItemFailure, RawItem
 from storage.database import open_engine
 from storage.ingest import ensure_source
-from storage.queries import story_count
-from storage.runs import finish_run, start_run
+from storage.queries import story_count, unprocessed_article_ids
+from storage.runs import fail_run, finish_run, start_run
 
 from . import progress
 from .settings import get_settings
@@ -110,9 +110,13 @@ def replay(path: str) -> dict[str, Any]:
     """
     engine = open_engine(get_settings().database_url)
     run_id = start_run(engine, "replay", path)
-    ingested = ingest_corpus(path)
-    new_events = process_articles(ingested.new_article_ids)
-    sent = deliver_alerts()
+    try:
+        ingested = ingest_corpus(path)
+        new_events = process_articles(unprocessed_article_ids(engine))
+        sent = deliver_alerts()
+    except BaseException as exc:
+        fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
+        raise
     summary: dict[str, Any] = {
         "articles_seen": ingested.seen,
         "articles_new": len(ingested.new_article_ids),

@@ -8,6 +8,7 @@ written with a schema the code does not know.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
 from .exceptions import SchemaError
@@ -28,8 +30,11 @@ _PG_MIGRATION_LOCK = 0x7472_6164_6577
 
 
 def redact_url(url: str) -> str:
-    """The URL with its password hidden, for logs and messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL with its password hidden, for logs and messages (even unparseable ones)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ValueError, ArgumentError):
+        return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

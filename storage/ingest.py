@@ -196,4 +196,5 @@ def record_mentions(
                     .returning(col(EventMention.id))
                 ).scalar()
                 result.mentions_new += inserted is not None
+            s.execute(sa.update(Article).where(col(Article.id) == article_id).values(processed_at=utcnow()))
     return result

@@ -86,6 +86,10 @@ class Article(SQLModel, table=True):
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     content_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
     story_id: int | None = Field(default=None, foreign_key="stories.id", index=True)
+    # set when the article's events are stored; NULL = still to process
+    processed_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=True, index=True)
+    )
 
 
 class ArticleCopy(SQLModel, table=True):

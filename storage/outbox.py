@@ -89,18 +89,38 @@ def _claim(engine: Engine, alert_id: int, now: datetime, policy: DeliveryPolicy)
         return result.rowcount == 1
 
 
+def _settle(engine: Engine, alert_id: int, claimed_at: datetime, **values: Any) -> bool:
+    """Record an outcome, only if this worker's claim still holds the alert."""
+    with engine.begin() as conn:
+        result = conn.execute(
+            sa.update(Alert)
+            .where(
+                col(Alert.id) == alert_id,
+                col(Alert.status) == AlertStatus.SENDING,
+                col(Alert.claimed_at) == claimed_at,
+            )
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+
 def deliver_pending(
     engine: Engine, send: Sender, policy: DeliveryPolicy = DeliveryPolicy()
 ) -> DeliveryReport:
-    """Send every due alert once; record the outcome of each on its row."""
+    """Send every due alert once; record the outcome of each on its row.
+
+    Each alert is claimed just before its own send (never a batch ahead), so a
+    claim's lease covers one send, not a queue of them.
+    """
     report = DeliveryReport()
     views: dict[int, dict[str, Any]] = {}
     while True:
-        due = _due(engine, utcnow(), policy)
-        claimed = [(a, e, r) for a, e, r in due if _claim(engine, a, utcnow(), policy)]
-        if not claimed:
-            return report
-        for alert_id, event_id, route in claimed:
+        progressed = False
+        for alert_id, event_id, route in _due(engine, utcnow(), policy):
+            claimed_at = utcnow()
+            if not _claim(engine, alert_id, claimed_at, policy):
+                continue  # another worker has it
+            progressed = True
             if event_id not in views:
                 with session_scope(engine) as s:
                     views[event_id] = event_view(s, event_id)
@@ -110,24 +130,26 @@ def deliver_pending(
                 message = f"{type(exc).__name__}: {exc}"[:1000]
                 report.errors.append(f"alert {alert_id} via {route}: {message}")
                 with session_scope(engine) as s:
-                    alert = s.get_one(Alert, alert_id)
-                    now = utcnow()
-                    alert.last_error = message
-                    if alert.attempts >= policy.max_attempts:
-                        alert.status = AlertStatus.DEAD
+                    attempts = s.get_one(Alert, alert_id).attempts
+                if attempts >= policy.max_attempts:
+                    if _settle(engine, alert_id, claimed_at, status=AlertStatus.DEAD, last_error=message):
                         report.dead += 1
-                    else:
-                        alert.status = AlertStatus.FAILED
-                        alert.next_attempt_at = policy.next_attempt(alert.attempts, now)
-                        report.failed += 1
+                elif _settle(
+                    engine,
+                    alert_id,
+                    claimed_at,
+                    status=AlertStatus.FAILED,
+                    last_error=message,
+                    next_attempt_at=policy.next_attempt(attempts, utcnow()),
+                ):
+                    report.failed += 1
                 continue
-            with session_scope(engine) as s:
-                s.execute(
-                    sa.update(Alert)
-                    .where(col(Alert.id) == alert_id)
-                    .values(status=AlertStatus.SENT, sent_at=utcnow(), last_error=None)
-                )
-            report.sent += 1
+            if _settle(
+                engine, alert_id, claimed_at, status=AlertStatus.SENT, sent_at=utcnow(), last_error=None
+            ):
+                report.sent += 1
+        if not progressed:
+            return report
 
 
 def requeue_dead(engine: Engine, alert_ids: list[int] | None = None) -> int:

@@ -21,6 +21,7 @@ __all__ = [
     "list_events",
     "list_stories",
     "story_count",
+    "unprocessed_article_ids",
 ]
 
 
@@ -28,7 +29,7 @@ def _iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC (SQLite hands back naive datetimes: they were stored as UTC)."""
     if value is None:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 def _article_ref(a: Article) -> dict[str, Any]:
@@ -195,3 +196,16 @@ def article_texts(engine: Engine, article_ids: list[int]) -> list[tuple[int, str
             .order_by(col(Article.id))
         ).all()
     return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def unprocessed_article_ids(engine: Engine) -> list[int]:
+    """Articles whose events are not stored yet (new, or left by a run that stopped)."""
+    with session_scope(engine) as s:
+        return [
+            int(i)
+            for i in s.execute(
+                sa.select(col(Article.id))
+                .where(col(Article.processed_at).is_(None))
+                .order_by(col(Article.id))
+            ).scalars()
+        ]

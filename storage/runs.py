@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from .database import session_scope
 from .models import Run, utcnow
 
-__all__ = ["finish_run", "start_run"]
+__all__ = ["fail_run", "finish_run", "start_run"]
 
 
 def start_run(engine: Engine, kind: str, target: str | None) -> int:
@@ -28,3 +28,12 @@ def finish_run(engine: Engine, run_id: int, *, stats: dict[str, Any], errors: li
         run.stats = stats
         run.errors = errors
         run.status = "failed_items" if errors else "completed"
+
+
+def fail_run(engine: Engine, run_id: int, error: str) -> None:
+    """Mark a run that stopped before the end (its partial work stays stored)."""
+    with session_scope(engine) as s:
+        run = s.get_one(Run, run_id)
+        run.finished_at = utcnow()
+        run.status = "failed"
+        run.errors = [*run.errors, {"source_id": "", "error": error[:1000]}]

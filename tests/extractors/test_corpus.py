@@ -86,3 +86,15 @@ def test_html_without_an_article_is_an_error() -> None:
 def test_content_hash_ignores_spacing_and_case() -> None:
     assert content_hash("Tariffs  rose.\nAgain") == content_hash("tariffs rose. again")
     assert content_hash("Tariffs rose.") != content_hash("Tariffs fell.")
+
+
+def test_json_that_python_cannot_parse_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "huge.jsonl").write_text('{"id": "n", "text": ' + "9" * 5000 + "}\n")
+    (tmp_path / "none.json").write_text("[]")
+    (tmp_path / "longid.jsonl").write_text(json.dumps({"id": "i" * 600, "text": ARTICLE}) + "\n")
+    items, failures = _read(tmp_path)
+    assert items == []
+    errors = {f.source_id[:6]: f.error for f in failures}
+    assert "unreadable JSON" in errors["deep"] and "unreadable JSON" in errors["huge#1"]
+    assert "empty list" in errors["none"] and "over the limit of 512" in errors["iiiiii"]

@@ -131,3 +131,18 @@ def test_cli_json_contract(sqlite_url: str, seeds_dir: Path) -> None:
 @pytest.mark.parametrize("args", [["replay", "/no/such/path"], ["events", "--db", "nonsense"], ["bogus"]])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert CliRunner().invoke(app, args).exit_code == 2
+
+
+@pytest.mark.parametrize("url", ["mysql://u:secret@127.0.0.1/db", "postgresql://u:secret@host:abc/db"])
+def test_unusable_database_urls_exit_2_without_the_password(url: str) -> None:
+    result = CliRunner().invoke(app, ["events", "--db", url])
+    assert result.exit_code == 2
+    assert "secret" not in result.output
+
+
+def test_alerts_retry_uses_the_db_given_to_alerts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    result = CliRunner().invoke(app, ["alerts", "--db", url, "retry"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert (tmp_path / "other.db").exists()
+    assert not Path("data/tradewatch.db").exists() or Path("data").resolve() != tmp_path
