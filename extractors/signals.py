@@ -389,7 +389,7 @@ def _object_text(sentence: str, start: int, w: _Window) -> str:
     after = w.after
     if re.search(r"\bincluding\b", after, _I):
         after = sentence[start:]
-    return " ".join(w.before.split()[-3:]) + " " + sentence[start : w.start + len(w.before)] + after
+    return " ".join(w.before.split()[-3:]) + " " + after
 
 
 def _tariff(sentence: str, start: int, end: int, art: _Article) -> _Found | None:

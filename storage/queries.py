@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from .database import session_scope
 from .exceptions import NotFoundError
-from .models import Alert, Article, ArticleCopy, Event, EventMention, Run, Story
+from .models import Alert, Article, Event, EventMention, Story
 
 __all__ = [
     "event_view",
@@ -166,23 +166,6 @@ def list_articles(engine: Engine) -> list[dict[str, Any]]:
             }
             for a in s.execute(sa.select(Article).order_by(col(Article.id))).scalars()
         ]
-
-
-def copies_of(engine: Engine, article_id: int) -> list[str]:
-    """Source ids under which one article was seen."""
-    with session_scope(engine) as s:
-        return list(
-            s.execute(
-                sa.select(col(ArticleCopy.source_item_id))
-                .where(col(ArticleCopy.article_id) == article_id)
-                .order_by(col(ArticleCopy.id))
-            ).scalars()
-        )
-
-
-def last_run(engine: Engine) -> Run | None:
-    with session_scope(engine) as s:
-        return s.execute(sa.select(Run).order_by(col(Run.id).desc()).limit(1)).scalar()
 
 
 def article_texts(engine: Engine, article_ids: list[int]) -> list[tuple[int, str]]:
