@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import col
+from sqlmodel import col, select
 
 from extractors.models import ArticleDoc, Mention
 
@@ -83,8 +83,8 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
                 s.execute(sa.update(Article).where(col(Article.id) == article_id).values(story_id=story.id))
                 story_id: int | None = story.id
             else:
-                article_id, story_id = s.execute(
-                    sa.select(col(Article.id), col(Article.story_id)).where(
+                article_id, story_id = s.exec(
+                    select(col(Article.id), col(Article.story_id)).where(
                         col(Article.content_hash) == doc.content_hash
                     )
                 ).one()
@@ -177,7 +177,7 @@ def record_mentions(
                             ).scalar()
                             result.alerts_created += inserted is not None
                 else:
-                    event = s.execute(sa.select(Event).where(col(Event.key) == m.key)).scalar_one()
+                    event = s.exec(select(Event).where(col(Event.key) == m.key)).one()
                     event_id = event.id
                     products = _union(event.products, m.products)
                     entities = _union(event.entities, m.entities)

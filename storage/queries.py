@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from .database import session_scope
 from .exceptions import NotFoundError
@@ -37,15 +37,15 @@ def _article_ref(a: Article) -> dict[str, Any]:
 
 
 def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
-    stmt = sa.select(Event).order_by(col(Event.id))
+    stmt = select(Event).order_by(col(Event.id))
     if where is not None:
         stmt = stmt.where(where)
-    events = session.execute(stmt).scalars().all()
+    events = session.exec(stmt).all()
     if not events:
         return []
     ids = [e.id for e in events]
-    rows = session.execute(
-        sa.select(EventMention, Article)
+    rows = session.exec(
+        select(EventMention, Article)
         .join(Article, col(Article.id) == col(EventMention.article_id))
         .where(col(EventMention.event_id).in_(ids))
         .order_by(col(EventMention.id))
@@ -99,12 +99,10 @@ def event_view(session: Session, event_id: int) -> dict[str, Any]:
 
 def list_stories(engine: Engine) -> list[dict[str, Any]]:
     with session_scope(engine) as s:
-        stories = s.execute(sa.select(Story).order_by(col(Story.id))).scalars().all()
-        articles = (
-            s.execute(sa.select(Article).where(col(Article.story_id).is_not(None)).order_by(col(Article.id)))
-            .scalars()
-            .all()
-        )
+        stories = s.exec(select(Story).order_by(col(Story.id))).all()
+        articles = s.exec(
+            select(Article).where(col(Article.story_id).is_not(None)).order_by(col(Article.id))
+        ).all()
         by_story: dict[int, list[Article]] = defaultdict(list)
         for a in articles:
             assert a.story_id is not None
@@ -135,7 +133,7 @@ def story_count(engine: Engine, article_ids: list[int]) -> int:
 
 def list_alerts(engine: Engine, *, status: str | None = None) -> list[dict[str, Any]]:
     with session_scope(engine) as s:
-        stmt = sa.select(Alert).order_by(col(Alert.id))
+        stmt = select(Alert).order_by(col(Alert.id))
         if status is not None:
             stmt = stmt.where(col(Alert.status) == status)
         return [
@@ -148,7 +146,7 @@ def list_alerts(engine: Engine, *, status: str | None = None) -> list[dict[str, 
                 "sent_at": _iso(a.sent_at),
                 "last_error": a.last_error,
             }
-            for a in s.execute(stmt).scalars()
+            for a in s.exec(stmt)
         ]
 
 
@@ -164,7 +162,7 @@ def list_articles(engine: Engine) -> list[dict[str, Any]]:
                 "story_id": a.story_id,
                 "text": a.text,
             }
-            for a in s.execute(sa.select(Article).order_by(col(Article.id))).scalars()
+            for a in s.exec(select(Article).order_by(col(Article.id)))
         ]
 
 
@@ -184,11 +182,7 @@ def article_texts(engine: Engine, article_ids: list[int]) -> list[tuple[int, str
 def unprocessed_article_ids(engine: Engine) -> list[int]:
     """Articles whose events are not stored yet (new, or left by a run that stopped)."""
     with session_scope(engine) as s:
-        return [
-            int(i)
-            for i in s.execute(
-                sa.select(col(Article.id))
-                .where(col(Article.processed_at).is_(None))
-                .order_by(col(Article.id))
-            ).scalars()
-        ]
+        ids = s.exec(
+            select(col(Article.id)).where(col(Article.processed_at).is_(None)).order_by(col(Article.id))
+        )
+        return [i for i in ids if i is not None]
