@@ -42,7 +42,14 @@ import blingfire
 from .gazetteer import Match, gazetteer
 from .models import Mention
 
-__all__ = ["ACTIONS", "ALERTABLE_TYPES", "event_key", "extract_mentions", "split_sentences"]
+__all__ = [
+    "ACTIONS",
+    "ALERTABLE_TYPES",
+    "event_key",
+    "extract_mentions",
+    "mentions_by_sentence",
+    "split_sentences",
+]
 
 ACTIONS: dict[str, tuple[str, ...]] = {
     "tariff": ("threatened", "announced", "imposed", "increased", "delayed", "reduced", "lifted"),
@@ -610,32 +617,50 @@ def _key(f: _Found) -> str:
     return event_key(f.type, f.action, f.actor, f.target, f.rate_from, f.rate_to, f.amount_usd, f.products)
 
 
-def extract_mentions(text: str) -> list[Mention]:
-    """The trade-dispute events stated in ``text``, one per distinct action."""
+def _found_by_sentence(text: str) -> list[tuple[str, list[_Found]]]:
     art = _Article(text)
     companies = gazetteer().companies
-    found: list[_Found] = []
+    out: list[tuple[str, list[_Found]]] = []
     for sentence in split_sentences(text):
+        found: list[_Found] = []
         for clause in re.split(r";\s+", sentence):
             for f in _sentence_events(clause, art):
                 f.evidence.append(sentence)
                 found.append(f)
+        out.append((sentence, found))
         named = companies.find(sentence)
         if named:
             art.last_company = named[-1].value
-    return [
-        Mention(
-            type=f.type,
-            action=f.action,
-            actor=f.actor,
-            target=f.target,
-            key=_key(f),
-            rate_from=f.rate_from,
-            rate_to=f.rate_to,
-            amount_usd=f.amount_usd,
-            products=tuple(f.products),
-            entities=tuple(f.entities),
-            evidence=tuple(f.evidence),
-        )
-        for f in _merge(found)
-    ]
+    return out
+
+
+def _mention(f: _Found) -> Mention:
+    return Mention(
+        type=f.type,
+        action=f.action,
+        actor=f.actor,
+        target=f.target,
+        key=_key(f),
+        rate_from=f.rate_from,
+        rate_to=f.rate_to,
+        amount_usd=f.amount_usd,
+        products=tuple(f.products),
+        entities=tuple(f.entities),
+        evidence=tuple(f.evidence),
+    )
+
+
+def mentions_by_sentence(text: str) -> list[tuple[str, list[Mention]]]:
+    """Each sentence of ``text`` with the events it states by itself.
+
+    The article is still the context (who ``it`` is, which two countries the
+    story is about), but events are not merged across sentences: this is the
+    view the evaluation scores.
+    """
+    return [(sentence, [_mention(f) for f in _merge(found)]) for sentence, found in _found_by_sentence(text)]
+
+
+def extract_mentions(text: str) -> list[Mention]:
+    """The trade-dispute events stated in ``text``, one per distinct action."""
+    found = [f for _, fs in _found_by_sentence(text) for f in fs]
+    return [_mention(f) for f in _merge(found)]

@@ -25,6 +25,7 @@ from .settings import Settings, use_settings
 __all__ = ["app", "main"]
 
 EXIT_ITEMS_FAILED = 3
+EXIT_BELOW_FLOOR = 4
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 
 app = typer.Typer(
@@ -36,6 +37,8 @@ app = typer.Typer(
 )
 alerts_app = typer.Typer(help="The alert outbox.", invoke_without_command=True)
 app.add_typer(alerts_app, name="alerts")
+eval_app = typer.Typer(help="Measure extraction quality against labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -288,6 +291,102 @@ def alerts_retry(
         raise typer.Exit(2)
     n = requeue_dead(_engine(db or parent_db), ids or None)
     err.print(f"{n} alert(s) requeued")
+
+
+@eval_app.command("signals")
+def eval_signals(
+    sets: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Labelled JSONL files (default: every eval/signals/*.jsonl).", show_default=False
+        ),
+    ] = None,
+    seeds: Annotated[Path, typer.Option(help="Folder of the seed articles.")] = Path("seeds"),
+    plover: Annotated[Path, typer.Option(help="PLOVER_GSR_CAMEO.json, for the PLOVER set.")] = Path(
+        "../shared/corpora/plover-gsr/PLOVER_GSR_CAMEO.json"
+    ),
+    as_json: JsonOption = False,
+    errors: Annotated[bool, typer.Option("--errors", help="List every miss and false alarm.")] = False,
+    min_precision: Annotated[float, typer.Option(help="Exit 4 below this overall precision.")] = 0.0,
+    min_recall: Annotated[float, typer.Option(help="Exit 4 below this overall recall.")] = 0.0,
+    min_attributes: Annotated[float, typer.Option(help="Exit 4 below this rate/amount accuracy.")] = 0.0,
+) -> None:
+    """Precision, recall and F1 of the signal extractor per type and action class."""
+    from extractors.evaluation import load_labelled, score_signals
+    from extractors.exceptions import InvalidRecord
+
+    files = sets or sorted(Path("eval/signals").glob("*.jsonl"))
+    if not files:
+        err.print("[red]error:[/] no labelled sets given and none in eval/signals/")
+        raise typer.Exit(2)
+    try:
+        by_set = {f.stem: load_labelled(f, seeds_dir=seeds, plover=plover) for f in files}
+    except (OSError, InvalidRecord) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    total = score_signals(item for items in by_set.values() for item in items)
+    per_set = {name: score_signals(items) for name, items in by_set.items()}
+    if as_json:
+        report = total.as_dict() | {"sets": {name: s.as_dict() for name, s in per_set.items()}}
+        if errors:
+            report["errors"] = total.errors
+        _print_json(report)
+    else:
+        _print_table(
+            f"signals: {total.sentences} sentences, {total.gold_events} labelled events",
+            ("type/class", "tp", "fp", "fn", "precision", "recall", "F1"),
+            [
+                (
+                    f"{t}/{c}",
+                    str(v.tp),
+                    str(v.fp),
+                    str(v.fn),
+                    f"{v.precision:.3f}",
+                    f"{v.recall:.3f}",
+                    f"{v.f1:.3f}",
+                )
+                for (t, c), v in sorted(total.by_class.items())
+            ]
+            + [
+                (
+                    f"all ({name})",
+                    str(v.overall.tp),
+                    str(v.overall.fp),
+                    str(v.overall.fn),
+                    f"{v.overall.precision:.3f}",
+                    f"{v.overall.recall:.3f}",
+                    f"{v.overall.f1:.3f}",
+                )
+                for name, v in [*per_set.items(), ("total", total)]
+            ],
+        )
+        _print_table(
+            "attributes of matched events",
+            ("attribute", "correct", "of", "accuracy"),
+            [
+                (name, str(a.correct), str(a.total), f"{a.accuracy:.3f}")
+                for name, a in (
+                    ("action", total.action),
+                    ("target", total.target),
+                    ("rates", total.rates),
+                    ("amounts", total.amounts),
+                )
+            ],
+        )
+        if errors:
+            for e in total.errors:
+                out.print(f"[bold]{e['id']}[/] {e['text']}", markup=True, highlight=False)
+                for kind in ("missing", "spurious", "attributes"):
+                    for x in e[kind]:  # type: ignore[attr-defined]
+                        out.print(f"    {kind}: {x}", markup=False, highlight=False)
+    attributes = min(total.rates.accuracy, total.amounts.accuracy)
+    if (
+        total.overall.precision < min_precision
+        or total.overall.recall < min_recall
+        or attributes < min_attributes
+    ):
+        err.print("[red]below the quality floor[/]")
+        raise typer.Exit(EXIT_BELOW_FLOOR)
 
 
 def main() -> None:

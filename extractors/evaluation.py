@@ -1,0 +1,324 @@
+"""Score the signal extractor against labelled sentences.
+
+A labelled set is JSONL, one sentence per line (see ``eval/signals/LABELLING.md``)::
+
+    {"id": "w-001", "text": "...", "context": "...", "events": [{"type": "tariff",
+     "action": "threatened", "actor": "US", "target": "CN", "rate_from": 10,
+     "rate_to": 25, "amount_usd": 2e11, "products": ["steel"]}]}
+
+Two kinds of line take their text from elsewhere: ``"article": "<file>"`` names
+a seed article, whose sentence ``text`` is scored in the context of the whole
+article; a line with an ``id`` and no ``text`` is a PLOVER gold-standard record,
+whose sentence is read from the PLOVER file.
+
+A predicted event matches a labelled one when type, action class and actor
+agree (for talks and deals, the unordered pair of parties). Precision, recall
+and F1 are counted per type and action class; action, target, rate and amount
+agreement are measured over the matched pairs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cleaning import clean_text
+from .exceptions import InvalidRecord
+from .models import Mention
+from .signals import ACTIONS, mentions_by_sentence, split_sentences
+
+__all__ = [
+    "ACTION_CLASSES",
+    "GoldEvent",
+    "LabelledSentence",
+    "SignalScores",
+    "load_labelled",
+    "score_signals",
+]
+
+ACTION_CLASSES: dict[str, str] = {
+    "threatened": "threat",
+    "announced": "imposition",
+    "imposed": "imposition",
+    "increased": "imposition",
+    "delayed": "relief",
+    "reduced": "relief",
+    "lifted": "relief",
+    "eased": "relief",
+}
+_PAIRED = ("trade_talks", "trade_deal")
+
+
+def action_class(type_: str, action: str) -> str:
+    return "talks" if type_ in _PAIRED else ACTION_CLASSES[action]
+
+
+@dataclass(frozen=True)
+class GoldEvent:
+    type: str
+    action: str
+    actor: str | None
+    target: str | None
+    rate_from: float | None = None
+    rate_to: float | None = None
+    amount_usd: float | None = None
+    products: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LabelledSentence:
+    id: str
+    set: str  # the file it came from
+    text: str
+    events: tuple[GoldEvent, ...]
+    context: str = ""
+    article: str | None = None  # the seed article's text, when scored in it
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _gold(record: dict[str, object], where: str) -> tuple[GoldEvent, ...]:
+    events = []
+    for raw in record.get("events") or []:  # type: ignore[attr-defined]
+        type_, action = raw.get("type"), raw.get("action")
+        if type_ not in ACTIONS or action not in ACTIONS[type_]:
+            raise InvalidRecord(f"{where}: unknown type/action {type_}/{action}")
+        events.append(
+            GoldEvent(
+                type=type_,
+                action=action,
+                actor=raw.get("actor"),
+                target=raw.get("target"),
+                rate_from=_float(raw.get("rate_from")),
+                rate_to=_float(raw.get("rate_to")),
+                amount_usd=_float(raw.get("amount_usd")),
+                products=tuple(raw.get("products") or ()),
+            )
+        )
+    return tuple(events)
+
+
+def _plover_texts(path: Path) -> dict[str, str]:
+    return {r["id"]: r["text"] for r in json.loads(path.read_text("utf-8")) if "text" in r}
+
+
+def load_labelled(
+    path: Path, *, seeds_dir: Path | None = None, plover: Path | None = None
+) -> list[LabelledSentence]:
+    """Read one labelled JSONL file; seed and PLOVER lines get their text."""
+    plover_texts: dict[str, str] | None = None
+    articles: dict[str, str] = {}
+    out = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path.name}:{n}"
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise InvalidRecord(f"{where}: {exc}") from exc
+        article = None
+        text = record.get("text")
+        if record.get("article"):
+            if seeds_dir is None:
+                raise InvalidRecord(f"{where}: a seed sentence needs the seeds folder")
+            name = record["article"]
+            if name not in articles:
+                articles[name] = clean_text((seeds_dir / name).read_text("utf-8"))
+            article = articles[name]
+        elif text is None:
+            if plover is None:
+                raise InvalidRecord(f"{where}: a PLOVER record needs the PLOVER file")
+            if plover_texts is None:
+                plover_texts = _plover_texts(plover)
+            if record["id"] not in plover_texts:
+                raise InvalidRecord(f"{where}: {record['id']} is not in {plover}")
+            text = plover_texts[record["id"]]
+        out.append(
+            LabelledSentence(
+                id=record["id"],
+                set=path.stem,
+                text=text,
+                events=_gold(record, where),
+                context=record.get("context") or "",
+                article=article,
+            )
+        )
+    return out
+
+
+def predict(item: LabelledSentence) -> list[Mention]:
+    """The extractor's events for one labelled sentence, in its context."""
+    if item.article is not None:
+        for sentence, mentions in mentions_by_sentence(item.article):
+            if sentence == item.text:
+                return mentions
+        raise InvalidRecord(f"{item.id}: sentence not found in its article")
+    text = f"{item.context}\n{item.text}" if item.context else item.text
+    by_sentence = mentions_by_sentence(text)
+    skip = len(split_sentences(item.context)) if item.context else 0
+    return [m for _, mentions in by_sentence[skip:] for m in mentions]
+
+
+def _same_parties(gold: GoldEvent, pred: Mention) -> bool:
+    if gold.type in _PAIRED:
+        return {gold.actor, gold.target} == {pred.actor, pred.target}
+    return gold.actor == pred.actor
+
+
+def _matches(gold: GoldEvent, pred: Mention) -> bool:
+    return (
+        gold.type == pred.type
+        and action_class(gold.type, gold.action) == action_class(pred.type, pred.action)
+        and _same_parties(gold, pred)
+    )
+
+
+def _closeness(gold: GoldEvent, pred: Mention) -> int:
+    return (
+        (gold.action == pred.action) * 4
+        + (gold.target == pred.target) * 2
+        + ((gold.rate_to, gold.amount_usd) == (pred.rate_to, pred.amount_usd))
+    )
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Agreement:
+    total: int = 0
+    correct: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 1.0
+
+    def add(self, ok: bool) -> None:
+        self.total += 1
+        self.correct += ok
+
+
+@dataclass
+class SignalScores:
+    sentences: int = 0
+    gold_events: int = 0
+    overall: Counts = field(default_factory=Counts)
+    by_class: dict[tuple[str, str], Counts] = field(default_factory=dict)
+    action: Agreement = field(default_factory=Agreement)
+    target: Agreement = field(default_factory=Agreement)
+    rates: Agreement = field(default_factory=Agreement)
+    amounts: Agreement = field(default_factory=Agreement)
+    errors: list[dict[str, object]] = field(default_factory=list)
+
+    def _count(self, type_: str, action: str) -> Counts:
+        return self.by_class.setdefault((type_, action_class(type_, action)), Counts())
+
+    def as_dict(self) -> dict[str, object]:
+        def counts(c: Counts) -> dict[str, float]:
+            return {
+                "tp": c.tp,
+                "fp": c.fp,
+                "fn": c.fn,
+                "precision": round(c.precision, 4),
+                "recall": round(c.recall, 4),
+                "f1": round(c.f1, 4),
+            }
+
+        def agreement(a: Agreement) -> dict[str, float]:
+            return {"total": a.total, "correct": a.correct, "accuracy": round(a.accuracy, 4)}
+
+        return {
+            "sentences": self.sentences,
+            "gold_events": self.gold_events,
+            "overall": counts(self.overall),
+            "by_class": {f"{t}/{c}": counts(v) for (t, c), v in sorted(self.by_class.items())},
+            "action": agreement(self.action),
+            "target": agreement(self.target),
+            "rates": agreement(self.rates),
+            "amounts": agreement(self.amounts),
+        }
+
+
+def _describe(e: GoldEvent | Mention) -> str:
+    parts = [f"{e.type}/{e.action}", f"{e.actor}->{e.target}"]
+    if e.rate_to is not None:
+        parts.append(f"{e.rate_from}->{e.rate_to}%" if e.rate_from is not None else f"{e.rate_to}%")
+    if e.amount_usd is not None:
+        parts.append(f"${e.amount_usd:.3g}")
+    return " ".join(parts)
+
+
+def score_signals(
+    items: Iterable[LabelledSentence],
+    extract: Callable[[LabelledSentence], list[Mention]] = predict,
+) -> SignalScores:
+    """Precision, recall and F1 of ``extract`` over labelled sentences."""
+    scores = SignalScores()
+    for item in items:
+        scores.sentences += 1
+        scores.gold_events += len(item.events)
+        predicted = list(extract(item))
+        missing: list[str] = []
+        wrong: list[str] = []
+        for gold in item.events:
+            candidates = [p for p in predicted if _matches(gold, p)]
+            if not candidates:
+                scores.overall.fn += 1
+                scores._count(gold.type, gold.action).fn += 1
+                missing.append(_describe(gold))
+                continue
+            pred = max(candidates, key=lambda p: _closeness(gold, p))
+            predicted.remove(pred)
+            scores.overall.tp += 1
+            scores._count(gold.type, gold.action).tp += 1
+            scores.action.add(gold.action == pred.action)
+            if gold.type not in _PAIRED:
+                scores.target.add(gold.target == pred.target)
+            if gold.rate_to is not None or pred.rate_to is not None:
+                scores.rates.add((gold.rate_from, gold.rate_to) == (pred.rate_from, pred.rate_to))
+            if gold.amount_usd is not None or pred.amount_usd is not None:
+                scores.amounts.add(gold.amount_usd == pred.amount_usd)
+            if _closeness(gold, pred) < 7 and not (gold.type in _PAIRED and gold.action == pred.action):
+                wrong.append(f"{_describe(gold)} but got {_describe(pred)}")
+        for pred in predicted:
+            scores.overall.fp += 1
+            scores._count(pred.type, pred.action).fp += 1
+        if missing or predicted or wrong:
+            scores.errors.append(
+                {
+                    "id": item.id,
+                    "text": item.text,
+                    "missing": missing,
+                    "spurious": [_describe(p) for p in predicted],
+                    "attributes": wrong,
+                }
+            )
+    return scores
+
+
+def count_labels(items: Iterable[LabelledSentence]) -> Counter[str]:
+    """How many labelled events of each type/action a set holds."""
+    return Counter(f"{e.type}/{e.action}" for item in items for e in item.events)
