@@ -1,5 +1,6 @@
-"""Gazetteers kept as data files: actors (countries, blocs and who stands for
-them), companies and products, compiled once into longest-match regexes."""
+"""Gazetteers kept as data files: actors (``countries.tsv`` for the world,
+``actors.json`` for the main players with their officials and institutions),
+companies and products, compiled once into longest-match regexes."""
 
 from __future__ import annotations
 
@@ -19,15 +20,38 @@ class Match:
     value: str  # the canonical code or name
 
 
+def _trie_pattern(forms: list[str]) -> str:
+    """One regex alternation shaped as a trie of ``forms``: the engine follows
+    shared prefixes once instead of trying a thousand alternatives at every
+    position. Longer forms come first at each branch, so the longest match wins
+    (``South Sudan`` over ``South``) as long as it ends on a word boundary."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        branches.sort(key=len, reverse=True)
+        # a form may end here; then the longer branches are tried first
+        if "" in node:
+            return f"(?:{'|'.join(branches)})?" if branches else ""
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return build(trie)
+
+
 class _Index:
     """A longest-match index of surface forms to canonical values."""
 
     def __init__(self, forms: dict[str, str], *, ignore_case: bool) -> None:
         self._ignore_case = ignore_case
         self._forms = {(k.casefold() if ignore_case else k): v for k, v in forms.items()}
-        alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
         flags = re.IGNORECASE if ignore_case else 0
-        self._regex = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", flags)
+        keys = [form.casefold() for form in forms] if ignore_case else list(forms)
+        self._regex = re.compile(rf"(?<![\w])(?:{_trie_pattern(keys)})(?![\w])", flags)
 
     def find(self, text: str) -> list[Match]:
         out = []
@@ -67,8 +91,17 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     actor_data = json.loads(_read("actors.json"))
     actor_forms = {
-        form: code for code, forms in actor_data.items() if not code.startswith("_") for form in forms
+        form: code
+        for line in _read("countries.tsv").splitlines()
+        if line.strip() and not line.startswith("#")
+        for code, _, forms in [line.partition("\t")]
+        for form in forms.split("|")
+        if form.strip()
     }
+    # the main players, with their officials and institutions, take precedence
+    actor_forms.update(
+        {form: code for code, forms in actor_data.items() if not code.startswith("_") for form in forms}
+    )
     companies = _read("companies.txt")
     homes = {
         parts[0].strip(): parts[2].strip()

@@ -32,6 +32,7 @@ How a sentence becomes an event:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -62,14 +63,56 @@ ALERTABLE_TYPES = frozenset({"tariff", "sanction"})
 _I = re.IGNORECASE
 
 # --- triggers -------------------------------------------------------------
-_TARIFF = re.compile(r"\b(?:tariffs?|duties|duty|levies)\b", _I)
+_TARIFF = re.compile(r"\b(?:tariffs?|duties|duty|levies|levy|surtax(?:es)?|surcharges?)\b", _I)
+_LEVY_VERB = re.compile(r"^\s+(?!of\b)(?:\w+\s+){0,2}?(?:tariffs?|duties|levies|surtax\w*|a|an|\d)", _I)
+# "tariff" and "duty" in other senses: prices of utilities, stamp duty, duty as a task
+_OTHER_TARIFF = re.compile(
+    r"\b(?:electricity|energy|power|gas|phone|mobile|prepaid|postpaid|data|broadband|water|feed-in|household|"
+    r"utility|heating|retail|hotel|taxi|fare|stamp|death|estate|jury|guard|customs\s+officers?|off|on|"
+    r"fiduciary|moral|civic|official|his|her|their\s+official)\s+(?:\w+\s+)?$",
+    _I,
+)
+_TARIFF_SENSE_AFTER = re.compile(
+    r"^(?:-free|\s+(?:to|as|of\s+care|holiday|free|roster|station|officers?|"
+    r"of\s+(?:the|his|her|their|a)\s+(?:\w+\s+)?(?:chairman|president|office|post|role|job|position|minister|head))\b)",
+    _I,
+)
 # (pattern, inherent action or None when the verb must be found around it)
 _SANCTION_TRIGGERS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"\b(?:easing|lifting|relief) of (?:the )?(?:sanctions?|ban|penalt\w+)\b", _I), "eased"),
     (re.compile(r"\b(?:get|getting|go|going)\W+back into business\b", _I), "eased"),
+    (
+        re.compile(
+            r"\ballowed\s+to\s+resume\s+(?:business|trading|sales|purchases|buying|exports|imports)\b", _I
+        ),
+        "eased",
+    ),
     (re.compile(r"\balternative remedies\b", _I), "eased"),
+    (
+        re.compile(
+            r"\b(?:grant\w*|issu\w+|extend\w*|renew\w*)\s+(?:[\w.,'’-]+\s+){0,6}?(?:licen[cs]es?|waivers?|reprieve)\b"
+            r"|\b(?:licen[cs]es?|waivers?)\s+(?:allowing|exempting|permitting|that\s+allow)\b"
+            r"|\bexempt\w*\s+(?:\w+\s+){0,3}from\s+(?:the\s+)?sanctions\b",
+            _I,
+        ),
+        "eased",
+    ),
+    (
+        re.compile(
+            r"\bsuspend\w*\s+(?:its\s+|the\s+|a\s+|their\s+)?(?:\w+\s+)?(?:ban|embargo|sanctions?|export\s+controls?)\b",
+            _I,
+        ),
+        "eased",
+    ),
     (re.compile(r"\bcut(?:s|ting)? off (?:its |their )?access\b", _I), "imposed"),
     (re.compile(r"\b(?:banned|blacklisted|sanctioned)\b", _I), "imposed"),
+    (
+        re.compile(
+            r"\b(?:sanction|sanctioning)\s+(?=any\b|all\b|those\b|(?:\w+\s+)?(?:companies|firms|banks|entities|individuals)\b)",
+            _I,
+        ),
+        "imposed",
+    ),
     (
         re.compile(
             r"\b(?:bar|bars|barred|barring|ban|bans|banning)\s+(?:[\w.'’-]+\s+){0,3}?(?:from|companies|firms)\b",
@@ -80,8 +123,17 @@ _SANCTION_TRIGGERS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"\bpenali[sz]e[sd]?\b", _I), "imposed"),
     (
         re.compile(
-            r"\b(?:sanctions?|export controls?|export bans?|import bans?|entity list|denial orders?"
-            r"|embargo(?:es)?|blacklist|export restrictions?)\b",
+            r"\brestrict(?:s|ed|ing)?\s+(?:[\w.'’-]+\s+){0,3}?(?:investments?|exports?|sales|purchases|imports?)\b",
+            _I,
+        ),
+        "imposed",
+    ),
+    (
+        re.compile(
+            r"\b(?:sanctions?|export controls?|export bans?|import bans?|(?:unreliable\s+)?entity list"
+            r"|denial orders?|embargo(?:es)?|blacklist|export restrictions?|import restrictions?"
+            r"|sanctions list"
+            r"|bans?\s+on\s+(?:[\w.'’-]+\s+){0,3}?(?:exports?|imports?|sales|shipments|purchases))\b",
             _I,
         ),
         None,
@@ -94,12 +146,36 @@ _SANCTION_TRIGGERS: list[tuple[re.Pattern[str], str | None]] = [
         ),
         None,
     ),
+    (re.compile(r"\b(?:the|its|a|this|their)\s+ban\b", _I), "?"),  # trade stories only
 ]
-_TALKS = re.compile(r"\b(?:talks|negotiations?|consultations|discussions)\b", _I)
-_TRADE_CONTEXT = re.compile(r"\b(?:trade|tariffs?|economic|commerce|negotiators?|deficit|surplus)\b", _I)
+_TALKS = re.compile(
+    r"\b(?:talks|negotiations?|negotiating\s+(?:session|round)s?|consultations|discussions|"
+    r"(?:round|session)s?\s+of\s+(?:\w+\s+){0,3}?(?:talks|negotiations|dialogue)|"
+    r"(?:met|meet|meets|meeting|meetings)\s+(?:with|between)\b|"
+    r"(?:visit|trip)\s+(?:by|to)\b|envoy|negotiators?|negotiat(?:e|es|ed|ing)|(?:to|will|would)\s+meet|"
+    r"reached\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:understanding|consensus|agreement\s+in\s+principle|framework))\b",
+    _I,
+)
+# trade in the sentence, or a trade story and nothing that says the talks are about something else
+_TRADE_CONTEXT = re.compile(
+    r"\b(?:trade|tariffs?|economic|commerce|negotiators?|deficit|surplus|purchases|exports?|imports?|"
+    r"market\s+access|soybeans?|truce|deal)\b",
+    _I,
+)
+_TRADE_WORDS = re.compile(r"\b(?:trade|tariffs?|duties|exports?|imports?|sanctions?)\b", _I)
+_OTHER_DOMAIN = re.compile(
+    r"\b(?:peace|nuclear|missiles?|arms|ceasefire|cease-fire|hostages?|climate|security|military|"
+    r"troops?|war\s+crimes|election|refugees?|independence|civil\s+war|rebels?)\b",
+    _I,
+)
 _DEAL = re.compile(
-    r"\b(?:signed|reached|struck|clinched|sealed|agreed (?:on|to))\s+(?:an?\s+|the\s+)?"
-    r"(?:[\w-]+\s+){0,2}?(?:trade\s+)?(?:deal|agreement|pact)\b",
+    r"\b(?:signed|sign|signs|reached|reach|struck|strike|clinched|sealed|concluded|finali[sz]ed|agreed"
+    r"(?:\s+(?:on|to|upon))?)\s+(?:an?\s+|the\s+|their\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:trade|free-trade|commercial|tariff|economic\s+partnership)\s+(?:deal|agreement|pact|accord)\b"
+    r"|\b(?:signed|ratified|reached|struck|clinched|sealed)\s+(?:the\s+)?(?:USMCA|NAFTA|CPTPP|TPP|RCEP|CETA)\b"
+    r"|\b(?:signed|reached|struck|clinched|sealed|agreed(?:\s+(?:on|upon))?)\s+(?:an?\s+|the\s+)?"
+    r"(?:deal|agreement|pact|accord)\s+(?:\w+\s+){0,4}?(?:to\s+(?:increase|expand|boost)\s+trade|on\s+trade|"
+    r"to\s+(?:cut|lower|remove|eliminate)\s+tariffs)\b",
     _I,
 )
 
@@ -108,14 +184,18 @@ _TARIFF_VERBS: list[tuple[str, re.Pattern[str]]] = [
     (
         "delayed",
         re.compile(
-            r"\b(?:delay(?:s|ed|ing)?|postpon\w*|extend(?:s|ed|ing)?\s+(?:the\s+|a\s+)?(?:\w+\s+\d+\s+)?deadline|extension|push(?:ed|es)?\s+back|suspend\w*|pause[sd]?)\b",
+            r"\b(?:delay(?:s|ed|ing)?|postpon\w*|extend(?:s|ed|ing)?\s+(?:by\s+\d+\s+\w+\s+)?(?:the\s+|a\s+|its\s+)?"
+            r"(?:[\w.'’-]+\s+){0,4}?(?:deadline|exemptions?|truce|pause|reprieve)|extension|push(?:ed|es)?\s+back|"
+            r"suspend\w*|pause[sd]?|deferr?\w*|put\s+off|hold\s+off)\b",
             _I,
         ),
     ),
     (
         "lifted",
         re.compile(
-            r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|rescind\w*|repeal\w*|roll(?:s|ed)?\s+back|eliminat\w*|waive[sd]?|end(?:s|ed)?)\b",
+            r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|rescind\w*|"
+            r"repeal\w*|roll(?:s|ed)?\s+back|eliminat\w*|waive[sd]?|end(?:s|ed|ing)?|withdr(?:ew|aw|awn|aws|awing)|"
+            r"abolish\w*|revok\w*|terminat\w*|exempt(?:s|ed)?)\b",
             _I,
         ),
     ),
@@ -128,31 +208,45 @@ _TARIFF_VERBS: list[tuple[str, re.Pattern[str]]] = [
     (
         "increased",
         re.compile(
-            r"\b(?:rais(?:e|es|ed|ing)|hikes?|hiked|hiking|increas\w+|higher|ramp(?:s|ed)?\s+up|doubl\w+|tripl\w+)\b",
+            r"\b(?:rais(?:e|es|ed|ing)|hikes?|hiked|hiking|increas\w+|higher|ramp(?:s|ed)?\s+up|doubl\w+|tripl\w+|"
+            r"quadrupl\w+|boost(?:s|ed)?|escalat\w+)\b",
             _I,
         ),
     ),
     (
         "imposed",
         re.compile(
-            r"\b(?:impos\w+|slap(?:s|ped)?|levie[sd]|levy|hit|go(?:es|ing)?\s+ahead\s+with|went\s+ahead\s+with|took\s+effect|take\s+effect|in\s+effect|enact\w*|retaliat(?:e|es|ed|ing)\b|counter(?:punch\w*|ed|s)?|responded\s+with|introduc\w+|appl(?:y|ied|ies)|placed|put)\b",
+            r"\b(?:impos\w+|slap(?:s|ped)?|levie[sd]|levy(?!\s+of)|hit|go(?:es|ing)?\s+ahead\s+with|went\s+ahead\s+with|"
+            r"took\s+effect|take(?:s)?\s+effect|taking\s+effect|in\s+effect|enact\w*|retaliat(?:e|es|ed|ing)\b|"
+            r"counter(?:punch\w*|ed|s)?(?!-)|responded\s+with|introduc\w+|appl(?:y|ied|ies)|placed|put|charg(?:e|es|ed)|"
+            r"set|kick(?:s|ed)?\s+in|came\s+into\s+force|enter(?:s|ed)?\s+into\s+force|extend(?:s|ed)?\s+(?:the\s+)?(?:tariffs?|duties)\s+to)\b",
             _I,
         ),
     ),
 ]
 _SANCTION_VERBS: list[tuple[str, re.Pattern[str]]] = [
-    ("eased", re.compile(r"\b(?:eas(?:e|es|ed|ing)|loosen\w*|relax\w*|soften\w*|waive\w*|leniency)\b", _I)),
+    (
+        "eased",
+        re.compile(
+            r"\b(?:eas(?:e|es|ed|ing)|loosen\w*|relax\w*|soften\w*|waive\w*|leniency|suspend\w*|exempt\w*|"
+            r"grant\w*|partial\w*)\b",
+            _I,
+        ),
+    ),
     (
         "lifted",
         re.compile(
-            r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing)|rescind\w*|revok\w*|drop(?:s|ped)?|scrap\w*|end(?:s|ed)?)\b",
+            r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing)|rescind\w*|revok\w*|drop(?:s|ped)?|scrap\w*|end(?:s|ed)?|"
+            r"delist\w*|unfr[eo]\w+|terminat\w*|withdr(?:ew|aw|awn))\b",
             _I,
         ),
     ),
     (
         "imposed",
         re.compile(
-            r"\b(?:impos\w+|hit|slap(?:s|ped)?|add(?:s|ed)?|placed|put|expand\w*|tighten\w*|announc\w+|issued|enforc\w+)\b",
+            r"\b(?:impos\w+|hit|slap(?:s|ped)?|add(?:s|ed|ing)?|placed|put|expand\w*|tighten\w*|announc\w+|issued|"
+            r"introduc\w+|adopt\w*|extend(?:s|ed)?\s+(?:the\s+)?(?:sanctions|ban)|freez\w*|froze\w*|"
+            r"designat\w+|target(?:s|ed|ing)?|tougher|tighter|stricter|new|broaden\w*|widen\w*|escalat\w+)\b",
             _I,
         ),
     ),
@@ -160,13 +254,23 @@ _SANCTION_VERBS: list[tuple[str, re.Pattern[str]]] = [
 _ANNOUNCE = re.compile(r"\b(?:announc\w+|unveil\w*)\b", _I)
 _MODAL = re.compile(
     r"\b(?:threat(?:s|en|ens|ened|ening)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|"
-    r"propos(?:e|ed|es|al)|could|would|may|might|plan(?:s|ned)?\s+to|warn(?:s|ed)?|unless|without\s+a\s+deal|"
-    r"vow(?:s|ed)?|prepar(?:e|es|ed|ing)\s+to|poised\s+to|ready\s+to|possible|potential(?:ly)?|reserved\s+the\s+right)\b",
+    r"propos(?:e|ed|es|al|als)|could|may|might|plan(?:s|ned|ning)?\s+to|warn(?:s|ed|ing)?|unless|without\s+a\s+deal|"
+    r"vow(?:s|ed)?|prepar(?:e|es|ed|ing)\s+(?:to|an?|the)|preparing|poised\s+to|ready\s+to|possible|possibility|potential(?:ly)?|"
+    r"reserved\s+the\s+right|promis(?:e|es|ed|ing)|pledg(?:e|es|ed|ing)|campaign\w*|or\s+face|face|faces|"
+    r"looking\s+at|exploring|studying|draft(?:ed|ing)?|envisag\w+|intend(?:s|ed)?\s+to|aims?\s+to|seeks?\s+to|"
+    r"if\s+elected|willing\s+to|option)\b",
+    _I,
+)
+# a decided measure that is not in force yet: "will impose ... from July 1"
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|is\s+to|are\s+to|set\s+to|due\s+to|scheduled|from\s+(?:\w+\.?\s+\d|next|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)|starting|effective|take\s+effect|taking\s+effect|takes\s+effect)\b",
     _I,
 )
 _NEGATION = re.compile(
     r"\b(?:did\s+not|does\s+not|do\s+not|didn[’']t|doesn[’']t|don[’']t|will\s+not|won[’']t|would\s+not|wouldn[’']t|"
-    r"has\s+not|hasn[’']t|have\s+not|haven[’']t|never|declined\s+to|refused\s+to|ruled\s+out|oppos(?:e|es|ed|ing)|no\s+plans?)\b",
+    r"has\s+not|hasn[’']t|have\s+not|haven[’']t|never|declined\s+to|refused\s+to|ruled\s+out|oppos(?:e|es|ed|ing)|no\s+plans?|"
+    r"out\s+of\s+the\s+question|not\s+(?:yet\s+)?(?:impose|imposed|lift|lifted|decided)|denied|rejected|dismissed)\b",
     _I,
 )
 _DEMAND = re.compile(
@@ -174,10 +278,22 @@ _DEMAND = re.compile(
     r"press(?:es|ed|ing)?\s+for|seek(?:s|ing)?|sought|want(?:s|ed)?)\b",
     _I,
 )
-_CONDITION = re.compile(r"\b(?:if|unless)\b", _I)
+_DECIDED = re.compile(r"\b(?:decision|decided|decree|order(?:ed)?)\b", _I)
+_RELATIVE = re.compile(r"\b(?:it|they|that|which|who|we|he|she|Washington|Beijing)\b")
+_WEAK_MODAL = re.compile(r"\b(?:could|may|might|possible|possibly|potential(?:ly)?|option)\b", _I)
+# a whole sentence whose measure depends on a condition stated after it
+_CONDITION_TAIL = re.compile(r"\b(?:unless|without\s+a\s+deal|if\s+(?!elected))\b", _I)
+_CONDITION = re.compile(r"\b(?:if|unless|whether)\b", _I)
+_SPECULATORS = re.compile(
+    r"\b(?:analysts?|economists?|strategists?|investors?|traders?|markets?|observers?|experts?|forecasters?|"
+    r"banks?\s+said|note\s+to\s+clients)\b",
+    _I,
+)
 # words that open a new clause: the window around a trigger stops there
 _BEFORE_CUT = re.compile(
-    r"(?:\b(?:because|after|before|since|when|although|though|while)\b|[;:—–]|,\s*(?:which|who)\b)", _I
+    r"(?:\b(?:because|after|before|since|when|although|though|while)\b|[;:—–]|,\s*(?:which|who)\b|"
+    r",\s*(?!including\b)\w+ing\b)",
+    _I,
 )
 _AFTER_CUT = re.compile(
     r"(?:\b(?:because|after|before|since|when|although|though|while|if|unless)\b|[;—–]|,\s*(?:which|who)\b|,\s*(?:and|but)\b|"
@@ -190,25 +306,39 @@ _TALKS_ACTIONS: list[tuple[str, re.Pattern[str]]] = [
     (
         "stalled",
         re.compile(
-            r"\b(?:stall\w*|broke\s+down|collaps\w+|far\s+apart|impasse|deadlock\w*|gap\s+remains|called\s+off)\b",
+            r"\b(?:stall\w*|broke\s+down|break\s+down|collaps\w+|far\s+apart|impasse|deadlock\w*|gap\s+remains|"
+            r"called\s+off|terminat\w+|pull(?:ed|s)?\s+out\s+of|failed\s+to\s+(?:reach|produce|yield|make)|without\s+(?:an?\s+)?(?:agreement|deal|breakthrough)|"
+            r"walked\s+(?:out|away)|suspend(?:ed|s)?\s+(?:the\s+)?(?:talks|negotiations)|no\s+(?:progress|breakthrough)|"
+            r"ended\s+in\s+(?:failure|acrimony))\b",
             _I,
         ),
     ),
     (
         "agreed",
-        re.compile(r"\b(?:agreed|reached\s+(?:an?\s+)?(?:important\s+)?(?:agreement|consensus))\b", _I),
+        re.compile(
+            r"\b(?:agreed|reached\s+(?:an?\s+)?(?:\w+\s+)?(?:agreement|consensus|deal|framework|truce|understanding)|"
+            r"(?:agreement|consensus|deal|framework|truce)\s+(?:was|had\s+been|has\s+been)\s+reached|"
+            r"agreement\s+in\s+principle)\b",
+            _I,
+        ),
     ),
     (
         "held",
         re.compile(
-            r"\b(?:held|concluded|wrapped\s+up|\w+\s+days\s+of|arrived|productive|made\s+(?:headway|progress)|progress\s+had\s+been\s+made)\b",
+            r"\b(?:held|holding|met|concluded|wrapped\s+up|ended|\w+\s+days\s+of|arrived|productive|constructive|"
+            r"made\s+(?:headway|progress)|progress\s+(?:had|has)\s+been\s+made|during\s+(?:the\s+)?(?:talks|negotiations)|"
+            r"(?:in|after)\s+(?:the\s+)?talks\s+(?:on|in|with)|(?:were|are|was|is|been)\s+(?:discussing|negotiating)|"
+            r"discussed|continu(?:e|es|ed|ing)|under\s*way|ongoing|focus(?:es|ed)?\s+on|(?:have|has|had)\s+been|"
+            r"in\s+talks\s+\w+\s+\d|resumed)\b",
             _I,
         ),
     ),
     (
         "scheduled",
         re.compile(
-            r"\b(?:will|set\s+to|scheduled|plan(?:s|ned)?\s+to|next\s+(?:week|month|round)|sending|send|resume|travel|visit|expected\s+to)\b",
+            r"\b(?:will|set\s+to|are\s+to|is\s+to|scheduled|plan(?:s|ned)?\s+to|next\s+(?:week|month|round)|sending|send|"
+            r"resume|travel|expected\s+to|to\s+begin|upcoming|ahead\s+of|in\s+advance\s+of|later\s+this\s+(?:week|month)|"
+            r"to\s+be\s+held|invited|would\s+(?:reportedly\s+)?meet|due\s+to|agreed\s+to\s+(?:hold|meet|resume))\b",
             _I,
         ),
     ),
@@ -217,7 +347,10 @@ _TALKS_ACTIONS: list[tuple[str, re.Pattern[str]]] = [
 # --- attributes -----------------------------------------------------------
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _PCT = r"\s?(?:%|percent\b|per\s+cent\b|pct\b|percentage\s+points?\b)"
-_RATE_RANGE = re.compile(rf"\bfrom\s+{_NUM}(?:{_PCT})?\s+to\s+{_NUM}{_PCT}", _I)
+_RATE_RANGE = re.compile(
+    rf"\b(ranging\s+|range\s+|between\s+)?from\s+{_NUM}(?:{_PCT})?\s+(?:to|and)\s+{_NUM}{_PCT}", _I
+)
+_RATE_TO_FROM = re.compile(rf"\bto\s+{_NUM}{_PCT}\s+from\s+{_NUM}{_PCT}", _I)
 _RATE = re.compile(rf"(?<![\w.$]){_NUM}{_PCT}", _I)
 _SCALE = {
     "trillion": 1e12,
@@ -232,8 +365,13 @@ _SCALE = {
     "m": 1e6,
 }
 _AMOUNT = re.compile(
-    rf"(?:(?:US)?\$\s?{_NUM}\s*(trillion|billion|million|tn|bn|bln|mln|mn|b|m)\b"
+    rf"(?:(?<![A-Za-z])(?:US)?\$\s?{_NUM}\s*(trillion|billion|million|tn|bn|bln|mln|mn|b|m)\b"
     rf"|{_NUM}\s*(trillion|billion|million|bln|mln|mn)\s+(?:dlrs|dollars|usd)\b)",
+    _I,
+)
+_DEADLINE = re.compile(
+    r"\b(?:extend\w*\s+(?:the\s+|a\s+|its\s+)?(?:\w+\.?\s+\d+\s+)?deadline|extension\s+(?:on|of|to)\s+the\s+deadline|"
+    r"deadline\s+(?:was|has\s+been|had\s+been)\s+(?:extended|pushed\s+back))\b",
     _I,
 )
 _COMPANY_PRONOUN = re.compile(r"\b(?:it|its|the company|the firm)\b", _I)
@@ -309,7 +447,7 @@ class _Window:
     end: int
 
 
-def _window(sentence: str, start: int, end: int, *, words_before: int = 12, words_after: int = 16) -> _Window:
+def _window(sentence: str, start: int, end: int, *, words_before: int = 16, words_after: int = 16) -> _Window:
     head = sentence[:start]
     tokens = list(_WORD.finditer(head))
     lo = tokens[-words_before].start() if len(tokens) > words_before else 0
@@ -333,21 +471,22 @@ def _nearest_verb(window: _Window, verbs: list[tuple[str, re.Pattern[str]]]) -> 
                 best = (distance, action)
         for m in pattern.finditer(window.after):
             distance = m.start() + 1  # a verb before the trigger wins a tie
+            if _RELATIVE.search(window.after[: m.start()]):
+                distance += 1000  # "the tariffs it imposed": a relative clause, not the news
             if best is None or distance < best[0]:
                 best = (distance, action)
     return None if best is None else best[1]
 
 
-def _in_condition(before: str) -> bool:
-    """The trigger stands inside an ``if``/``unless`` clause."""
-    conditions = list(_CONDITION.finditer(before))
-    return bool(conditions) and "," not in before[conditions[-1].end() :]
-
-
 def _rates(text: str) -> tuple[float | None, float | None]:
+    m = _RATE_TO_FROM.search(text)
+    if m:
+        return _number(m.group(2)), _number(m.group(1))
     m = _RATE_RANGE.search(text)
     if m:
-        return _number(m.group(1)), _number(m.group(2))
+        if m.group(1):  # "ranging from 5% to 25%": a range of rates, not a change
+            return None, max(_number(m.group(2)), _number(m.group(3)))
+        return _number(m.group(2)), _number(m.group(3))
     rates = [_number(r.group(1)) for r in _RATE.finditer(text)]
     return (None, max(rates)) if rates else (None, None)
 
@@ -377,15 +516,17 @@ class _Article:
         counts = Counter(m.value for m in g.actors.find(text))
         self.top = [code for code, _ in counts.most_common(2)]
         self.last_company: str | None = None
+        # a trade story: talks in it are trade talks unless a sentence says otherwise
+        self.trade = len(_TRADE_WORDS.findall(text)) >= min(3, 1 + len(text) // 2000)
 
     def counterpart(self, code: str | None) -> str | None:
         others = [c for c in self.top if c != code]
         return others[0] if others and code in self.top else None
 
 
-def _object_targets(after: str) -> list[str]:
+def _object_targets(after: str, extra: str = "") -> list[str]:
     """Countries named in the object of a measure: ``on ... Chinese goods``."""
-    m = re.search(r"\b(?:on|against|from|targeting|of)\b", after, _I)
+    m = re.search(rf"\b(?:on|against|from|targeting|of{'|' + extra if extra else ''})\b", after, _I)
     return _codes(gazetteer().actors.find(after[m.start() :])) if m else []
 
 
@@ -399,65 +540,151 @@ def _object_text(sentence: str, start: int, w: _Window) -> str:
     return " ".join(w.before.split()[-3:]) + " " + after
 
 
-def _tariff(sentence: str, start: int, end: int, art: _Article) -> _Found | None:
+def _other_sense(sentence: str, start: int, end: int) -> bool:
+    """``electricity tariffs``, ``stamp duty``, ``his duties``, ``levy tariffs`` (a verb)."""
+    word = sentence[start:end].lower()
+    if word == "levy":
+        head = sentence[max(0, start - 12) : start].lower()
+        return bool(_LEVY_VERB.match(sentence[end:])) or bool(
+            re.search(r"\b(?:to|will|would|could|may)\s+$", head)
+        )
+    if re.search(r"\b(?:off|on)-$", sentence[max(0, start - 4) : start], _I):
+        return True  # "off-duty"
+    if _OTHER_TARIFF.search(sentence[max(0, start - 40) : start]):
+        return True
+    return word.startswith("dut") and bool(_TARIFF_SENSE_AFTER.match(sentence[end:]))
+
+
+def _own_clause(before: str) -> tuple[str, bool]:
+    """The part of ``before`` in the trigger's own clause, and whether a
+    condition (``if``/``unless`` clause) governs it."""
+    conditions = list(_CONDITION.finditer(before))
+    if not conditions:
+        return before, False
+    comma = before.find(",", conditions[-1].end())
+    if comma < 0:
+        return before, True  # the trigger is inside the condition
+    return before[comma + 1 :], True
+
+
+def _coordinated(actors: list[Match], text: str, trigger_at: int) -> list[str]:
+    """``The United States and the European Union lifted``: every actor of a
+    coordinated subject right before the measure (else just the first actor)."""
+    if not actors:
+        return []
+    group = [actors[0]]
+    for cur in actors[1:]:
+        if re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[group[-1].end : cur.start]):
+            group.append(cur)
+        else:
+            break
+    if len(group) > 1 and trigger_at - group[-1].end > 35:
+        group = group[:1]
+    return _codes(group)
+
+
+def _listed(after: str, codes: list[str]) -> bool:
+    """Several countries in one list (``from Canada, Europe and Mexico``)."""
+    found = gazetteer().actors.find(after)
+    return any(
+        re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s+(?:the\s+)?", after[a.end : b.start])
+        for a, b in itertools.pairwise(found)
+    )
+
+
+def _speculation(action: str, local: str, sentence: str) -> bool:
+    """A threat that only analysts, economists or markets voice."""
+    if action != "threatened" or not _SPECULATORS.search(sentence):
+        return False
+    strong = _MODAL.search(_WEAK_MODAL.sub("", local))
+    return strong is None
+
+
+def _tariff(sentence: str, start: int, end: int, art: _Article) -> list[_Found]:
+    if _other_sense(sentence, start, end):
+        return []
     w = _window(sentence, start, end)
-    local = w.before + sentence[start:end] + w.after
-    if _NEGATION.search(local) or _in_condition(w.before):
-        return None
+    own, conditional = _own_clause(w.before)
+    local = own + sentence[start:end] + w.after
+    if _NEGATION.search(local):
+        return []
+    adjective = re.search(
+        r"\b(?:threatened|proposed|planned|promised|mooted|possible|potential)\s+(?:\S+\s+){0,3}$",
+        w.before,
+        _I,
+    )
+    if conditional and own is w.before and not adjective:
+        return []  # the measure is the condition: "if tariffs are imposed"
     rate_from, rate_to = _rates(local)
-    amount = _amount(w.after) or _amount(w.before[-60:])
-    demand = _DEMAND.search(w.before)
-    verb = _nearest_verb(w, _TARIFF_VERBS)
-    if _TARIFF_VERBS[0][1].search(w.before):
+    amount = _amount(w.after) or _amount(own[-60:])
+    demand = _DEMAND.search(own)
+    verb = _nearest_verb(_Window(own, w.after, w.start, w.end), _TARIFF_VERBS)
+    if _TARIFF_VERBS[0][1].search(own):
         verb = "delayed"  # "agreed to delay the tariff increase": the delay is the news
     if rate_from is not None and rate_to is not None and rate_from != rate_to:
         verb = "increased" if rate_to > rate_from else "reduced"
-    modal = bool(_MODAL.search(local))
+    decided = list(_DECIDED.finditer(own))
+    # "analysts warned ... the decision to go ahead with tariffs": the decision is the news
+    scope = own[decided[-1].start() :] + sentence[start:end] + w.after if decided else local
+    threat = bool(adjective or conditional or _MODAL.search(scope) or _CONDITION_TAIL.search(sentence, end))
+    future = bool(_FUTURE.search(local))
 
     g = gazetteer()
     clause_actors = g.actors.find(sentence[w.start : w.end])
     before_actors = [m for m in clause_actors if m.start < start - w.start]
     targets = _object_targets(w.after)
+    actors: list[str]
     if demand and verb in ("lifted", "reduced"):
         # "China demands the US remove its 20% tariffs": the tariffs stand; the
         # actor is whoever is asked, the target whoever asks.
-        if rate_to is None and amount is None:
-            return None
         asked = [m for m in before_actors if m.start > demand.start()]
+        if not asked or (rate_to is None and amount is None):
+            return []
         askers = [m for m in before_actors if m.start < demand.start()]
-        actor = asked[0].value if asked else None
-        target = askers[0].value if askers else art.counterpart(actor)
+        actors = [asked[0].value]
+        target = askers[0].value if askers else art.counterpart(actors[0])
         action = "imposed"
     else:
         if demand and not verb:
-            return None
-        if verb is None and not modal:
-            return None
-        if verb in (None, "imposed", "increased") and modal:
+            return []
+        if verb is None and not threat:
+            return []
+        if verb in (None, "imposed", "increased") and threat:
             action = "threatened"
-        elif verb in ("lifted", "reduced") and modal:
-            return None
-        elif _ANNOUNCE.search(w.before) and verb in ("imposed", "increased"):
+        elif verb in ("lifted", "reduced") and threat and not future:
+            return []
+        elif verb in ("imposed", "increased") and (future or _ANNOUNCE.search(own)):
             action = "announced"
         else:
             assert verb is not None
             action = verb
-        actor = before_actors[0].value if before_actors else None
-        target = targets[0] if len(targets) == 1 else None
+        text = sentence[w.start : w.end]
+        actors = _coordinated(
+            [m for m in before_actors if m.value not in targets[:1]], text, start - w.start
+        ) or ([before_actors[0].value] if before_actors else [])
+        target = targets[0] if len(targets) == 1 or (targets and not _listed(w.after, targets)) else None
+    if _speculation(action, local, sentence):
+        return []  # "tariffs could rise, economists said": nobody who can act said so
     products = _codes(g.products.find(_object_text(sentence, start, w)))
-    if actor is None:
-        if target is not None:
-            actor = art.counterpart(target)
+    if not actors:
+        if target is not None and art.counterpart(target):
+            actors = [art.counterpart(target)]  # type: ignore[list-item]
         elif art.top:
-            actor = art.top[0]
-    if target == actor:
-        target = None
-    if target is None and not targets and not products and actor is not None:
-        others = [m.value for m in clause_actors if m.value != actor]
-        target = others[0] if others else art.counterpart(actor)
-    entities = [c for c in targets if c not in (actor, target)] if len(targets) > 1 else []
-    entities += _codes(g.companies.find(local))
-    return _Found("tariff", action, actor, target, rate_from, rate_to, amount, products, entities)
+            actors = [art.top[0]]
+        else:
+            actors = [None]  # type: ignore[list-item]
+    entities = _codes(g.companies.find(local))
+    found = []
+    for actor in actors:
+        tgt = None if target == actor else target
+        if tgt is None and not targets and not products and actor is not None:
+            others = [m.value for m in clause_actors if m.value != actor and m.value not in actors]
+            tgt = others[0] if others else art.counterpart(actor)
+        extra = [c for c in targets if c not in (actor, tgt)] if len(targets) > 1 else []
+        found.append(
+            _Found("tariff", action, actor, tgt, rate_from, rate_to, amount, products, extra + entities)
+        )
+    return found
 
 
 def _heads(matches: list[Match], text: str) -> list[Match]:
@@ -466,47 +693,126 @@ def _heads(matches: list[Match], text: str) -> list[Match]:
     return heads or matches
 
 
-def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _Article) -> _Found | None:
+# a company named in a sanction's object slot that the gazetteer does not know
+_NAME = r"[A-Z][\w&.’'-]*(?:\s+(?:[A-Z][\w&.-]*|of|&)){0,3}"
+_NAMED_OBJECT = re.compile(
+    rf"\b(?:add(?:s|ed|ing)?|blacklist(?:s|ed|ing)?|sanction(?:s|ed|ing)?|remov(?:e|es|ed|ing)|delist(?:s|ed|ing)?|"
+    rf"penali[sz]\w*|target(?:s|ed|ing)?|including|granted|against|on)\s+(?:[a-z][\w-]*\s+){{0,2}}?({_NAME})"
+    rf"(?:(?:,\s*|\s+and\s+)({_NAME}))?"
+)
+_NOT_COMPANY = re.compile(
+    r"^(?:The|A|An|It|Its|This|That|Commerce|Treasury|State|Department|Ministry|Secretary|President|Prime|"
+    r"Minister|Congress|Senate|House|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
+    r"February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|"
+    r"Aug|Sept?|Oct|Nov|Dec|Section|Article|Chapter|Mr|Mrs|Ms)\b"
+)
+
+
+def _named_companies(span: str) -> list[str]:
+    g = gazetteer()
+    names = []
+    for m in _NAMED_OBJECT.finditer(span):
+        for group in m.groups():
+            if not group or _NOT_COMPANY.match(group) or g.actors.find(group):
+                continue
+            known = g.companies.find(group)
+            names.append(known[0].value if known else group.strip(" .,’'"))
+    return names
+
+
+_NON_TRADE_SANCTION = re.compile(
+    r"\b(?:FIFA|UEFA|IOC|NCAA|league|federation|court|judge|disciplinary|referee|club|athletes?|players?|"
+    r"doping|marriages?|parties|party|candidates|movement|protests?|rally|voting|elections?|smoking|books?|police)\b",
+    _I,
+)
+
+
+def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _Article) -> list[_Found]:
+    if _NON_TRADE_SANCTION.search(sentence) and not _TRADE_CONTEXT.search(sentence):
+        return []
+    if inherent == "?":  # "the ban": a trade measure only in a trade story
+        if not (art.trade or art.last_company or _TRADE_CONTEXT.search(sentence)):
+            return []
+        inherent = None
     w = _window(sentence, start, end)
-    local = w.before + sentence[start:end] + w.after
-    if _NEGATION.search(local) or _in_condition(w.before) or sentence.rstrip().endswith("?"):
-        return None
-    if _DEMAND.search(w.before):
-        return None
-    verb = inherent or _nearest_verb(w, _SANCTION_VERBS)
+    own, conditional = _own_clause(w.before)
+    local = own + sentence[start:end] + w.after
+    if _NEGATION.search(local) or (conditional and own is w.before) or sentence.rstrip().endswith("?"):
+        return []
+    if _DEMAND.search(own):
+        return []
+    verb = inherent or _nearest_verb(_Window(own, w.after, w.start, w.end), _SANCTION_VERBS)
     if verb is None:
-        if re.search(r"\bhit\s+(?:by|with)\b", w.before, _I):
+        if re.search(r"\bhit\s+(?:by|with)\b", own, _I):
             verb = "imposed"
+        elif _MODAL.search(own):
+            verb = "imposed"  # "threatened sanctions", "is considering sanctions"
         else:
-            return None
-    modal = bool(_MODAL.search(w.before) or _MODAL.search(w.after[:40]))
-    if verb == "imposed" and modal:
-        action = "threatened"
-    elif verb == "lifted" and modal:
-        return None
+            return []
+    modal = bool(conditional or _MODAL.search(own) or _MODAL.search(w.after[:40]))
+    if verb == "imposed" and (modal or _FUTURE.search(local)):
+        action = "threatened"  # sanctions announced for later are still a threat
+    elif verb == "lifted" and modal and not _FUTURE.search(local):
+        return []
     else:
         action = verb
+    if _speculation(action, local, sentence):
+        return []
 
     g = gazetteer()
     span = sentence[start : w.end]  # the trigger and its object
     companies = _codes(_heads(g.companies.find(span), span)) or _codes(_heads(g.companies.find(local), local))
-    if not companies and art.last_company and (_COMPANY_PRONOUN.search(local) or inherent == "eased"):
+    if not companies:
+        companies = _named_companies(sentence[w.start : w.end])
+    bare_ban = sentence[start:end].lower().endswith(" ban")
+    if (
+        not companies
+        and art.last_company
+        and (_COMPANY_PRONOUN.search(local) or inherent == "eased" or bare_ban)
+    ):
         companies = [art.last_company]
-    object_countries = _codes(g.actors.find(sentence[start:end])) + [
-        c for c in _object_targets(sentence[end : w.end]) or _codes(g.actors.find(span))
-    ]
-    target = companies[0] if companies else (object_countries[0] if object_countries else None)
-    excluded = {target, g.company_home.get(target or "")}
-    actors = [a for a in _codes(g.actors.find(sentence[w.start : start])) if a not in excluded]
-    actor = actors[0] if actors else None
-    if actor is None and target is not None:
-        actor = art.counterpart(g.company_home.get(target, target))
-    if actor is None or actor == target:
-        return None
-    products = _codes(g.products.find(w.after))
-    return _Found(
-        "sanction", action, actor, target, products=products, entities=[c for c in companies if c != target]
+    after = sentence[end : w.end]
+    object_countries = (
+        _object_targets(after, extra="to|in")
+        or _codes(g.actors.find(sentence[start:end]))
+        or _codes(g.actors.find(span))
     )
+    homes = {g.company_home.get(c) for c in companies}
+    before = [m for m in g.actors.find(sentence[w.start : start]) if m.value not in companies]
+    # the sanctioning side: named before the measure, and not the home of the company it hits
+    # (unless that company is the restricted exporter: "stop Nvidia from selling chips to China")
+    actors = _coordinated(
+        [m for m in before if m.value not in homes], sentence[w.start : start], start - w.start
+    )
+    if not actors and before and object_countries:
+        actors = [before[0].value]
+        companies = [c for c in companies if g.company_home.get(c) != actors[0]]
+    named: list[str] = companies or [c for c in object_countries if c not in actors][:1]
+    targets: list[str | None] = [*named] if named else [None]
+    if not actors:
+        home = g.company_home.get(targets[0] or "", targets[0])
+        counterpart = art.counterpart(home)
+        others = [m.value for m in g.actors.find(sentence) if m.value not in (home, *companies)]
+        actors = [counterpart] if counterpart else others[:1]
+    if not actors:
+        return []
+    products = _codes(g.products.find(w.after))
+    found = []
+    for actor in actors:
+        for target in targets[: 1 if action == "threatened" else 4]:
+            if actor == target:
+                continue
+            found.append(
+                _Found(
+                    "sanction",
+                    action,
+                    actor,
+                    target,
+                    products=products,
+                    entities=[c for c in companies if c != target],
+                )
+            )
+    return found
 
 
 def _pair(codes: list[str], art: _Article) -> tuple[str | None, str | None]:
@@ -515,19 +821,48 @@ def _pair(codes: list[str], art: _Article) -> tuple[str | None, str | None]:
     return (pair[0] if pair else None, pair[1] if len(pair) > 1 else None)
 
 
+_STRONG_HELD = re.compile(
+    r"\b(?:held|met|concluded|ended|days\s+of|during|were\s+discussing|arrived|resumed)\b", _I
+)
+
+
+def _is_trade_talk(sentence: str, art: _Article) -> bool:
+    if _TRADE_CONTEXT.search(sentence):
+        return True
+    return art.trade and not _OTHER_DOMAIN.search(sentence)
+
+
 def _talks(sentence: str, art: _Article) -> list[_Found]:
-    if not _TRADE_CONTEXT.search(sentence) or sentence.rstrip().endswith("?"):
+    if sentence.rstrip().endswith("?") or not _is_trade_talk(sentence, art):
         return []
-    if _NEGATION.search(sentence):
+    negation = _NEGATION.search(sentence)
+    if negation and not _TALKS_ACTIONS[0][1].search(sentence):
         return []
-    actor, target = _pair(_codes(gazetteer().actors.find(sentence)), art)
-    found = []
+    triggers = list(_TALKS.finditer(sentence))
+    at = triggers[-1].start() if triggers else 0
+    named = gazetteer().actors.find(sentence)
+    if len({m.value for m in named}) > 2:  # "met in Argentina": a venue, not a party
+        named = [
+            m for m in named if not re.search(r"\b(?:in|at)\s+$", sentence[max(0, m.start - 4) : m.start])
+        ]
+    near = sorted(named, key=lambda m: min(abs(m.start - at), abs(m.end - at)))
+    codes = _codes(near)
+    if not codes and not art.trade:
+        return []
+    actor, target = _pair(codes, art)
+    if actor is None or target is None:
+        return []
+    actions: list[str] = []
     for action, pattern in _TALKS_ACTIONS:
+        if action == "agreed" and _DEMAND.search(sentence):
+            continue
         if pattern.search(sentence):
-            found.append(_Found("trade_talks", action, actor, target))
+            actions.append(action)
             if action in ("stalled", "agreed"):
                 break
-    return found
+    if "held" in actions and "scheduled" in actions and not _STRONG_HELD.search(sentence):
+        actions.remove("held")  # "the next round ... constructive outcomes": still to come
+    return [_Found("trade_talks", action, actor, target) for action in actions]
 
 
 def _deal(sentence: str, art: _Article) -> list[_Found]:
@@ -535,13 +870,16 @@ def _deal(sentence: str, art: _Article) -> list[_Found]:
     if not m or _MODAL.search(sentence[: m.start()]) or _NEGATION.search(sentence):
         return []
     actor, target = _pair(_codes(gazetteer().actors.find(sentence)), art)
+    if actor is None:
+        return []
     return [_Found("trade_deal", "agreed", actor, target)]
 
 
 # one pass that rules out the many sentences with no trigger at all
 _ANY_TRIGGER = re.compile(
     "|".join(
-        f"(?:{p.pattern})" for p in [_TARIFF, _TALKS, _DEAL, *(pattern for pattern, _ in _SANCTION_TRIGGERS)]
+        f"(?:{p.pattern})"
+        for p in [_TARIFF, _TALKS, _DEAL, _DEADLINE, *(pattern for pattern, _ in _SANCTION_TRIGGERS)]
     ),
     _I,
 )
@@ -552,22 +890,61 @@ def _sentence_events(sentence: str, art: _Article) -> list[_Found]:
     if sentence.rstrip().endswith("?") or not _ANY_TRIGGER.search(sentence):
         return found
     for m in _TARIFF.finditer(sentence):
-        f = _tariff(sentence, m.start(), m.end(), art)
-        if f:
-            found.append(f)
+        found.extend(_tariff(sentence, m.start(), m.end(), art))
     taken: list[tuple[int, int]] = []
     for pattern, inherent in _SANCTION_TRIGGERS:
         for m in pattern.finditer(sentence):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
-            f = _sanction(sentence, m.start(), m.end(), inherent, art)
-            if f:
-                found.append(f)
+            found.extend(_sanction(sentence, m.start(), m.end(), inherent, art))
     if _TALKS.search(sentence):
         found.extend(_talks(sentence, art))
     found.extend(_deal(sentence, art))
-    return found
+    found.extend(_deadline(sentence, art))
+    return _same_sentence(found)
+
+
+def _deadline(sentence: str, art: _Article) -> list[_Found]:
+    """``extend the March 1 deadline``: in a trade story, the tariffs that wait on it are delayed."""
+    m = _DEADLINE.search(sentence)
+    if not m or not (art.trade or _TRADE_CONTEXT.search(sentence)) or _NEGATION.search(sentence):
+        return []
+    if any(f for f in _TARIFF.finditer(sentence)):
+        return []  # the tariff trigger speaks for itself
+    named = _codes(gazetteer().actors.find(sentence[: m.start()])) or art.top[:1]
+    if not named:
+        return []
+    return [_Found("tariff", "delayed", named[0], art.counterpart(named[0]))]
+
+
+def _same_sentence(found: list[_Found]) -> list[_Found]:
+    """Two triggers of one measure in one sentence (``doubled tariffs ..., raising the
+    levy to 120 pct``) are one event: join those whose attributes do not conflict."""
+    out: list[_Found] = []
+    for f in found:
+        twin = next((o for o in out if _compatible(o, f)), None)
+        if twin is None:
+            out.append(f)
+            continue
+        twin.target = twin.target or f.target
+        twin.rate_from = twin.rate_from if twin.rate_from is not None else f.rate_from
+        twin.rate_to = twin.rate_to if twin.rate_to is not None else f.rate_to
+        twin.amount_usd = twin.amount_usd or f.amount_usd
+        _absorb(twin, f)
+    return out
+
+
+def _compatible(a: _Found, b: _Found) -> bool:
+    if (a.type, a.action, a.actor) != (b.type, b.action, b.actor) or a.type not in ALERTABLE_TYPES:
+        return False
+    pairs = [
+        (a.target, b.target),
+        (a.rate_to, b.rate_to),
+        (a.rate_from, b.rate_from),
+        (a.amount_usd, b.amount_usd),
+    ]
+    return all(x is None or y is None or x == y for x, y in pairs)
 
 
 def _merge(found: list[_Found]) -> list[_Found]:

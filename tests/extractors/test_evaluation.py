@@ -1,0 +1,168 @@
+"""The signal scorer, and the quality floors the extractor must hold on the
+labelled sets in eval/signals (see the README's "Signal quality")."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractors.evaluation import GoldEvent, LabelledSentence, load_labelled, score_signals
+from extractors.exceptions import InvalidRecord
+from extractors.models import Mention
+from extractors.signals import extract_mentions
+from flows.cli import EXIT_BELOW_FLOOR, app
+
+EVAL = Path(__file__).resolve().parents[2] / "eval" / "signals"
+DEV_SETS = ("seeds", "plover", "written")
+
+
+def _load(name: str, seeds_dir: Path, shared_dir: Path) -> list[LabelledSentence]:
+    plover = shared_dir / "corpora" / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
+    return load_labelled(EVAL / f"{name}.jsonl", seeds_dir=seeds_dir, plover=plover)
+
+
+def _mention(g: GoldEvent, **changes: object) -> Mention:
+    fields = dict(
+        type=g.type,
+        action=g.action,
+        actor=g.actor,
+        target=g.target,
+        key="k",
+        rate_from=g.rate_from,
+        rate_to=g.rate_to,
+        amount_usd=g.amount_usd,
+    )
+    fields.update(changes)
+    return Mention(**fields)  # type: ignore[arg-type]
+
+
+def _item(*events: GoldEvent) -> LabelledSentence:
+    return LabelledSentence(id="t", set="t", text="t", events=events)
+
+
+TARIFF = GoldEvent("tariff", "threatened", "US", "CN", 10.0, 25.0, 2e11)
+TALKS = GoldEvent("trade_talks", "held", "US", "CN")
+
+
+def test_a_perfect_extractor_scores_one() -> None:
+    s = score_signals([_item(TARIFF, TALKS)], lambda item: [_mention(e) for e in item.events])
+    assert (s.overall.precision, s.overall.recall) == (1.0, 1.0)
+    assert s.rates.accuracy == s.amounts.accuracy == 1.0
+    assert not s.errors
+
+
+def test_misses_and_false_alarms_are_counted_per_class() -> None:
+    s = score_signals([_item(TARIFF), _item()], lambda item: [] if item.events else [_mention(TARIFF)])
+    assert (s.overall.tp, s.overall.fp, s.overall.fn) == (0, 1, 1)
+    assert s.by_class[("tariff", "threat")].fn == 1
+    assert s.by_class[("tariff", "threat")].fp == 1
+
+
+def test_a_wrong_actor_is_a_miss_and_a_false_alarm() -> None:
+    s = score_signals([_item(TARIFF)], lambda item: [_mention(TARIFF, actor="CN", target="US")])
+    assert (s.overall.tp, s.overall.fp, s.overall.fn) == (0, 1, 1)
+
+
+def test_same_action_class_matches_and_attributes_are_checked() -> None:
+    wrong_rate = _mention(TARIFF, action="threatened", rate_from=None, rate_to=25.0)
+    s = score_signals([_item(TARIFF)], lambda item: [wrong_rate])
+    assert s.overall.tp == 1
+    assert s.rates.accuracy == 0.0
+    assert s.amounts.accuracy == 1.0
+    imposed = GoldEvent("tariff", "imposed", "US", "CN")
+    s = score_signals([_item(imposed)], lambda item: [_mention(imposed, action="increased")])
+    assert s.overall.tp == 1 and s.action.accuracy == 0.0
+
+
+def test_talks_parties_are_an_unordered_pair() -> None:
+    s = score_signals([_item(TALKS)], lambda item: [_mention(TALKS, actor="CN", target="US")])
+    assert s.overall.tp == 1
+
+
+def test_bad_labels_are_refused_with_their_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        json.dumps({"id": "x", "text": "t", "events": [{"type": "tariff", "action": "eased"}]}) + "\n"
+    )
+    with pytest.raises(InvalidRecord, match=r"bad\.jsonl:1"):
+        load_labelled(bad)
+    bad.write_text('{"id": "x", "text": \n')
+    with pytest.raises(InvalidRecord, match=r"bad\.jsonl:1"):
+        load_labelled(bad)
+
+
+def test_a_seed_sentence_must_exist_in_its_article(tmp_path: Path, seeds_dir: Path) -> None:
+    article = next(seeds_dir.glob("000_*.txt")).name
+    f = tmp_path / "s.jsonl"
+    f.write_text(json.dumps({"id": "s", "article": article, "text": "Not in the article.", "events": []}))
+    items = load_labelled(f, seeds_dir=seeds_dir)
+    with pytest.raises(InvalidRecord, match="not found"):
+        score_signals(items)
+
+
+def test_the_development_set_is_big_enough_and_covers_every_action(seeds_dir: Path, shared_dir: Path) -> None:
+    items = [i for name in DEV_SETS for i in _load(name, seeds_dir, shared_dir)]
+    assert len(items) >= 150
+    labelled = {(e.type, e.action) for i in items for e in i.events}
+    from extractors.signals import ACTIONS
+
+    assert labelled == {(t, a) for t, actions in ACTIONS.items() for a in actions}
+
+
+# Floors: the development sets are what the rules were tuned on; the held-out set
+# was written independently and is only measured. Raise these as quality improves.
+FLOORS = {
+    "dev": dict(precision=0.95, recall=0.92, rates=0.90, amounts=0.95),
+    "heldout": dict(precision=0.74, recall=0.66, rates=0.80, amounts=0.90),
+}
+
+
+@pytest.mark.parametrize("which", ["dev", "heldout"])
+def test_quality_floor(which: str, seeds_dir: Path, shared_dir: Path) -> None:
+    names = DEV_SETS if which == "dev" else ("heldout",)
+    s = score_signals(i for name in names for i in _load(name, seeds_dir, shared_dir))
+    floor = FLOORS[which]
+    got = dict(
+        precision=s.overall.precision,
+        recall=s.overall.recall,
+        rates=s.rates.accuracy,
+        amounts=s.amounts.accuracy,
+    )
+    below = {k: round(v, 3) for k, v in got.items() if v < floor[k]}
+    assert not below, f"below the floor {floor}: {below}"
+
+
+def test_no_trade_events_in_real_non_trade_news(shared_dir: Path) -> None:
+    """ECB+ holds 772 real articles on crimes, disasters, sports, courts and
+    politics: sanctions by the NCAA, off-duty agents and barred police are not
+    trade measures."""
+    path = shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl"
+    alarms = [
+        (r["id"], m.type, m.evidence[0][:80])
+        for r in map(json.loads, path.read_text("utf-8").splitlines())
+        for m in extract_mentions(r["text"])
+        if m.type in ("tariff", "sanction")
+    ]
+    assert len(alarms) <= 2, alarms
+
+
+def test_eval_command_prints_the_figures_and_holds_a_floor(seeds_dir: Path, shared_dir: Path) -> None:
+    plover = shared_dir / "corpora" / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
+    args = ["eval", "signals", str(EVAL / "seeds.jsonl"), "--seeds", str(seeds_dir), "--plover", str(plover)]
+    runner = CliRunner()
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["sentences"] == len(_load("seeds", seeds_dir, shared_dir))
+    assert set(report["by_class"]) >= {
+        "tariff/threat",
+        "tariff/imposition",
+        "sanction/relief",
+        "trade_talks/talks",
+    }
+    assert runner.invoke(app, [*args, "--min-precision", "1.01"]).exit_code == EXIT_BELOW_FLOOR
+    missing = runner.invoke(
+        app, ["eval", "signals", str(EVAL / "plover.jsonl"), "--plover", "/nonexistent.json"]
+    )
+    assert missing.exit_code == 2
