@@ -20,9 +20,9 @@ agreement are measured over the matched pairs.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .cleaning import clean_text
@@ -152,13 +152,23 @@ def load_labelled(
     return out
 
 
+@lru_cache(maxsize=16)
+def _article_sentences(article: str) -> dict[str, list[Mention]]:
+    """Each sentence of a seed article with its events (the first of repeated
+    sentences), extracted once for all the article's labelled sentences."""
+    by_sentence: dict[str, list[Mention]] = {}
+    for sentence, mentions in mentions_by_sentence(article):
+        by_sentence.setdefault(sentence, mentions)
+    return by_sentence
+
+
 def predict(item: LabelledSentence) -> list[Mention]:
     """The extractor's events for one labelled sentence, in its context."""
     if item.article is not None:
-        for sentence, mentions in mentions_by_sentence(item.article):
-            if sentence == item.text:
-                return mentions
-        raise InvalidRecord(f"{item.id}: sentence not found in its article")
+        mentions = _article_sentences(item.article).get(item.text)
+        if mentions is None:
+            raise InvalidRecord(f"{item.id}: sentence not found in its article")
+        return list(mentions)
     text = f"{item.context}\n{item.text}" if item.context else item.text
     by_sentence = mentions_by_sentence(text)
     skip = len(split_sentences(item.context)) if item.context else 0
@@ -232,9 +242,51 @@ class SignalScores:
     rates: Agreement = field(default_factory=Agreement)
     amounts: Agreement = field(default_factory=Agreement)
     errors: list[dict[str, object]] = field(default_factory=list)
+    sets: dict[str, SignalScores] = field(default_factory=dict)
 
     def _count(self, type_: str, action: str) -> Counts:
         return self.by_class.setdefault((type_, action_class(type_, action)), Counts())
+
+    def record(self, item: LabelledSentence, predictions: list[Mention]) -> None:
+        """Count one sentence: its labelled events against the predicted ones."""
+        self.sentences += 1
+        self.gold_events += len(item.events)
+        predicted = list(predictions)
+        missing: list[str] = []
+        wrong: list[str] = []
+        for gold in item.events:
+            candidates = [p for p in predicted if _matches(gold, p)]
+            if not candidates:
+                self.overall.fn += 1
+                self._count(gold.type, gold.action).fn += 1
+                missing.append(_describe(gold))
+                continue
+            pred = max(candidates, key=lambda p: _closeness(gold, p))
+            predicted.remove(pred)
+            self.overall.tp += 1
+            self._count(gold.type, gold.action).tp += 1
+            self.action.add(gold.action == pred.action)
+            if gold.type not in _PAIRED:
+                self.target.add(gold.target == pred.target)
+            if gold.rate_to is not None or pred.rate_to is not None:
+                self.rates.add((gold.rate_from, gold.rate_to) == (pred.rate_from, pred.rate_to))
+            if gold.amount_usd is not None or pred.amount_usd is not None:
+                self.amounts.add(gold.amount_usd == pred.amount_usd)
+            if _closeness(gold, pred) < 7 and not (gold.type in _PAIRED and gold.action == pred.action):
+                wrong.append(f"{_describe(gold)} but got {_describe(pred)}")
+        for pred in predicted:
+            self.overall.fp += 1
+            self._count(pred.type, pred.action).fp += 1
+        if missing or predicted or wrong:
+            self.errors.append(
+                {
+                    "id": item.id,
+                    "text": item.text,
+                    "missing": missing,
+                    "spurious": [_describe(p) for p in predicted],
+                    "attributes": wrong,
+                }
+            )
 
     def as_dict(self) -> dict[str, object]:
         def counts(c: Counts) -> dict[str, float]:
@@ -275,50 +327,11 @@ def score_signals(
     items: Iterable[LabelledSentence],
     extract: Callable[[LabelledSentence], list[Mention]] = predict,
 ) -> SignalScores:
-    """Precision, recall and F1 of ``extract`` over labelled sentences."""
+    """Precision, recall and F1 of ``extract`` over labelled sentences, in
+    total and (``.sets``) per labelled set, from one extraction per sentence."""
     scores = SignalScores()
     for item in items:
-        scores.sentences += 1
-        scores.gold_events += len(item.events)
-        predicted = list(extract(item))
-        missing: list[str] = []
-        wrong: list[str] = []
-        for gold in item.events:
-            candidates = [p for p in predicted if _matches(gold, p)]
-            if not candidates:
-                scores.overall.fn += 1
-                scores._count(gold.type, gold.action).fn += 1
-                missing.append(_describe(gold))
-                continue
-            pred = max(candidates, key=lambda p: _closeness(gold, p))
-            predicted.remove(pred)
-            scores.overall.tp += 1
-            scores._count(gold.type, gold.action).tp += 1
-            scores.action.add(gold.action == pred.action)
-            if gold.type not in _PAIRED:
-                scores.target.add(gold.target == pred.target)
-            if gold.rate_to is not None or pred.rate_to is not None:
-                scores.rates.add((gold.rate_from, gold.rate_to) == (pred.rate_from, pred.rate_to))
-            if gold.amount_usd is not None or pred.amount_usd is not None:
-                scores.amounts.add(gold.amount_usd == pred.amount_usd)
-            if _closeness(gold, pred) < 7 and not (gold.type in _PAIRED and gold.action == pred.action):
-                wrong.append(f"{_describe(gold)} but got {_describe(pred)}")
-        for pred in predicted:
-            scores.overall.fp += 1
-            scores._count(pred.type, pred.action).fp += 1
-        if missing or predicted or wrong:
-            scores.errors.append(
-                {
-                    "id": item.id,
-                    "text": item.text,
-                    "missing": missing,
-                    "spurious": [_describe(p) for p in predicted],
-                    "attributes": wrong,
-                }
-            )
+        predicted = extract(item)
+        scores.record(item, predicted)
+        scores.sets.setdefault(item.set, SignalScores()).record(item, predicted)
     return scores
-
-
-def count_labels(items: Iterable[LabelledSentence]) -> Counter[str]:
-    """How many labelled events of each type/action a set holds."""
-    return Counter(f"{e.type}/{e.action}" for item in items for e in item.events)

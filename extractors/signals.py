@@ -666,16 +666,13 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> list[_Found]:
     if _speculation(action, local, sentence):
         return []  # "tariffs could rise, economists said": nobody who can act said so
     products = _codes(g.products.find(_object_text(sentence, start, w)))
+    counterpart = art.counterpart(target) if target is not None else None
     if not actors:
-        if target is not None and art.counterpart(target):
-            actors = [art.counterpart(target)]  # type: ignore[list-item]
-        elif art.top:
-            actors = [art.top[0]]
-        else:
-            actors = [None]  # type: ignore[list-item]
+        actors = [counterpart] if counterpart else art.top[:1]
     entities = _codes(g.companies.find(local))
     found = []
-    for actor in actors:
+    whoever: list[str | None] = [*actors] if actors else [None]  # an actor no one named
+    for actor in whoever:
         tgt = None if target == actor else target
         if tgt is None and not targets and not products and actor is not None:
             others = [m.value for m in clause_actors if m.value != actor and m.value not in actors]
@@ -832,14 +829,13 @@ def _is_trade_talk(sentence: str, art: _Article) -> bool:
     return art.trade and not _OTHER_DOMAIN.search(sentence)
 
 
-def _talks(sentence: str, art: _Article) -> list[_Found]:
-    if sentence.rstrip().endswith("?") or not _is_trade_talk(sentence, art):
+def _talks(sentence: str, at: int, art: _Article) -> list[_Found]:
+    """Talks named by the trigger at ``at`` (the last one in the sentence)."""
+    if not _is_trade_talk(sentence, art):
         return []
     negation = _NEGATION.search(sentence)
     if negation and not _TALKS_ACTIONS[0][1].search(sentence):
         return []
-    triggers = list(_TALKS.finditer(sentence))
-    at = triggers[-1].start() if triggers else 0
     named = gazetteer().actors.find(sentence)
     if len({m.value for m in named}) > 2:  # "met in Argentina": a venue, not a party
         named = [
@@ -889,7 +885,8 @@ def _sentence_events(sentence: str, art: _Article) -> list[_Found]:
     found: list[_Found] = []
     if sentence.rstrip().endswith("?") or not _ANY_TRIGGER.search(sentence):
         return found
-    for m in _TARIFF.finditer(sentence):
+    tariff_triggers = list(_TARIFF.finditer(sentence))
+    for m in tariff_triggers:
         found.extend(_tariff(sentence, m.start(), m.end(), art))
     taken: list[tuple[int, int]] = []
     for pattern, inherent in _SANCTION_TRIGGERS:
@@ -898,20 +895,21 @@ def _sentence_events(sentence: str, art: _Article) -> list[_Found]:
                 continue
             taken.append((m.start(), m.end()))
             found.extend(_sanction(sentence, m.start(), m.end(), inherent, art))
-    if _TALKS.search(sentence):
-        found.extend(_talks(sentence, art))
+    talk_triggers = list(_TALKS.finditer(sentence))
+    if talk_triggers:
+        found.extend(_talks(sentence, talk_triggers[-1].start(), art))
     found.extend(_deal(sentence, art))
-    found.extend(_deadline(sentence, art))
+    if not tariff_triggers:  # else the tariff trigger speaks for itself
+        found.extend(_deadline(sentence, art))
     return _same_sentence(found)
 
 
 def _deadline(sentence: str, art: _Article) -> list[_Found]:
-    """``extend the March 1 deadline``: in a trade story, the tariffs that wait on it are delayed."""
+    """``extend the March 1 deadline``: in a trade story with no tariff trigger in
+    the sentence, the tariffs that wait on the deadline are delayed."""
     m = _DEADLINE.search(sentence)
     if not m or not (art.trade or _TRADE_CONTEXT.search(sentence)) or _NEGATION.search(sentence):
         return []
-    if any(f for f in _TARIFF.finditer(sentence)):
-        return []  # the tariff trigger speaks for itself
     named = _codes(gazetteer().actors.find(sentence[: m.start()])) or art.top[:1]
     if not named:
         return []

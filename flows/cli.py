@@ -312,7 +312,7 @@ def eval_signals(
     min_attributes: Annotated[float, typer.Option(help="Exit 4 below this rate/amount accuracy.")] = 0.0,
 ) -> None:
     """Precision, recall and F1 of the signal extractor per type and action class."""
-    from extractors.evaluation import load_labelled, score_signals
+    from extractors.evaluation import SignalScores, load_labelled, score_signals
     from extractors.exceptions import InvalidRecord
 
     files = sets or sorted(Path("eval/signals").glob("*.jsonl"))
@@ -325,7 +325,7 @@ def eval_signals(
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
     total = score_signals(item for items in by_set.values() for item in items)
-    per_set = {name: score_signals(items) for name, items in by_set.items()}
+    per_set = {name: total.sets.get(name, SignalScores()) for name in by_set}  # empty sets too
     if as_json:
         report = total.as_dict() | {"sets": {name: s.as_dict() for name, s in per_set.items()}}
         if errors:
