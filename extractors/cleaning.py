@@ -24,10 +24,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .patterns import Caseless
+
 __all__ = ["clean_text", "guess_title"]
 
 _MAX_FURNITURE_WORDS = 30
-_GLUED = re.compile(r"[a-z][A-Z]")
+_GLUED = re.compile(r"[a-z][A-Z]")  # "IconFacebookIcon"
+_SPACES = re.compile(r"[ \t]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _CAPTION_CREDIT = re.compile(r"(?:©|\(c\))\s*[\w .&/-]{2,40}$", re.IGNORECASE)
 _CALL_TO_ACTION = re.compile(
@@ -38,8 +41,8 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"”’)]$")
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    line: re.Pattern[str]
-    tail: re.Pattern[str]
+    line: Caseless
+    tail: Caseless
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +55,8 @@ def _patterns() -> _Patterns:
         kind, _, pattern = raw.partition("\t")
         groups[kind.strip()].append(pattern.strip())
     return _Patterns(
-        line=re.compile("|".join(f"(?:{p})" for p in groups["line"]), re.IGNORECASE),
-        tail=re.compile("|".join(f"(?:{p})" for p in groups["tail"]), re.IGNORECASE),
+        line=Caseless("|".join(f"(?:{p})" for p in groups["line"])),
+        tail=Caseless("|".join(f"(?:{p})" for p in groups["tail"])),
     )
 
 
@@ -62,8 +65,10 @@ def _words(line: str) -> int:
 
 
 def _is_glued_labels(line: str) -> bool:
+    if not _GLUED.search(line):
+        return False
     tokens = line.split()
-    glued = sum(1 for t in tokens if len(_GLUED.findall(t)) >= 1 and not t.isupper())
+    glued = sum(1 for t in tokens if _GLUED.search(t) and not t.isupper())
     return glued >= 3 and glued / max(len(tokens), 1) >= 0.25
 
 
@@ -80,7 +85,10 @@ def _is_furniture(line: str, patterns: _Patterns) -> bool:
 def _normalise(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\x00", "")
-    return [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    return [
+        (_SPACES.sub(" ", line) if "  " in line or "\t" in line else line).strip()
+        for line in text.split("\n")
+    ]
 
 
 def _paywall_start(lines: list[str], patterns: _Patterns) -> int | None:

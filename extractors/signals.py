@@ -42,6 +42,7 @@ import blingfire
 
 from .gazetteer import Match, gazetteer
 from .models import Mention
+from .patterns import Caseless
 
 __all__ = [
     "ACTIONS",
@@ -60,286 +61,307 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 ALERTABLE_TYPES = frozenset({"tariff", "sanction"})
 
-_I = re.IGNORECASE
 
 # --- triggers -------------------------------------------------------------
-_TARIFF = re.compile(r"\b(?:tariffs?|duties|duty|levies|levy|surtax(?:es)?|surcharges?)\b", _I)
-_LEVY_VERB = re.compile(r"^\s+(?!of\b)(?:\w+\s+){0,2}?(?:tariffs?|duties|levies|surtax\w*|a|an|\d)", _I)
+@dataclass(frozen=True, eq=False)
+class _Trigger:
+    """A trigger pattern and literal stems (lower case), one of which every match
+    contains: a clause holding none of them is passed over without running the
+    pattern, which is most clauses of most articles."""
+
+    pattern: Caseless
+    stems: frozenset[str]
+
+    def finditer(self, text: str, live: set[_Trigger]) -> list[re.Match[str]]:
+        """The matches in ``text``, for which :func:`_live` found ``live``."""
+        return list(self.pattern.finditer(text)) if self in live else []
+
+    def search(self, text: str, live: set[_Trigger]) -> re.Match[str] | None:
+        return self.pattern.search(text) if self in live else None
+
+
+def _trigger(pattern: str, *stems: str) -> _Trigger:
+    return _Trigger(Caseless(pattern), frozenset(stems))
+
+
+_TARIFF = _trigger(
+    r"\b(?:tariffs?|duties|duty|levies|levy|surtax(?:es)?|surcharges?)\b",
+    *("tariff", "dut", "lev", "surtax", "surcharge"),
+)
+_LEVY_VERB = Caseless(r"^\s+(?!of\b)(?:\w+\s+){0,2}?(?:tariffs?|duties|levies|surtax\w*|a|an|\d)")
 # "tariff" and "duty" in other senses: prices of utilities, stamp duty, duty as a task
-_OTHER_TARIFF = re.compile(
+_OTHER_TARIFF = Caseless(
     r"\b(?:electricity|energy|power|gas|phone|mobile|prepaid|postpaid|data|broadband|water|feed-in|household|"
     r"utility|heating|retail|hotel|taxi|fare|stamp|death|estate|jury|guard|customs\s+officers?|off|on|"
-    r"fiduciary|moral|civic|official|his|her|their\s+official)\s+(?:\w+\s+)?$",
-    _I,
+    r"fiduciary|moral|civic|official|his|her|their\s+official)\s+(?:\w+\s+)?$"
 )
-_TARIFF_SENSE_AFTER = re.compile(
+_TARIFF_SENSE_AFTER = Caseless(
     r"^(?:-free|\s+(?:to|as|of\s+care|holiday|free|roster|station|officers?|"
-    r"of\s+(?:the|his|her|their|a)\s+(?:\w+\s+)?(?:chairman|president|office|post|role|job|position|minister|head))\b)",
-    _I,
+    r"of\s+(?:the|his|her|their|a)\s+(?:\w+\s+)?(?:chairman|president|office|post|role|job|position|minister|head))\b)"
 )
 # (pattern, inherent action or None when the verb must be found around it)
-_SANCTION_TRIGGERS: list[tuple[re.Pattern[str], str | None]] = [
-    (re.compile(r"\b(?:easing|lifting|relief) of (?:the )?(?:sanctions?|ban|penalt\w+)\b", _I), "eased"),
-    (re.compile(r"\b(?:get|getting|go|going)\W+back into business\b", _I), "eased"),
+_SANCTION_TRIGGERS: list[tuple[_Trigger, str | None]] = [
     (
-        re.compile(
-            r"\ballowed\s+to\s+resume\s+(?:business|trading|sales|purchases|buying|exports|imports)\b", _I
+        _trigger(
+            r"\b(?:easing|lifting|relief) of (?:the )?(?:sanctions?|ban|penalt\w+)\b",
+            "sanction",
+            "ban",
+            "penalt",
         ),
         "eased",
     ),
-    (re.compile(r"\balternative remedies\b", _I), "eased"),
+    (_trigger(r"\b(?:get|getting|go|going)\W+back into business\b", "back into business"), "eased"),
     (
-        re.compile(
+        _trigger(
+            r"\ballowed\s+to\s+resume\s+(?:business|trading|sales|purchases|buying|exports|imports)\b",
+            "allowed",
+        ),
+        "eased",
+    ),
+    (_trigger(r"\balternative remedies\b", "alternative remedies"), "eased"),
+    (
+        _trigger(
             r"\b(?:grant\w*|issu\w+|extend\w*|renew\w*)\s+(?:[\w.,'’-]+\s+){0,6}?(?:licen[cs]es?|waivers?|reprieve)\b"
             r"|\b(?:licen[cs]es?|waivers?)\s+(?:allowing|exempting|permitting|that\s+allow)\b"
             r"|\bexempt\w*\s+(?:\w+\s+){0,3}from\s+(?:the\s+)?sanctions\b",
-            _I,
+            *("licen", "waiver", "reprieve", "exempt"),
         ),
         "eased",
     ),
     (
-        re.compile(
+        _trigger(
             r"\bsuspend\w*\s+(?:its\s+|the\s+|a\s+|their\s+)?(?:\w+\s+)?(?:ban|embargo|sanctions?|export\s+controls?)\b",
-            _I,
+            "suspend",
         ),
         "eased",
     ),
-    (re.compile(r"\bcut(?:s|ting)? off (?:its |their )?access\b", _I), "imposed"),
-    (re.compile(r"\b(?:banned|blacklisted|sanctioned)\b", _I), "imposed"),
+    (_trigger(r"\bcut(?:s|ting)? off (?:its |their )?access\b", "access"), "imposed"),
+    (_trigger(r"\b(?:banned|blacklisted|sanctioned)\b", "banned", "blacklisted", "sanctioned"), "imposed"),
     (
-        re.compile(
+        _trigger(
             r"\b(?:sanction|sanctioning)\s+(?=any\b|all\b|those\b|(?:\w+\s+)?(?:companies|firms|banks|entities|individuals)\b)",
-            _I,
+            "sanction",
         ),
         "imposed",
     ),
     (
-        re.compile(
+        _trigger(
             r"\b(?:bar|bars|barred|barring|ban|bans|banning)\s+(?:[\w.'’-]+\s+){0,3}?(?:from|companies|firms)\b",
-            _I,
+            "bar",
+            "ban",
         ),
         "imposed",
     ),
-    (re.compile(r"\bpenali[sz]e[sd]?\b", _I), "imposed"),
+    (_trigger(r"\bpenali[sz]e[sd]?\b", "penali"), "imposed"),
     (
-        re.compile(
+        _trigger(
             r"\brestrict(?:s|ed|ing)?\s+(?:[\w.'’-]+\s+){0,3}?(?:investments?|exports?|sales|purchases|imports?)\b",
-            _I,
+            "restrict",
         ),
         "imposed",
     ),
     (
-        re.compile(
+        _trigger(
             r"\b(?:sanctions?|export controls?|export bans?|import bans?|(?:unreliable\s+)?entity list"
             r"|denial orders?|embargo(?:es)?|blacklist|export restrictions?|import restrictions?"
             r"|sanctions list"
             r"|bans?\s+on\s+(?:[\w.'’-]+\s+){0,3}?(?:exports?|imports?|sales|shipments|purchases))\b",
-            _I,
+            *("sanction", "export", "import", "entity list", "denial order", "embargo", "blacklist", "ban"),
         ),
         None,
     ),
     (
-        re.compile(
+        _trigger(
             r"\b(?:curbs?|restrictions?|limits?) on (?:[\w.'’-]+\s+){0,3}?"
             r"(?:investments?|exports?|purchases|acquisitions|sales)\b",
-            _I,
+            *("curb", "restriction", "limit"),
         ),
         None,
     ),
-    (re.compile(r"\b(?:the|its|a|this|their)\s+ban\b", _I), "?"),  # trade stories only
+    (_trigger(r"\b(?:the|its|a|this|their)\s+ban\b", "ban"), "?"),  # trade stories only
 ]
-_TALKS = re.compile(
+_TALKS = _trigger(
     r"\b(?:talks|negotiations?|negotiating\s+(?:session|round)s?|consultations|discussions|"
     r"(?:round|session)s?\s+of\s+(?:\w+\s+){0,3}?(?:talks|negotiations|dialogue)|"
     r"(?:met|meet|meets|meeting|meetings)\s+(?:with|between)\b|"
     r"(?:visit|trip)\s+(?:by|to)\b|envoy|negotiators?|negotiat(?:e|es|ed|ing)|(?:to|will|would)\s+meet|"
     r"reached\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:understanding|consensus|agreement\s+in\s+principle|framework))\b",
-    _I,
+    *(
+        "talks",
+        "negotiat",
+        "consultations",
+        "discussions",
+        "met",
+        "meet",
+        "visit",
+        "trip",
+        "envoy",
+        "reached",
+        "dialogue",
+    ),
 )
 # trade in the sentence, or a trade story and nothing that says the talks are about something else
-_TRADE_CONTEXT = re.compile(
+_TRADE_CONTEXT = Caseless(
     r"\b(?:trade|tariffs?|economic|commerce|negotiators?|deficit|surplus|purchases|exports?|imports?|"
-    r"market\s+access|soybeans?|truce|deal)\b",
-    _I,
+    r"market\s+access|soybeans?|truce|deal)\b"
 )
-_TRADE_WORDS = re.compile(r"\b(?:trade|tariffs?|duties|exports?|imports?|sanctions?)\b", _I)
-_OTHER_DOMAIN = re.compile(
+_TRADE_WORDS = Caseless(r"\b(?:trade|tariffs?|duties|exports?|imports?|sanctions?)\b")
+_OTHER_DOMAIN = Caseless(
     r"\b(?:peace|nuclear|missiles?|arms|ceasefire|cease-fire|hostages?|climate|security|military|"
-    r"troops?|war\s+crimes|election|refugees?|independence|civil\s+war|rebels?)\b",
-    _I,
+    r"troops?|war\s+crimes|election|refugees?|independence|civil\s+war|rebels?)\b"
 )
-_DEAL = re.compile(
+_DEAL = _trigger(
     r"\b(?:signed|sign|signs|reached|reach|struck|strike|clinched|sealed|concluded|finali[sz]ed|agreed"
     r"(?:\s+(?:on|to|upon))?)\s+(?:an?\s+|the\s+|their\s+)?"
     r"(?:[\w-]+\s+){0,3}?(?:trade|free-trade|commercial|tariff|economic\s+partnership)\s+(?:deal|agreement|pact|accord)\b"
-    r"|\b(?:signed|ratified|reached|struck|clinched|sealed)\s+(?:the\s+)?(?:USMCA|NAFTA|CPTPP|TPP|RCEP|CETA)\b"
+    r"|\b(?:signed|ratified|reached|struck|clinched|sealed)\s+(?:the\s+)?(?:usmca|nafta|cptpp|tpp|rcep|ceta)\b"
     r"|\b(?:signed|reached|struck|clinched|sealed|agreed(?:\s+(?:on|upon))?)\s+(?:an?\s+|the\s+)?"
     r"(?:deal|agreement|pact|accord)\s+(?:\w+\s+){0,4}?(?:to\s+(?:increase|expand|boost)\s+trade|on\s+trade|"
     r"to\s+(?:cut|lower|remove|eliminate)\s+tariffs)\b",
-    _I,
+    *("deal", "agreement", "pact", "accord", "usmca", "nafta", "cptpp", "tpp", "rcep", "ceta"),
 )
 
 # --- verbs and modality ---------------------------------------------------
-_TARIFF_VERBS: list[tuple[str, re.Pattern[str]]] = [
+_TARIFF_VERBS: list[tuple[str, Caseless]] = [
     (
         "delayed",
-        re.compile(
+        Caseless(
             r"\b(?:delay(?:s|ed|ing)?|postpon\w*|extend(?:s|ed|ing)?\s+(?:by\s+\d+\s+\w+\s+)?(?:the\s+|a\s+|its\s+)?"
             r"(?:[\w.'’-]+\s+){0,4}?(?:deadline|exemptions?|truce|pause|reprieve)|extension|push(?:ed|es)?\s+back|"
-            r"suspend\w*|pause[sd]?|deferr?\w*|put\s+off|hold\s+off)\b",
-            _I,
+            r"suspend\w*|pause[sd]?|deferr?\w*|put\s+off|hold\s+off)\b"
         ),
     ),
     (
         "lifted",
-        re.compile(
+        Caseless(
             r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|rescind\w*|"
             r"repeal\w*|roll(?:s|ed)?\s+back|eliminat\w*|waive[sd]?|end(?:s|ed|ing)?|withdr(?:ew|aw|awn|aws|awing)|"
-            r"abolish\w*|revok\w*|terminat\w*|exempt(?:s|ed)?)\b",
-            _I,
+            r"abolish\w*|revok\w*|terminat\w*|exempt(?:s|ed)?)\b"
         ),
     ),
     (
         "reduced",
-        re.compile(
-            r"\b(?:cut(?:s|ting)?|reduc\w+|lower(?:s|ed|ing)?|slash\w*|bring\s+down|halve[sd]?)\b", _I
-        ),
+        Caseless(r"\b(?:cut(?:s|ting)?|reduc\w+|lower(?:s|ed|ing)?|slash\w*|bring\s+down|halve[sd]?)\b"),
     ),
     (
         "increased",
-        re.compile(
+        Caseless(
             r"\b(?:rais(?:e|es|ed|ing)|hikes?|hiked|hiking|increas\w+|higher|ramp(?:s|ed)?\s+up|doubl\w+|tripl\w+|"
-            r"quadrupl\w+|boost(?:s|ed)?|escalat\w+)\b",
-            _I,
+            r"quadrupl\w+|boost(?:s|ed)?|escalat\w+)\b"
         ),
     ),
     (
         "imposed",
-        re.compile(
+        Caseless(
             r"\b(?:impos\w+|slap(?:s|ped)?|levie[sd]|levy(?!\s+of)|hit|go(?:es|ing)?\s+ahead\s+with|went\s+ahead\s+with|"
             r"took\s+effect|take(?:s)?\s+effect|taking\s+effect|in\s+effect|enact\w*|retaliat(?:e|es|ed|ing)\b|"
             r"counter(?:punch\w*|ed|s)?(?!-)|responded\s+with|introduc\w+|appl(?:y|ied|ies)|placed|put|charg(?:e|es|ed)|"
-            r"set|kick(?:s|ed)?\s+in|came\s+into\s+force|enter(?:s|ed)?\s+into\s+force|extend(?:s|ed)?\s+(?:the\s+)?(?:tariffs?|duties)\s+to)\b",
-            _I,
+            r"set|kick(?:s|ed)?\s+in|came\s+into\s+force|enter(?:s|ed)?\s+into\s+force|extend(?:s|ed)?\s+(?:the\s+)?(?:tariffs?|duties)\s+to)\b"
         ),
     ),
 ]
-_SANCTION_VERBS: list[tuple[str, re.Pattern[str]]] = [
+_SANCTION_VERBS: list[tuple[str, Caseless]] = [
     (
         "eased",
-        re.compile(
+        Caseless(
             r"\b(?:eas(?:e|es|ed|ing)|loosen\w*|relax\w*|soften\w*|waive\w*|leniency|suspend\w*|exempt\w*|"
-            r"grant\w*|partial\w*)\b",
-            _I,
+            r"grant\w*|partial\w*)\b"
         ),
     ),
     (
         "lifted",
-        re.compile(
+        Caseless(
             r"\b(?:lift(?:s|ed|ing)?|remov(?:e|es|ed|ing)|rescind\w*|revok\w*|drop(?:s|ped)?|scrap\w*|end(?:s|ed)?|"
-            r"delist\w*|unfr[eo]\w+|terminat\w*|withdr(?:ew|aw|awn))\b",
-            _I,
+            r"delist\w*|unfr[eo]\w+|terminat\w*|withdr(?:ew|aw|awn))\b"
         ),
     ),
     (
         "imposed",
-        re.compile(
+        Caseless(
             r"\b(?:impos\w+|hit|slap(?:s|ped)?|add(?:s|ed|ing)?|placed|put|expand\w*|tighten\w*|announc\w+|issued|"
             r"introduc\w+|adopt\w*|extend(?:s|ed)?\s+(?:the\s+)?(?:sanctions|ban)|freez\w*|froze\w*|"
-            r"designat\w+|target(?:s|ed|ing)?|tougher|tighter|stricter|new|broaden\w*|widen\w*|escalat\w+)\b",
-            _I,
+            r"designat\w+|target(?:s|ed|ing)?|tougher|tighter|stricter|new|broaden\w*|widen\w*|escalat\w+)\b"
         ),
     ),
 ]
-_ANNOUNCE = re.compile(r"\b(?:announc\w+|unveil\w*)\b", _I)
-_MODAL = re.compile(
+_ANNOUNCE = Caseless(r"\b(?:announc\w+|unveil\w*)\b")
+_MODAL = Caseless(
     r"\b(?:threat(?:s|en|ens|ened|ening)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|"
     r"propos(?:e|ed|es|al|als)|could|may|might|plan(?:s|ned|ning)?\s+to|warn(?:s|ed|ing)?|unless|without\s+a\s+deal|"
     r"vow(?:s|ed)?|prepar(?:e|es|ed|ing)\s+(?:to|an?|the)|preparing|poised\s+to|ready\s+to|possible|possibility|potential(?:ly)?|"
     r"reserved\s+the\s+right|promis(?:e|es|ed|ing)|pledg(?:e|es|ed|ing)|campaign\w*|or\s+face|face|faces|"
     r"looking\s+at|exploring|studying|draft(?:ed|ing)?|envisag\w+|intend(?:s|ed)?\s+to|aims?\s+to|seeks?\s+to|"
-    r"if\s+elected|willing\s+to|option)\b",
-    _I,
+    r"if\s+elected|willing\s+to|option)\b"
 )
 # a decided measure that is not in force yet: "will impose ... from July 1"
-_FUTURE = re.compile(
+_FUTURE = Caseless(
     r"\b(?:will|would|shall|is\s+to|are\s+to|set\s+to|due\s+to|scheduled|from\s+(?:\w+\.?\s+\d|next|monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday)|starting|effective|take\s+effect|taking\s+effect|takes\s+effect)\b",
-    _I,
+    r"wednesday|thursday|friday|saturday|sunday)|starting|effective|take\s+effect|taking\s+effect|takes\s+effect)\b"
 )
-_NEGATION = re.compile(
+_NEGATION = Caseless(
     r"\b(?:did\s+not|does\s+not|do\s+not|didn[’']t|doesn[’']t|don[’']t|will\s+not|won[’']t|would\s+not|wouldn[’']t|"
     r"has\s+not|hasn[’']t|have\s+not|haven[’']t|never|declined\s+to|refused\s+to|ruled\s+out|oppos(?:e|es|ed|ing)|no\s+plans?|"
-    r"out\s+of\s+the\s+question|not\s+(?:yet\s+)?(?:impose|imposed|lift|lifted|decided)|denied|rejected|dismissed)\b",
-    _I,
+    r"out\s+of\s+the\s+question|not\s+(?:yet\s+)?(?:impose|imposed|lift|lifted|decided)|denied|rejected|dismissed)\b"
 )
-_DEMAND = re.compile(
+_DEMAND = Caseless(
     r"\b(?:demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|call(?:s|ed)?\s+(?:on|for)|ask(?:s|ed)?|push(?:es|ed|ing)?\s+for|"
-    r"press(?:es|ed|ing)?\s+for|seek(?:s|ing)?|sought|want(?:s|ed)?)\b",
-    _I,
+    r"press(?:es|ed|ing)?\s+for|seek(?:s|ing)?|sought|want(?:s|ed)?)\b"
 )
-_DECIDED = re.compile(r"\b(?:decision|decided|decree|order(?:ed)?)\b", _I)
+_DECIDED = Caseless(r"\b(?:decision|decided|decree|order(?:ed)?)\b")
 _RELATIVE = re.compile(r"\b(?:it|they|that|which|who|we|he|she|Washington|Beijing)\b")
-_WEAK_MODAL = re.compile(r"\b(?:could|may|might|possible|possibly|potential(?:ly)?|option)\b", _I)
+_WEAK_MODAL = Caseless(r"\b(?:could|may|might|possible|possibly|potential(?:ly)?|option)\b")
 # a whole sentence whose measure depends on a condition stated after it
-_CONDITION_TAIL = re.compile(r"\b(?:unless|without\s+a\s+deal|if\s+(?!elected))\b", _I)
-_CONDITION = re.compile(r"\b(?:if|unless|whether)\b", _I)
-_SPECULATORS = re.compile(
+_CONDITION_TAIL = Caseless(r"\b(?:unless|without\s+a\s+deal|if\s+(?!elected))\b")
+_CONDITION = Caseless(r"\b(?:if|unless|whether)\b")
+_SPECULATORS = Caseless(
     r"\b(?:analysts?|economists?|strategists?|investors?|traders?|markets?|observers?|experts?|forecasters?|"
-    r"banks?\s+said|note\s+to\s+clients)\b",
-    _I,
+    r"banks?\s+said|note\s+to\s+clients)\b"
 )
 # words that open a new clause: the window around a trigger stops there
-_BEFORE_CUT = re.compile(
+_BEFORE_CUT = Caseless(
     r"(?:\b(?:because|after|before|since|when|although|though|while)\b|[;:—–]|,\s*(?:which|who)\b|"
-    r",\s*(?!including\b)\w+ing\b)",
-    _I,
+    r",\s*(?!including\b)\w+ing\b)"
 )
-_AFTER_CUT = re.compile(
+_AFTER_CUT = Caseless(
     r"(?:\b(?:because|after|before|since|when|although|though|while|if|unless)\b|[;—–]|,\s*(?:which|who)\b|,\s*(?:and|but)\b|"
     r",\s*(?!including\b)\w+ing\b|"
-    r"\b(?:and|but)\s+(?:also\s+)?(?:would|will|could|may|might|said|says|is|was|has|have|had|did|gave)\b)",
-    _I,
+    r"\b(?:and|but)\s+(?:also\s+)?(?:would|will|could|may|might|said|says|is|was|has|have|had|did|gave)\b)"
 )
 
-_TALKS_ACTIONS: list[tuple[str, re.Pattern[str]]] = [
+_TALKS_ACTIONS: list[tuple[str, Caseless]] = [
     (
         "stalled",
-        re.compile(
+        Caseless(
             r"\b(?:stall\w*|broke\s+down|break\s+down|collaps\w+|far\s+apart|impasse|deadlock\w*|gap\s+remains|"
             r"called\s+off|terminat\w+|pull(?:ed|s)?\s+out\s+of|failed\s+to\s+(?:reach|produce|yield|make)|without\s+(?:an?\s+)?(?:agreement|deal|breakthrough)|"
             r"walked\s+(?:out|away)|suspend(?:ed|s)?\s+(?:the\s+)?(?:talks|negotiations)|no\s+(?:progress|breakthrough)|"
-            r"ended\s+in\s+(?:failure|acrimony))\b",
-            _I,
+            r"ended\s+in\s+(?:failure|acrimony))\b"
         ),
     ),
     (
         "agreed",
-        re.compile(
+        Caseless(
             r"\b(?:agreed|reached\s+(?:an?\s+)?(?:\w+\s+)?(?:agreement|consensus|deal|framework|truce|understanding)|"
             r"(?:agreement|consensus|deal|framework|truce)\s+(?:was|had\s+been|has\s+been)\s+reached|"
-            r"agreement\s+in\s+principle)\b",
-            _I,
+            r"agreement\s+in\s+principle)\b"
         ),
     ),
     (
         "held",
-        re.compile(
+        Caseless(
             r"\b(?:held|holding|met|concluded|wrapped\s+up|ended|\w+\s+days\s+of|arrived|productive|constructive|"
             r"made\s+(?:headway|progress)|progress\s+(?:had|has)\s+been\s+made|during\s+(?:the\s+)?(?:talks|negotiations)|"
             r"(?:in|after)\s+(?:the\s+)?talks\s+(?:on|in|with)|(?:were|are|was|is|been)\s+(?:discussing|negotiating)|"
             r"discussed|continu(?:e|es|ed|ing)|under\s*way|ongoing|focus(?:es|ed)?\s+on|(?:have|has|had)\s+been|"
-            r"in\s+talks\s+\w+\s+\d|resumed)\b",
-            _I,
+            r"in\s+talks\s+\w+\s+\d|resumed)\b"
         ),
     ),
     (
         "scheduled",
-        re.compile(
+        Caseless(
             r"\b(?:will|set\s+to|are\s+to|is\s+to|scheduled|plan(?:s|ned)?\s+to|next\s+(?:week|month|round)|sending|send|"
             r"resume|travel|expected\s+to|to\s+begin|upcoming|ahead\s+of|in\s+advance\s+of|later\s+this\s+(?:week|month)|"
-            r"to\s+be\s+held|invited|would\s+(?:reportedly\s+)?meet|due\s+to|agreed\s+to\s+(?:hold|meet|resume))\b",
-            _I,
+            r"to\s+be\s+held|invited|would\s+(?:reportedly\s+)?meet|due\s+to|agreed\s+to\s+(?:hold|meet|resume))\b"
         ),
     ),
 ]
@@ -347,11 +369,11 @@ _TALKS_ACTIONS: list[tuple[str, re.Pattern[str]]] = [
 # --- attributes -----------------------------------------------------------
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _PCT = r"\s?(?:%|percent\b|per\s+cent\b|pct\b|percentage\s+points?\b)"
-_RATE_RANGE = re.compile(
-    rf"\b(ranging\s+|range\s+|between\s+)?from\s+{_NUM}(?:{_PCT})?\s+(?:to|and)\s+{_NUM}{_PCT}", _I
+_RATE_RANGE = Caseless(
+    rf"\b(ranging\s+|range\s+|between\s+)?from\s+{_NUM}(?:{_PCT})?\s+(?:to|and)\s+{_NUM}{_PCT}"
 )
-_RATE_TO_FROM = re.compile(rf"\bto\s+{_NUM}{_PCT}\s+from\s+{_NUM}{_PCT}", _I)
-_RATE = re.compile(rf"(?<![\w.$]){_NUM}{_PCT}", _I)
+_RATE_TO_FROM = Caseless(rf"\bto\s+{_NUM}{_PCT}\s+from\s+{_NUM}{_PCT}")
+_RATE = Caseless(rf"(?<![\w.$]){_NUM}{_PCT}")
 _SCALE = {
     "trillion": 1e12,
     "tn": 1e12,
@@ -364,17 +386,16 @@ _SCALE = {
     "mn": 1e6,
     "m": 1e6,
 }
-_AMOUNT = re.compile(
-    rf"(?:(?<![A-Za-z])(?:US)?\$\s?{_NUM}\s*(trillion|billion|million|tn|bn|bln|mln|mn|b|m)\b"
-    rf"|{_NUM}\s*(trillion|billion|million|bln|mln|mn)\s+(?:dlrs|dollars|usd)\b)",
-    _I,
+_AMOUNT = Caseless(
+    rf"(?:(?<![a-z])(?:us)?\$\s?{_NUM}\s*(trillion|billion|million|tn|bn|bln|mln|mn|b|m)\b"
+    rf"|{_NUM}\s*(trillion|billion|million|bln|mln|mn)\s+(?:dlrs|dollars|usd)\b)"
 )
-_DEADLINE = re.compile(
+_DEADLINE = _trigger(
     r"\b(?:extend\w*\s+(?:the\s+|a\s+|its\s+)?(?:\w+\.?\s+\d+\s+)?deadline|extension\s+(?:on|of|to)\s+the\s+deadline|"
     r"deadline\s+(?:was|has\s+been|had\s+been)\s+(?:extended|pushed\s+back))\b",
-    _I,
+    "deadline",
 )
-_COMPANY_PRONOUN = re.compile(r"\b(?:it|its|the company|the firm)\b", _I)
+_COMPANY_PRONOUN = Caseless(r"\b(?:it|its|the company|the firm)\b")
 _WORD = re.compile(r"\S+")
 
 
@@ -462,16 +483,17 @@ def _window(sentence: str, start: int, end: int, *, words_before: int = 16, word
     return _Window(sentence[lo:start], sentence[end:hi], lo, hi)
 
 
-def _nearest_verb(window: _Window, verbs: list[tuple[str, re.Pattern[str]]]) -> str | None:
+def _nearest_verb(window: _Window, verbs: list[tuple[str, Caseless]]) -> str | None:
     best: tuple[int, str] | None = None
     for action, pattern in verbs:
         for m in pattern.finditer(window.before):
             distance = len(window.before) - m.end()
             if best is None or distance < best[0]:
                 best = (distance, action)
-        for m in pattern.finditer(window.after):
-            distance = m.start() + 1  # a verb before the trigger wins a tie
-            if _RELATIVE.search(window.after[: m.start()]):
+        first = pattern.search(window.after)  # the nearest: a later one is no less relative
+        if first is not None:
+            distance = first.start() + 1  # a verb before the trigger wins a tie
+            if _RELATIVE.search(window.after[: first.start()]):
                 distance += 1000  # "the tariffs it imposed": a relative clause, not the news
             if best is None or distance < best[0]:
                 best = (distance, action)
@@ -515,19 +537,50 @@ class _Article:
         g = gazetteer()
         counts = Counter(m.value for m in g.actors.find(text))
         self.top = [code for code, _ in counts.most_common(2)]
-        self.last_company: str | None = None
+        self.done: list[str] = []  # the sentences before the current one
+        self._scanned = 0
+        self._last_company: str | None = None
         # a trade story: talks in it are trade talks unless a sentence says otherwise
-        self.trade = len(_TRADE_WORDS.findall(text)) >= min(3, 1 + len(text) // 2000)
+        enough = min(3, 1 + len(text) // 2000)
+        self.trade = len(list(itertools.islice(_TRADE_WORDS.finditer(text), enough))) >= enough
+
+    def actors(self, clause: str, lo: int = 0, hi: int | None = None) -> list[Match]:
+        """Actors named in ``clause[lo:hi]``, at offsets from ``lo``. (Scanning the
+        slice is faster than filtering one scan of the whole clause.)"""
+        return gazetteer().actors.find(clause[lo:hi])
+
+    @property
+    def last_company(self) -> str | None:
+        """The last company named before the current sentence (who ``it`` is);
+        looked up only when a sanction asks, which few sentences do."""
+        companies = gazetteer().companies
+        for sentence in self.done[self._scanned :]:
+            named = companies.find(sentence)
+            if named:
+                self._last_company = named[-1].value
+        self._scanned = len(self.done)
+        return self._last_company
 
     def counterpart(self, code: str | None) -> str | None:
         others = [c for c in self.top if c != code]
         return others[0] if others and code in self.top else None
 
 
-def _object_targets(after: str, extra: str = "") -> list[str]:
-    """Countries named in the object of a measure: ``on ... Chinese goods``."""
-    m = re.search(rf"\b(?:on|against|from|targeting|of{'|' + extra if extra else ''})\b", after, _I)
-    return _codes(gazetteer().actors.find(after[m.start() :])) if m else []
+_OBJECT = Caseless(r"\b(?:on|against|from|targeting|of)\b")
+_OBJECT_OR_DESTINATION = Caseless(r"\b(?:on|against|from|targeting|of|to|in)\b")
+_INCLUDING = Caseless(r"\bincluding\b")
+_HYPHEN_DUTY = Caseless(r"\b(?:off|on)-$")
+_PLANNED = Caseless(
+    r"\b(?:threatened|proposed|planned|promised|mooted|possible|potential)\s+(?:\S+\s+){0,3}$"
+)
+_HIT_BY = Caseless(r"\bhit\s+(?:by|with)\b")
+
+
+def _object_targets(art: _Article, clause: str, lo: int, hi: int, *, destination: bool = False) -> list[str]:
+    """Countries named in the object of a measure, ``clause[lo:hi]``: ``on ...
+    Chinese goods`` (with ``destination``, also ``exports to ...``)."""
+    m = (_OBJECT_OR_DESTINATION if destination else _OBJECT).search(clause[lo:hi])
+    return _codes(art.actors(clause, lo + m.start(), hi)) if m else []
 
 
 def _object_text(sentence: str, start: int, w: _Window) -> str:
@@ -535,7 +588,7 @@ def _object_text(sentence: str, start: int, w: _Window) -> str:
     by ``including`` runs to the end of the sentence) and the three before it
     (``steel tariffs``)."""
     after = w.after
-    if re.search(r"\bincluding\b", after, _I):
+    if _INCLUDING.search(after):
         after = sentence[start:]
     return " ".join(w.before.split()[-3:]) + " " + after
 
@@ -548,7 +601,7 @@ def _other_sense(sentence: str, start: int, end: int) -> bool:
         return bool(_LEVY_VERB.match(sentence[end:])) or bool(
             re.search(r"\b(?:to|will|would|could|may)\s+$", head)
         )
-    if re.search(r"\b(?:off|on)-$", sentence[max(0, start - 4) : start], _I):
+    if _HYPHEN_DUTY.search(sentence[max(0, start - 4) : start]):
         return True  # "off-duty"
     if _OTHER_TARIFF.search(sentence[max(0, start - 40) : start]):
         return True
@@ -583,9 +636,9 @@ def _coordinated(actors: list[Match], text: str, trigger_at: int) -> list[str]:
     return _codes(group)
 
 
-def _listed(after: str, codes: list[str]) -> bool:
-    """Several countries in one list (``from Canada, Europe and Mexico``)."""
-    found = gazetteer().actors.find(after)
+def _listed(found: list[Match], after: str) -> bool:
+    """Several countries in one list (``from Canada, Europe and Mexico``):
+    ``found`` are the actors named in ``after``."""
     return any(
         re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s+(?:the\s+)?", after[a.end : b.start])
         for a, b in itertools.pairwise(found)
@@ -608,11 +661,7 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> list[_Found]:
     local = own + sentence[start:end] + w.after
     if _NEGATION.search(local):
         return []
-    adjective = re.search(
-        r"\b(?:threatened|proposed|planned|promised|mooted|possible|potential)\s+(?:\S+\s+){0,3}$",
-        w.before,
-        _I,
-    )
+    adjective = _PLANNED.search(w.before)
     if conditional and own is w.before and not adjective:
         return []  # the measure is the condition: "if tariffs are imposed"
     rate_from, rate_to = _rates(local)
@@ -630,9 +679,9 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> list[_Found]:
     future = bool(_FUTURE.search(local))
 
     g = gazetteer()
-    clause_actors = g.actors.find(sentence[w.start : w.end])
+    clause_actors = art.actors(sentence, w.start, w.end)
     before_actors = [m for m in clause_actors if m.start < start - w.start]
-    targets = _object_targets(w.after)
+    targets = _object_targets(art, sentence, end, w.end)
     actors: list[str]
     if demand and verb in ("lifted", "reduced"):
         # "China demands the US remove its 20% tariffs": the tariffs stand; the
@@ -662,7 +711,11 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> list[_Found]:
         actors = _coordinated(
             [m for m in before_actors if m.value not in targets[:1]], text, start - w.start
         ) or ([before_actors[0].value] if before_actors else [])
-        target = targets[0] if len(targets) == 1 or (targets and not _listed(w.after, targets)) else None
+        target = (
+            targets[0]
+            if len(targets) == 1 or (targets and not _listed(art.actors(sentence, end, w.end), w.after))
+            else None
+        )
     if _speculation(action, local, sentence):
         return []  # "tariffs could rise, economists said": nobody who can act said so
     products = _codes(g.products.find(_object_text(sentence, start, w)))
@@ -717,10 +770,9 @@ def _named_companies(span: str) -> list[str]:
     return names
 
 
-_NON_TRADE_SANCTION = re.compile(
-    r"\b(?:FIFA|UEFA|IOC|NCAA|league|federation|court|judge|disciplinary|referee|club|athletes?|players?|"
-    r"doping|marriages?|parties|party|candidates|movement|protests?|rally|voting|elections?|smoking|books?|police)\b",
-    _I,
+_NON_TRADE_SANCTION = Caseless(
+    r"\b(?:fifa|uefa|ioc|ncaa|league|federation|court|judge|disciplinary|referee|club|athletes?|players?|"
+    r"doping|marriages?|parties|party|candidates|movement|protests?|rally|voting|elections?|smoking|books?|police)\b"
 )
 
 
@@ -740,7 +792,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _A
         return []
     verb = inherent or _nearest_verb(_Window(own, w.after, w.start, w.end), _SANCTION_VERBS)
     if verb is None:
-        if re.search(r"\bhit\s+(?:by|with)\b", own, _I):
+        if _HIT_BY.search(own):
             verb = "imposed"
         elif _MODAL.search(own):
             verb = "imposed"  # "threatened sanctions", "is considering sanctions"
@@ -768,14 +820,13 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _A
         and (_COMPANY_PRONOUN.search(local) or inherent == "eased" or bare_ban)
     ):
         companies = [art.last_company]
-    after = sentence[end : w.end]
     object_countries = (
-        _object_targets(after, extra="to|in")
-        or _codes(g.actors.find(sentence[start:end]))
-        or _codes(g.actors.find(span))
+        _object_targets(art, sentence, end, w.end, destination=True)
+        or _codes(art.actors(sentence, start, end))
+        or _codes(art.actors(sentence, start, w.end))
     )
     homes = {g.company_home.get(c) for c in companies}
-    before = [m for m in g.actors.find(sentence[w.start : start]) if m.value not in companies]
+    before = [m for m in art.actors(sentence, w.start, start) if m.value not in companies]
     # the sanctioning side: named before the measure, and not the home of the company it hits
     # (unless that company is the restricted exporter: "stop Nvidia from selling chips to China")
     actors = _coordinated(
@@ -789,7 +840,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _A
     if not actors:
         home = g.company_home.get(targets[0] or "", targets[0])
         counterpart = art.counterpart(home)
-        others = [m.value for m in g.actors.find(sentence) if m.value not in (home, *companies)]
+        others = [m.value for m in art.actors(sentence) if m.value not in (home, *companies)]
         actors = [counterpart] if counterpart else others[:1]
     if not actors:
         return []
@@ -818,8 +869,8 @@ def _pair(codes: list[str], art: _Article) -> tuple[str | None, str | None]:
     return (pair[0] if pair else None, pair[1] if len(pair) > 1 else None)
 
 
-_STRONG_HELD = re.compile(
-    r"\b(?:held|met|concluded|ended|days\s+of|during|were\s+discussing|arrived|resumed)\b", _I
+_STRONG_HELD = Caseless(
+    r"\b(?:held|met|concluded|ended|days\s+of|during|were\s+discussing|arrived|resumed)\b"
 )
 
 
@@ -836,7 +887,7 @@ def _talks(sentence: str, at: int, art: _Article) -> list[_Found]:
     negation = _NEGATION.search(sentence)
     if negation and not _TALKS_ACTIONS[0][1].search(sentence):
         return []
-    named = gazetteer().actors.find(sentence)
+    named = art.actors(sentence)
     if len({m.value for m in named}) > 2:  # "met in Argentina": a venue, not a party
         named = [
             m for m in named if not re.search(r"\b(?:in|at)\s+$", sentence[max(0, m.start - 4) : m.start])
@@ -861,56 +912,65 @@ def _talks(sentence: str, at: int, art: _Article) -> list[_Found]:
     return [_Found("trade_talks", action, actor, target) for action in actions]
 
 
-def _deal(sentence: str, art: _Article) -> list[_Found]:
-    m = _DEAL.search(sentence)
+def _deal(sentence: str, live: set[_Trigger], art: _Article) -> list[_Found]:
+    m = _DEAL.search(sentence, live)
     if not m or _MODAL.search(sentence[: m.start()]) or _NEGATION.search(sentence):
         return []
-    actor, target = _pair(_codes(gazetteer().actors.find(sentence)), art)
+    actor, target = _pair(_codes(art.actors(sentence)), art)
     if actor is None:
         return []
     return [_Found("trade_deal", "agreed", actor, target)]
 
 
-# one pass that rules out the many sentences with no trigger at all
-_ANY_TRIGGER = re.compile(
-    "|".join(
-        f"(?:{p.pattern})"
-        for p in [_TARIFF, _TALKS, _DEAL, _DEADLINE, *(pattern for pattern, _ in _SANCTION_TRIGGERS)]
-    ),
-    _I,
-)
+_TRIGGERS = [_TARIFF, _TALKS, _DEAL, _DEADLINE, *(trigger for trigger, _ in _SANCTION_TRIGGERS)]
+_BY_STEM: dict[str, list[_Trigger]] = {}
+for _t in _TRIGGERS:
+    for _stem in _t.stems:
+        _BY_STEM.setdefault(_stem, []).append(_t)
+_ALL_STEMS = tuple(sorted(_BY_STEM))
+
+
+def _live(text: str) -> set[_Trigger]:
+    """The triggers that may match in ``text``: those with a stem in it."""
+    low = text.lower()
+    live: set[_Trigger] = set()
+    for stem in _ALL_STEMS:
+        if stem in low:
+            live.update(_BY_STEM[stem])
+    return live
 
 
 def _sentence_events(sentence: str, art: _Article) -> list[_Found]:
     found: list[_Found] = []
-    if sentence.rstrip().endswith("?") or not _ANY_TRIGGER.search(sentence):
+    live = _live(sentence)
+    if not live or sentence.rstrip().endswith("?"):
         return found
-    tariff_triggers = list(_TARIFF.finditer(sentence))
+    tariff_triggers = _TARIFF.finditer(sentence, live)
     for m in tariff_triggers:
         found.extend(_tariff(sentence, m.start(), m.end(), art))
     taken: list[tuple[int, int]] = []
     for pattern, inherent in _SANCTION_TRIGGERS:
-        for m in pattern.finditer(sentence):
+        for m in pattern.finditer(sentence, live):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
             found.extend(_sanction(sentence, m.start(), m.end(), inherent, art))
-    talk_triggers = list(_TALKS.finditer(sentence))
+    talk_triggers = _TALKS.finditer(sentence, live)
     if talk_triggers:
         found.extend(_talks(sentence, talk_triggers[-1].start(), art))
-    found.extend(_deal(sentence, art))
+    found.extend(_deal(sentence, live, art))
     if not tariff_triggers:  # else the tariff trigger speaks for itself
-        found.extend(_deadline(sentence, art))
+        found.extend(_deadline(sentence, live, art))
     return _same_sentence(found)
 
 
-def _deadline(sentence: str, art: _Article) -> list[_Found]:
+def _deadline(sentence: str, live: set[_Trigger], art: _Article) -> list[_Found]:
     """``extend the March 1 deadline``: in a trade story with no tariff trigger in
     the sentence, the tariffs that wait on the deadline are delayed."""
-    m = _DEADLINE.search(sentence)
+    m = _DEADLINE.search(sentence, live)
     if not m or not (art.trade or _TRADE_CONTEXT.search(sentence)) or _NEGATION.search(sentence):
         return []
-    named = _codes(gazetteer().actors.find(sentence[: m.start()])) or art.top[:1]
+    named = _codes(art.actors(sentence, 0, m.start())) or art.top[:1]
     if not named:
         return []
     return [_Found("tariff", "delayed", named[0], art.counterpart(named[0]))]
@@ -992,20 +1052,20 @@ def _key(f: _Found) -> str:
     return event_key(f.type, f.action, f.actor, f.target, f.rate_from, f.rate_to, f.amount_usd, f.products)
 
 
+_CLAUSE_BREAK = re.compile(r";\s+")
+
+
 def _found_by_sentence(text: str) -> list[tuple[str, list[_Found]]]:
     art = _Article(text)
-    companies = gazetteer().companies
     out: list[tuple[str, list[_Found]]] = []
     for sentence in split_sentences(text):
         found: list[_Found] = []
-        for clause in re.split(r";\s+", sentence):
+        for clause in _CLAUSE_BREAK.split(sentence) if ";" in sentence else (sentence,):
             for f in _sentence_events(clause, art):
                 f.evidence.append(sentence)
                 found.append(f)
         out.append((sentence, found))
-        named = companies.find(sentence)
-        if named:
-            art.last_company = named[-1].value
+        art.done.append(sentence)
     return out
 
 

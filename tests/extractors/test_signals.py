@@ -1,6 +1,7 @@
 """Signals on the seeds (the events the foundation issue lists) and on the
 sentence kinds whose modality must not be misread."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from extractors.models import Mention
 from extractors.signals import ACTIONS, extract_mentions
 
 B = 1e9
+EVAL = Path(__file__).parents[2] / "eval" / "signals"
 
 
 def _seed(seeds_dir: Path, prefix: str) -> list[Mention]:
@@ -135,3 +137,26 @@ def test_amounts_and_rates(text: str, amount: float, rate: float | None) -> None
     m = _find(extract_mentions(text), type="tariff")
     assert m.amount_usd == amount
     assert m.rate_to == rate
+
+
+def test_every_trigger_match_holds_one_of_its_stems(seeds_dir: Path, shared_dir: Path) -> None:
+    """A clause is only searched for a trigger when it holds one of the
+    trigger's stems: a stem list that misses a way the pattern matches would
+    silently drop those events."""
+    from extractors import signals
+
+    stories = (shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl").read_text("utf-8").splitlines()
+    labelled = [
+        json.loads(line).get("text", "")
+        for path in sorted(EVAL.glob("*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+    ]
+    texts = [p.read_text("utf-8") for p in sorted(seeds_dir.iterdir())] + labelled
+    texts += [json.loads(line)["text"] for line in stories]
+    matched = 0
+    for trigger in signals._TRIGGERS:
+        for text in texts:
+            for m in trigger.pattern.finditer(text):
+                matched += 1
+                assert any(stem in m.group(0) for stem in trigger.stems), (trigger.pattern, m.group(0))
+    assert matched > 500
