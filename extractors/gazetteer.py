@@ -48,6 +48,11 @@ def _trie_pattern(forms: list[str]) -> str:
 _WORD_CHAR = re.compile(r"\w")
 
 
+CONTEXT = "?"
+"""The value of an actor form that stands for whichever country its context names
+(``the commerce ministry``)."""
+
+
 class _Index:
     """A longest-match index of surface forms to canonical values."""
 
@@ -115,6 +120,8 @@ def gazetteer() -> Gazetteer:
     actor_forms.update(
         {form: code for code, forms in actor_data.items() if not code.startswith("_") for form in forms}
     )
+    # institutions every government has: which one is for the reader (signals) to resolve
+    actor_forms.update({form: CONTEXT for form in actor_data["_context"]})
     companies = _read("companies.txt")
     homes = {
         parts[0].strip(): parts[2].strip()

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import blingfire
 
-from .gazetteer import Match, gazetteer
+from .gazetteer import CONTEXT, Match, gazetteer
 from .models import Mention
 from .patterns import Caseless
 
@@ -92,8 +92,10 @@ _LEVY_VERB = Caseless(r"^\s+(?!of\b)(?:\w+\s+){0,2}?(?:tariffs?|duties|levies|su
 # "tariff" and "duty" in other senses: prices of utilities, stamp duty, duty as a task
 _OTHER_TARIFF = Caseless(
     r"\b(?:electricity|energy|power|gas|phone|mobile|prepaid|postpaid|data|broadband|water|feed-in|household|"
-    r"utility|heating|retail|hotel|taxi|fare|stamp|death|estate|jury|guard|customs\s+officers?|off|on|"
-    r"fiduciary|moral|civic|official|his|her|their\s+official)\s+(?:\w+\s+)?$"
+    r"utility|heating|retail|hotel|taxi|fare|stamp|death|estate|jury|guard|customs\s+officers?|"
+    r"fiduciary|moral|civic|official|his|her|their\s+official)\s+"
+    r"(?:(?:price|network|retail|data|supply|distribution|transmission|grid|connection|consumer|official|"
+    r"and\s+\w+)\s+)?$"  # "electricity network tariffs", "his official duties"
 )
 _TARIFF_SENSE_AFTER = Caseless(
     r"^(?:-free|\s+(?:to|as|of\s+care|holiday|free|roster|station|officers?|"
@@ -113,8 +115,9 @@ _SANCTION_TRIGGERS: list[tuple[_Trigger, str | None]] = [
     (_trigger(r"\b(?:get|getting|go|going)\W+back into business\b", "back into business"), "eased"),
     (
         _trigger(
-            r"\ballowed\s+to\s+resume\s+(?:business|trading|sales|purchases|buying|exports|imports)\b",
-            "allowed",
+            r"\b(?:allowed\s+to|permitted\s+to|could|can|may|be\s+able\s+to)\s+resume\s+"
+            r"(?:business|trading|sales|selling|purchases|buying|exports|exporting|imports|shipments|shipping|supplying)\b",
+            "resume",
         ),
         "eased",
     ),
@@ -134,6 +137,15 @@ _SANCTION_TRIGGERS: list[tuple[_Trigger, str | None]] = [
             "suspend",
         ),
         "eased",
+    ),
+    (
+        _trigger(
+            r"\b(?:need|needs|needed|require|requires|required|must\s+(?:obtain|apply\s+for|get))\s+"
+            r"(?:to\s+(?:obtain|apply\s+for|seek|get)\s+)?(?:an?\s+)?(?:\w+\s+)?licen[cs]es?\s+"
+            r"(?:to|for|before)\s+(?:\w+\s+)?(?:ship|export|sell|supply|send)\w*",
+            "licen",
+        ),
+        "imposed",
     ),
     (_trigger(r"\bcut(?:s|ting)? off (?:its |their )?access\b", "access"), "imposed"),
     (_trigger(r"\b(?:banned|blacklisted|sanctioned)\b", "banned", "blacklisted", "sanctioned"), "imposed"),
@@ -183,7 +195,7 @@ _SANCTION_TRIGGERS: list[tuple[_Trigger, str | None]] = [
 _TALKS = _trigger(
     r"\b(?:talks|negotiations?|negotiating\s+(?:session|round)s?|consultations|discussions|"
     r"(?:round|session)s?\s+of\s+(?:\w+\s+){0,3}?(?:talks|negotiations|dialogue)|"
-    r"(?:met|meet|meets|meeting|meetings)\s+(?:with|between)\b|"
+    r"(?:met|meet|meets|meeting|meetings)\s+(?:with|between)\b|(?:met|meet|meets)\s+(?:[\w.'’-]+\s+){0,8}?to\s+discuss\b|"
     r"(?:visit|trip)\s+(?:by|to)\b|envoy|negotiators?|negotiat(?:e|es|ed|ing)|(?:to|will|would)\s+meet|"
     r"reached\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:understanding|consensus|agreement\s+in\s+principle|framework))\b",
     *(
@@ -227,7 +239,7 @@ _TARIFF_VERBS: list[tuple[str, Caseless]] = [
         "delayed",
         Caseless(
             r"\b(?:delay(?:s|ed|ing)?|postpon\w*|extend(?:s|ed|ing)?\s+(?:by\s+\d+\s+\w+\s+)?(?:the\s+|a\s+|its\s+)?"
-            r"(?:[\w.'’-]+\s+){0,4}?(?:deadline|exemptions?|truce|pause|reprieve)|extension|push(?:ed|es)?\s+back|"
+            r"(?:[\w.'’-]+\s+){0,4}?(?:deadline|exemptions?|exclusions?|truce|pause|reprieve)|extension|push(?:ed|es)?\s+back|"
             r"suspend\w*|pause[sd]?|deferr?\w*|put\s+off|hold\s+off)\b"
         ),
     ),
@@ -246,7 +258,7 @@ _TARIFF_VERBS: list[tuple[str, Caseless]] = [
     (
         "increased",
         Caseless(
-            r"\b(?:rais(?:e|es|ed|ing)|hikes?|hiked|hiking|increas\w+|higher|ramp(?:s|ed)?\s+up|doubl\w+|tripl\w+|"
+            r"\b(?:rais(?:e|es|ed|ing)|ris(?:e|es|en|ing)|rose|climb(?:s|ed|ing)?|jump(?:s|ed|ing)?|hikes?|hiked|hiking|increas\w+|higher|ramp(?:s|ed)?\s+up|doubl\w+|tripl\w+|"
             r"quadrupl\w+|boost(?:s|ed)?|escalat\w+)\b"
         ),
     ),
@@ -256,7 +268,7 @@ _TARIFF_VERBS: list[tuple[str, Caseless]] = [
             r"\b(?:impos\w+|slap(?:s|ped)?|levie[sd]|levy(?!\s+of)|hit|go(?:es|ing)?\s+ahead\s+with|went\s+ahead\s+with|"
             r"took\s+effect|take(?:s)?\s+effect|taking\s+effect|in\s+effect|enact\w*|retaliat(?:e|es|ed|ing)\b|"
             r"counter(?:punch\w*|ed|s)?(?!-)|responded\s+with|introduc\w+|appl(?:y|ied|ies)|placed|put|charg(?:e|es|ed)|"
-            r"set|kick(?:s|ed)?\s+in|came\s+into\s+force|enter(?:s|ed)?\s+into\s+force|extend(?:s|ed)?\s+(?:the\s+)?(?:tariffs?|duties)\s+to)\b"
+            r"set|start(?:s|ed)?\s+at|subject(?:s|ed|ing)?|fac(?:e|es|ing)|(?:have|has|had)\s+to\s+pay|kick(?:s|ed)?\s+in|came\s+into\s+force|enter(?:s|ed)?\s+into\s+force|extend(?:s|ed)?\s+(?:the\s+)?(?:tariffs?|duties)\s+to)\b"
         ),
     ),
 ]
@@ -289,7 +301,7 @@ _MODAL = Caseless(
     r"\b(?:threat(?:s|en|ens|ened|ening)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|"
     r"propos(?:e|ed|es|al|als)|could|may|might|plan(?:s|ned|ning)?\s+to|warn(?:s|ed|ing)?|unless|without\s+a\s+deal|"
     r"vow(?:s|ed)?|prepar(?:e|es|ed|ing)\s+(?:to|an?|the)|preparing|poised\s+to|ready\s+to|possible|possibility|potential(?:ly)?|"
-    r"reserved\s+the\s+right|promis(?:e|es|ed|ing)|pledg(?:e|es|ed|ing)|campaign\w*|or\s+face|face|faces|"
+    r"reserved\s+the\s+right|promis(?:e|es|ed|ing)|pledg(?:e|es|ed|ing)|campaign\w*|or\s+fac(?:e|ing)|risk\s+facing|"
     r"looking\s+at|exploring|studying|draft(?:ed|ing)?|envisag\w+|intend(?:s|ed)?\s+to|aims?\s+to|seeks?\s+to|"
     r"if\s+elected|willing\s+to|option)\b"
 )
@@ -307,20 +319,32 @@ _DEMAND = Caseless(
     r"\b(?:demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|call(?:s|ed)?\s+(?:on|for)|ask(?:s|ed)?|push(?:es|ed|ing)?\s+for|"
     r"press(?:es|ed|ing)?\s+for|seek(?:s|ing)?|sought|want(?:s|ed)?)\b"
 )
+# "any further tariff increases", "any new sanctions": no measure in particular
+_ANY = Caseless(r"\bany\s+(?:(?:further|new|more|additional|retaliatory|such|future)\s+)?$")
+_DEMAND_TO = Caseless(
+    r"\b(?:urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+on|ask(?:s|ed|ing)?|press(?:es|ed|ing)?|lobb(?:y|ies|ied|ying)|"
+    r"demand(?:s|ed|ing)?|petition(?:s|ed|ing)?)\b[^.;]{0,100}?\bto\s+\w+"
+)
 _DECIDED = Caseless(r"\b(?:decision|decided|decree|order(?:ed)?)\b")
+_REDUCED_RELATIVE = Caseless(
+    r"\w+ed\s+(?:in|on|last|since|by|earlier|during|against|from|under|over|at|after|before)\b"
+)
 _RELATIVE = re.compile(r"\b(?:it|they|that|which|who|we|he|she|Washington|Beijing)\b")
 _WEAK_MODAL = Caseless(r"\b(?:could|may|might|possible|possibly|potential(?:ly)?|option)\b")
 # a whole sentence whose measure depends on a condition stated after it
 _CONDITION_TAIL = Caseless(r"\b(?:unless|without\s+a\s+deal|if\s+(?!elected))\b")
+# where a condition after the measure stops applying to it: "..., although importers
+# will pay only if ...", "hours after talks broke down without a deal"
+_CLAUSE_END = Caseless(r"\b(?:although|though|whereas|because|after|before|since|when)\b|[;—–]")
 _CONDITION = Caseless(r"\b(?:if|unless|whether)\b")
 _SPECULATORS = Caseless(
-    r"\b(?:analysts?|economists?|strategists?|investors?|traders?|markets?|observers?|experts?|forecasters?|"
-    r"banks?\s+said|note\s+to\s+clients)\b"
+    r"\b(?:analysts?|analysis|economists?|strategists?|investors?|traders?|markets?|observers?|experts?|forecasters?|"
+    r"banks?\s+said|note\s+to\s+clients|estimates?|projections?|pricing\s+in|odds|chance|bets?)\b"
 )
 # words that open a new clause: the window around a trigger stops there
 _BEFORE_CUT = Caseless(
     r"(?:\b(?:because|after|before|since|when|although|though|while)\b|[;:—–]|,\s*(?:which|who)\b|"
-    r",\s*(?!including\b)\w+ing\b)"
+    r",\s*(?=(?!including\b)\w+ing\b))"  # ", raising the levy": the participle stays with its object
 )
 _AFTER_CUT = Caseless(
     r"(?:\b(?:because|after|before|since|when|although|though|while|if|unless)\b|[;—–]|,\s*(?:which|who)\b|,\s*(?:and|but)\b|"
@@ -372,7 +396,14 @@ _PCT = r"\s?(?:%|percent\b|per\s+cent\b|pct\b|percentage\s+points?\b)"
 _RATE_RANGE = Caseless(
     rf"\b(ranging\s+|range\s+|between\s+)?from\s+{_NUM}(?:{_PCT})?\s+(?:to|and)\s+{_NUM}{_PCT}"
 )
+# the measure's own rate, right next to its trigger: "a 10% levy", "duties of up to 25%"
+_RATE_BEFORE = Caseless(rf"(?<![\w.$]){_NUM}{_PCT}\s+(?:[\w-]+\s+){{0,2}}$")
+_RATE_AFTER = Caseless(rf"^\s+(?:of\s+)?(?:up\s+to\s+|as\s+much\s+as\s+|about\s+|around\s+)?{_NUM}{_PCT}")
 _RATE_TO_FROM = Caseless(rf"\bto\s+{_NUM}{_PCT}\s+from\s+{_NUM}{_PCT}")
+_STEP_UP = Caseless(
+    rf"(?:\band\s+(?:then\s+)?|\bbefore\s+|,\s*|\b(?:that|which)\s+)(?:(?:would|will|could|may)\s+)?(?:ris(?:e|es|ing)|increas(?:e|es|ing)|climb(?:s|ing)?|go(?:es|ing)?\s+up|"
+    rf"jump(?:s|ing)?|step(?:s|ping)?\s+up)\s+(?:\w+\s+){{0,2}}?to\s+{_NUM}{_PCT}"
+)
 _RATE = Caseless(rf"(?<![\w.$]){_NUM}{_PCT}")
 _SCALE = {
     "trillion": 1e12,
@@ -389,6 +420,12 @@ _SCALE = {
 _AMOUNT = Caseless(
     rf"(?:(?<![a-z])(?:us)?\$\s?{_NUM}\s*(trillion|billion|million|tn|bn|bln|mln|mn|b|m)\b"
     rf"|{_NUM}\s*(trillion|billion|million|bln|mln|mn)\s+(?:dlrs|dollars|usd)\b)"
+)
+_AND_ANOTHER = Caseless(r"\band\s+(?=(?:an?\s+|the\s+)?(?:[\w$.,%-]+\s+){0,5}?$)")
+_BARE_DEAL = _trigger(
+    r"\b(?:signed|reached|struck|clinched|sealed|finali[sz]ed)\s+(?:an?|the|their)\s+(?:\w+\s+)?(?:deal|agreement|pact)\b"
+    r"(?!\s+(?:in\s+principle|to\s+(?:hold|meet|resume|continue|talk)))",
+    *("deal", "agreement", "pact"),
 )
 _DEADLINE = _trigger(
     r"\b(?:extend\w*\s+(?:the\s+|a\s+|its\s+)?(?:\w+\.?\s+\d+\s+)?deadline|extension\s+(?:on|of|to)\s+the\s+deadline|"
@@ -483,6 +520,19 @@ def _window(sentence: str, start: int, end: int, *, words_before: int = 16, word
     return _Window(sentence[lo:start], sentence[end:hi], lo, hi)
 
 
+def _named_subject(text: str) -> bool:
+    """``the tariffs [China] imposed``: only a named actor between a measure and a
+    verb makes the verb a relative clause's."""
+    if len(text) > 40 or text.islower():
+        return False
+    named = gazetteer().actors.find(text)
+    return (
+        len(named) == 1
+        and re.fullmatch(r"\s*(?:the\s+)?", text[: named[0].start]) is not None
+        and not text[named[0].end :].strip(" ’'s")
+    )
+
+
 def _nearest_verb(window: _Window, verbs: list[tuple[str, Caseless]]) -> str | None:
     best: tuple[int, str] | None = None
     for action, pattern in verbs:
@@ -493,8 +543,14 @@ def _nearest_verb(window: _Window, verbs: list[tuple[str, Caseless]]) -> str | N
         first = pattern.search(window.after)  # the nearest: a later one is no less relative
         if first is not None:
             distance = first.start() + 1  # a verb before the trigger wins a tie
-            if _RELATIVE.search(window.after[: first.start()]):
+            if _RELATIVE.search(window.after[: first.start()]) or _named_subject(
+                window.after[: first.start()]
+            ):
                 distance += 1000  # "the tariffs it imposed": a relative clause, not the news
+            elif not window.after[: first.start()].strip() and _REDUCED_RELATIVE.match(
+                window.after, first.start()
+            ):
+                distance += 500  # "the levies imposed in 2021 will be removed": the main verb is the news
             if best is None or distance < best[0]:
                 best = (distance, action)
     return None if best is None else best[1]
@@ -535,7 +591,7 @@ class _Article:
 
     def __init__(self, text: str) -> None:
         g = gazetteer()
-        counts = Counter(m.value for m in g.actors.find(text))
+        counts = Counter(m.value for m in g.actors.find(text) if m.value != CONTEXT)
         self.top = [code for code, _ in counts.most_common(2)]
         self.done: list[str] = []  # the sentences before the current one
         self._scanned = 0
@@ -545,9 +601,17 @@ class _Article:
         self.trade = len(list(itertools.islice(_TRADE_WORDS.finditer(text), enough))) >= enough
 
     def actors(self, clause: str, lo: int = 0, hi: int | None = None) -> list[Match]:
-        """Actors named in ``clause[lo:hi]``, at offsets from ``lo``. (Scanning the
-        slice is faster than filtering one scan of the whole clause.)"""
-        return gazetteer().actors.find(clause[lo:hi])
+        """Actors named in ``clause[lo:hi]``, at offsets from ``lo``. A government's
+        institution (``the commerce ministry``) is the country named first in the
+        clause, else the story's main country."""
+        found = gazetteer().actors.find(clause[lo:hi])
+        if not any(m.value == CONTEXT for m in found):
+            return found
+        named = [m.value for m in gazetteer().actors.find(clause) if m.value != CONTEXT]
+        home = named[0] if named else (self.top[0] if self.top else None)
+        if home is None:
+            return [m for m in found if m.value != CONTEXT]
+        return [m if m.value != CONTEXT else Match(m.start, m.end, home) for m in found]
 
     @property
     def last_company(self) -> str | None:
@@ -570,6 +634,7 @@ _OBJECT = Caseless(r"\b(?:on|against|from|targeting|of)\b")
 _OBJECT_OR_DESTINATION = Caseless(r"\b(?:on|against|from|targeting|of|to|in)\b")
 _INCLUDING = Caseless(r"\bincluding\b")
 _HYPHEN_DUTY = Caseless(r"\b(?:off|on)-$")
+_ON_DUTY = Caseless(r"\b(?:off|on)\s+$")
 _PLANNED = Caseless(
     r"\b(?:threatened|proposed|planned|promised|mooted|possible|potential)\s+(?:\S+\s+){0,3}$"
 )
@@ -601,11 +666,20 @@ def _other_sense(sentence: str, start: int, end: int) -> bool:
         return bool(_LEVY_VERB.match(sentence[end:])) or bool(
             re.search(r"\b(?:to|will|would|could|may)\s+$", head)
         )
-    if _HYPHEN_DUTY.search(sentence[max(0, start - 4) : start]):
+    if _HYPHEN_DUTY.search(sentence[max(0, start - 4) : start]) or (
+        word == "duty" and _ON_DUTY.search(sentence, max(0, start - 5), start)
+    ):
         return True  # "off-duty"
     if _OTHER_TARIFF.search(sentence[max(0, start - 40) : start]):
         return True
     return word.startswith("dut") and bool(_TARIFF_SENSE_AFTER.match(sentence[end:]))
+
+
+def _condition_after(sentence: str, end: int, stop: int) -> bool:
+    """Whether ``sentence[end:stop]`` puts a condition on the measure before it,
+    in the measure's own clause."""
+    cut = _CLAUSE_END.search(sentence, end, stop)
+    return bool(_CONDITION_TAIL.search(sentence, end, cut.start() if cut else stop))
 
 
 def _own_clause(before: str) -> tuple[str, bool]:
@@ -646,15 +720,25 @@ def _listed(found: list[Match], after: str) -> bool:
 
 
 def _speculation(action: str, local: str, sentence: str) -> bool:
-    """A threat that only analysts, economists or markets voice."""
-    if action != "threatened" or not _SPECULATORS.search(sentence):
+    """A threat or a coming measure that only analysts, economists, markets or
+    estimates voice (``markets are pricing in a chance that the US will slap
+    tariffs``, ``a 25% tariff would raise prices, estimates show``)."""
+    if action not in ("threatened", "announced") or not _SPECULATORS.search(sentence):
         return False
+    if action == "announced":
+        return not (_ANNOUNCE.search(sentence) or _DECIDED.search(sentence))
     strong = _MODAL.search(_WEAK_MODAL.sub("", local))
     return strong is None
 
 
+# "tariffs on dozens of trading partners": a measure on many, with no one target
+_MANY = Caseless(
+    r"\b(?:trading\s+partners|countries|nations|economies|the\s+world|everyone|all\s+imports|every\s+country|allies)\b"
+)
+
+
 def _tariff(sentence: str, start: int, end: int, art: _Article) -> list[_Found]:
-    if _other_sense(sentence, start, end):
+    if _other_sense(sentence, start, end) or _ANY.search(sentence, max(0, start - 40), start):
         return []
     w = _window(sentence, start, end)
     own, conditional = _own_clause(w.before)
@@ -664,18 +748,34 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> list[_Found]:
     adjective = _PLANNED.search(w.before)
     if conditional and own is w.before and not adjective:
         return []  # the measure is the condition: "if tariffs are imposed"
-    rate_from, rate_to = _rates(local)
+    # "a 5% tariff would take effect on June 10 and rise to 25% by October unless
+    # ...": a schedule; the first step is its own event, the rise another
+    step = _STEP_UP.search(sentence, end)
+    step_rate = _number(step.group(1)) if step else None
+    base = own + sentence[start : step.start()] if step else local
+    rate_from, rate_to = _rates(base)
+    if step and (rate_to is None or rate_from is not None or rate_to >= (step_rate or 0)):
+        step = None  # no first step stated: the rise is the measure itself
+        rate_from, rate_to = _rates(local)
+    own_rate = _RATE_BEFORE.search(own) or _RATE_AFTER.search(w.after)
+    if rate_from is None and own_rate is not None:
+        rate_to = _number(own_rate.group(1))  # "a 15% tariff on coal and a 10% levy on oil": each its own
     amount = _amount(w.after) or _amount(own[-60:])
     demand = _DEMAND.search(own)
     verb = _nearest_verb(_Window(own, w.after, w.start, w.end), _TARIFF_VERBS)
     if _TARIFF_VERBS[0][1].search(own):
         verb = "delayed"  # "agreed to delay the tariff increase": the delay is the news
-    if rate_from is not None and rate_to is not None and rate_from != rate_to:
-        verb = "increased" if rate_to > rate_from else "reduced"
+    if rate_from is not None and rate_to is not None and rate_from != rate_to and verb != "delayed":
+        verb = "increased" if rate_to > rate_from else "reduced"  # "hold off on raising ... to 30%": a delay
     decided = list(_DECIDED.finditer(own))
     # "analysts warned ... the decision to go ahead with tariffs": the decision is the news
     scope = own[decided[-1].start() :] + sentence[start:end] + w.after if decided else local
-    threat = bool(adjective or conditional or _MODAL.search(scope) or _CONDITION_TAIL.search(sentence, end))
+    threat = bool(
+        adjective
+        or conditional
+        or _MODAL.search(scope[: len(scope) - len(sentence) + step.start()] if step else scope)
+        or _condition_after(sentence, end, step.start() if step else len(sentence))
+    )
     future = bool(_FUTURE.search(local))
 
     g = gazetteer()
@@ -721,19 +821,27 @@ def _tariff(sentence: str, start: int, end: int, art: _Article) -> list[_Found]:
     products = _codes(g.products.find(_object_text(sentence, start, w)))
     counterpart = art.counterpart(target) if target is not None else None
     if not actors:
-        actors = [counterpart] if counterpart else art.top[:1]
+        actors = [counterpart] if counterpart else [c for c in art.top if c != target][:1]
     entities = _codes(g.companies.find(local))
     found = []
     whoever: list[str | None] = [*actors] if actors else [None]  # an actor no one named
     for actor in whoever:
         tgt = None if target == actor else target
-        if tgt is None and not targets and not products and actor is not None:
+        if tgt is None and not targets and not products and actor is not None and not _MANY.search(w.after):
             others = [m.value for m in clause_actors if m.value != actor and m.value not in actors]
             tgt = others[0] if others else art.counterpart(actor)
         extra = [c for c in targets if c not in (actor, tgt)] if len(targets) > 1 else []
         found.append(
             _Found("tariff", action, actor, tgt, rate_from, rate_to, amount, products, extra + entities)
         )
+    if step and action in ("imposed", "announced", "threatened"):
+        rest = sentence[step.start() :]
+        conditional_rise = _condition_after(sentence, step.start(), len(sentence)) or _MODAL.search(rest)
+        rise = "threatened" if action == "threatened" or conditional_rise else "announced"
+        found += [
+            _Found("tariff", rise, f.actor, f.target, rate_to, step_rate, amount, products, f.entities)
+            for f in list(found)
+        ]
     return found
 
 
@@ -772,12 +880,15 @@ def _named_companies(span: str) -> list[str]:
 
 _NON_TRADE_SANCTION = Caseless(
     r"\b(?:fifa|uefa|ioc|ncaa|league|federation|court|judge|disciplinary|referee|club|athletes?|players?|"
-    r"doping|marriages?|parties|party|candidates|movement|protests?|rally|voting|elections?|smoking|books?|police)\b"
+    r"doping|marriages?|parties|party|candidates|movement|protests?|rally|voting|elections?|smoking|books?|police|"
+    r"crore|lakh|rupees|funding|budget|loans?|grants?|scheme|posts)\b"
 )
 
 
 def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _Article) -> list[_Found]:
     if _NON_TRADE_SANCTION.search(sentence) and not _TRADE_CONTEXT.search(sentence):
+        return []
+    if _ANY.search(sentence, max(0, start - 40), start):
         return []
     if inherent == "?":  # "the ban": a trade measure only in a trade story
         if not (art.trade or art.last_company or _TRADE_CONTEXT.search(sentence)):
@@ -788,8 +899,8 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _A
     local = own + sentence[start:end] + w.after
     if _NEGATION.search(local) or (conditional and own is w.before) or sentence.rstrip().endswith("?"):
         return []
-    if _DEMAND.search(own):
-        return []
+    if _DEMAND.search(own) or _DEMAND_TO.search(sentence, 0, start):
+        return []  # "senators urged the Commerce Department ... to add SMIC to the entity list"
     verb = inherent or _nearest_verb(_Window(own, w.after, w.start, w.end), _SANCTION_VERBS)
     if verb is None:
         if _HIT_BY.search(own):
@@ -874,6 +985,14 @@ _STRONG_HELD = Caseless(
 )
 
 
+# "Japan's top negotiator Ryosei Akazawa told reporters": a source, not talks
+_SOURCE = Caseless(
+    r"(?:negotiators?|envoys?)\b(?:\s+[\w.'’-]+){0,4}?\s+(?:said|says|told|tells|added|wrote|posted|warned|argued)\b"
+)
+# "met in Argentina", "will travel to London for talks with": where, not who
+_VENUE = Caseless(r"(?:\b(?:in|at)|\btravel(?:s|led|ling|ed|ing)?\s+to)\s+$")
+
+
 def _is_trade_talk(sentence: str, art: _Article) -> bool:
     if _TRADE_CONTEXT.search(sentence):
         return True
@@ -889,9 +1008,7 @@ def _talks(sentence: str, at: int, art: _Article) -> list[_Found]:
         return []
     named = art.actors(sentence)
     if len({m.value for m in named}) > 2:  # "met in Argentina": a venue, not a party
-        named = [
-            m for m in named if not re.search(r"\b(?:in|at)\s+$", sentence[max(0, m.start - 4) : m.start])
-        ]
+        named = [m for m in named if not _VENUE.search(sentence, max(0, m.start - 20), m.start)]
     near = sorted(named, key=lambda m: min(abs(m.start - at), abs(m.end - at)))
     codes = _codes(near)
     if not codes and not art.trade:
@@ -903,7 +1020,10 @@ def _talks(sentence: str, at: int, art: _Article) -> list[_Found]:
     for action, pattern in _TALKS_ACTIONS:
         if action == "agreed" and _DEMAND.search(sentence):
             continue
-        if pattern.search(sentence):
+        m = pattern.search(sentence)
+        if m and action == "stalled" and _CONDITION.search(sentence, max(0, m.start() - 60), m.start()):
+            continue  # "could apply if negotiations collapse": not (yet) stalled
+        if m:
             actions.append(action)
             if action in ("stalled", "agreed"):
                 break
@@ -914,6 +1034,8 @@ def _talks(sentence: str, at: int, art: _Article) -> list[_Found]:
 
 def _deal(sentence: str, live: set[_Trigger], art: _Article) -> list[_Found]:
     m = _DEAL.search(sentence, live)
+    if m is None and _BARE_DEAL in live and _TRADE_CONTEXT.search(sentence):
+        m = _BARE_DEAL.search(sentence, live)  # "struck a deal under which goods will face a 19% tariff"
     if not m or _MODAL.search(sentence[: m.start()]) or _NEGATION.search(sentence):
         return []
     actor, target = _pair(_codes(art.actors(sentence)), art)
@@ -922,7 +1044,7 @@ def _deal(sentence: str, live: set[_Trigger], art: _Article) -> list[_Found]:
     return [_Found("trade_deal", "agreed", actor, target)]
 
 
-_TRIGGERS = [_TARIFF, _TALKS, _DEAL, _DEADLINE, *(trigger for trigger, _ in _SANCTION_TRIGGERS)]
+_TRIGGERS = [_TARIFF, _TALKS, _DEAL, _BARE_DEAL, _DEADLINE, *(trigger for trigger, _ in _SANCTION_TRIGGERS)]
 _BY_STEM: dict[str, list[_Trigger]] = {}
 for _t in _TRIGGERS:
     for _stem in _t.stems:
@@ -946,22 +1068,50 @@ def _sentence_events(sentence: str, art: _Article) -> list[_Found]:
     if not live or sentence.rstrip().endswith("?"):
         return found
     tariff_triggers = _TARIFF.finditer(sentence, live)
+    previous: tuple[int, list[_Found]] = (0, [])
     for m in tariff_triggers:
-        found.extend(_tariff(sentence, m.start(), m.end(), art))
+        got = _tariff(sentence, m.start(), m.end(), art) or _joined_measure(
+            sentence, m.start(), m.end(), *previous
+        )
+        found.extend(got)
+        previous = (m.end(), got)
     taken: list[tuple[int, int]] = []
-    for pattern, inherent in _SANCTION_TRIGGERS:
-        for m in pattern.finditer(sentence, live):
+    for trigger, inherent in _SANCTION_TRIGGERS:
+        if trigger not in live:
+            continue
+        for m in trigger.pattern.finditer(sentence):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
             found.extend(_sanction(sentence, m.start(), m.end(), inherent, art))
-    talk_triggers = _TALKS.finditer(sentence, live)
+    talk_triggers = [m for m in _TALKS.finditer(sentence, live) if not _SOURCE.match(sentence, m.start())]
     if talk_triggers:
         found.extend(_talks(sentence, talk_triggers[-1].start(), art))
     found.extend(_deal(sentence, live, art))
     if not tariff_triggers:  # else the tariff trigger speaks for itself
         found.extend(_deadline(sentence, live, art))
     return _same_sentence(found)
+
+
+def _joined_measure(sentence: str, start: int, end: int, after: int, first: list[_Found]) -> list[_Found]:
+    """``a 15% tariff on coal and a 10% levy on crude oil``: a measure joined by
+    ``and`` to the one before it (ending at ``after``), with no verb of its own,
+    shares that one's action, actor and target and has its own rate and goods."""
+    joint = _AND_ANOTHER.search(sentence, after, start)
+    if not first or joint is None:
+        return []
+    head = sentence[joint.end() : start]
+    if any(pattern.search(head) for _, pattern in _TARIFF_VERBS):
+        return []
+    w = _window(sentence, start, end)
+    text = head + sentence[start : w.end]
+    rate_from, rate_to = _rates(text)
+    products = _codes(gazetteer().products.find(sentence[end : w.end]))
+    return [
+        _Found(f.type, f.action, f.actor, f.target, rate_from, rate_to, _amount(text), products)
+        for f in first
+        if f.type == "tariff"
+    ]
 
 
 def _deadline(sentence: str, live: set[_Trigger], art: _Article) -> list[_Found]:

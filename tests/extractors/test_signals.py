@@ -160,3 +160,128 @@ def test_every_trigger_match_holds_one_of_its_stems(seeds_dir: Path, shared_dir:
                 matched += 1
                 assert any(stem in m.group(0) for stem in trigger.stems), (trigger.pattern, m.group(0))
     assert matched > 500
+
+
+def _events(text: str) -> set[tuple[object, ...]]:
+    return {(m.type, m.action, m.actor, m.target, m.rate_from, m.rate_to) for m in extract_mentions(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a schedule: the first step is decided, the rise depends on a condition
+        (
+            "The White House said a 5% tariff on all Mexican imports would take effect on June 10 and rise"
+            " to 25% by October unless Mexico stemmed the flow of migrants.",
+            {
+                ("tariff", "announced", "US", "MX", None, 5.0),
+                ("tariff", "threatened", "US", "MX", 5.0, 25.0),
+            },
+        ),
+        # a condition after "although" is not the measure's own
+        (
+            "The European Commission said provisional duties of up to 37.6% on electric vehicles from China"
+            " will apply from Friday, although importers will only pay them if definitive duties are"
+            " confirmed.",
+            {("tariff", "announced", "EU", "CN", None, 37.6)},
+        ),
+        # nor is "without a deal" in a clause that tells what happened before
+        (
+            "Washington raised tariffs on Chinese imports to 25% from 10% on Friday, hours after talks"
+            " broke down without a deal.",
+            {
+                ("tariff", "increased", "US", "CN", 10.0, 25.0),
+                ("trade_talks", "stalled", "CN", "US", None, None),
+            },
+        ),
+        # holding off on a rise is a delay, whatever the rates
+        (
+            "Trump agreed to hold off for 90 days on raising duties on Mexican goods to 30% from 25%.",
+            {("tariff", "delayed", "US", "MX", 25.0, 30.0)},
+        ),
+        # a second measure joined by "and" shares the first one's verb and actor
+        (
+            "China retaliated with a 15% tariff on U.S. coal and a 10% levy on U.S. crude oil and"
+            " farm machinery.",
+            {("tariff", "imposed", "CN", "US", None, 15.0), ("tariff", "imposed", "CN", "US", None, 10.0)},
+        ),
+        # "the levies imposed in 2021" is background; removing them is the news
+        (
+            "The levies China imposed on Australian wine in 2021 will be removed from Friday.",
+            {("tariff", "lifted", "CN", "AU", None, None)},
+        ),
+        # the participle keeps its object: ", raising the levy ... to 120 pct"
+        (
+            "Turkey doubled tariffs on U.S. imports on Wednesday, raising the levy on passenger cars"
+            " to 120 pct.",
+            {("tariff", "increased", "TR", "US", None, 120.0)},
+        ),
+    ],
+)
+def test_compound_sentences(text: str, want: set[tuple[object, ...]]) -> None:
+    assert _events(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China said it would ignore any further tariff increases by Washington.",
+        "Futures markets are pricing in a better-than-even chance that the United States will slap tariffs on"
+        " European cars by the summer.",
+        "The Indian cabinet on Wednesday sanctioned 12,000 crore rupees for two new chip packaging plants.",
+        "A group of senators urged the Commerce Department in a letter on Wednesday to add subsidiaries of"
+        " SMIC to the entity list.",
+        "The agent was off duty when he stopped the robbery.",
+    ],
+)
+def test_not_trade_events(text: str) -> None:
+    assert {(t, a) for t, a, *_ in _events(text) if t != "trade_talks" or a == "stalled"} == set()
+
+
+def test_talks_that_may_collapse_have_not_stalled() -> None:
+    text = (
+        "The EU drew up a list of retaliatory tariffs on U.S. goods that it could apply if"
+        " negotiations collapse."
+    )
+    assert _events(text) == {("tariff", "threatened", "EU", "US", None, None)}
+
+
+def test_a_ministry_stands_for_the_country_its_sentence_names() -> None:
+    text = (
+        "Indian and U.S. negotiators are set to meet in New Delhi for the sixth round of talks, a"
+        " commerce ministry official said."
+    )
+    assert {(a, t) for _, _, a, t, *_ in _events(text)} == {("IN", "US")}
+    assert ("sanction", "eased", "CN", "US", None, None) in _events(
+        "China suspended its ban on exports of gallium to the United States until November, the"
+        " commerce ministry said."
+    )
+
+
+def test_a_venue_is_not_a_party() -> None:
+    text = (
+        "Chinese Vice Premier He Lifeng will travel to London next week for trade talks with U.S."
+        " Treasury Secretary Scott Bessent."
+    )
+    assert _events(text) == {("trade_talks", "scheduled", "CN", "US", None, None)}
+
+
+def test_a_negotiator_quoted_is_not_a_round_of_talks() -> None:
+    text = (
+        "Washington will lower its tariff on Japanese cars to 15% from 27.5%, Japan's top"
+        " negotiator told reporters."
+    )
+    assert {t for t, *_ in _events(text)} == {"tariff"}
+
+
+def test_a_measure_on_many_partners_has_no_single_target() -> None:
+    text = (
+        "Trump paused for 90 days the reciprocal tariffs on dozens of trading partners, though not on China."
+    )
+    assert ("tariff", "delayed", "US", None, None, None) in _events(text)
+
+
+def test_an_unnamed_actor_is_not_the_target() -> None:
+    assert _events("Customs data showed tariffs on Chinese goods rose to 25% on Friday.") == {
+        ("tariff", "increased", None, "CN", None, 25.0)
+    }
