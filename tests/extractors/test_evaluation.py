@@ -14,7 +14,7 @@ from extractors.signals import extract_mentions
 from flows.cli import EXIT_BELOW_FLOOR, app
 
 EVAL = Path(__file__).resolve().parents[2] / "eval" / "signals"
-DEV_SETS = ("seeds", "plover", "written")
+DEV_SETS = ("seeds", "plover", "written", "independent")
 
 
 def _load(name: str, seeds_dir: Path, shared_dir: Path) -> list[LabelledSentence]:
@@ -110,11 +110,12 @@ def test_the_development_set_is_big_enough_and_covers_every_action(seeds_dir: Pa
     assert labelled == {(t, a) for t, actions in ACTIONS.items() for a in actions}
 
 
-# Floors: the development sets are what the rules were tuned on; the held-out set
-# was written independently and is only measured. Raise these as quality improves.
+# Floors: the development sets are what the rules were tuned on (independent.jsonl
+# was the first held-out set, until its errors were read once); heldout.jsonl was
+# written independently and is only measured. Raise these as quality improves.
 FLOORS = {
-    "dev": dict(precision=0.95, recall=0.92, rates=0.90, amounts=0.95),
-    "heldout": dict(precision=0.74, recall=0.66, rates=0.80, amounts=0.90),
+    "dev": dict(precision=0.95, recall=0.92, rates=0.95, amounts=0.95),
+    "heldout": dict(precision=0.78, recall=0.60, rates=0.80, amounts=0.90),
 }
 
 
