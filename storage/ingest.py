@@ -8,6 +8,7 @@ the event, so an event never exists without its alerts.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,12 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from extractors.deduplication import COPY_THRESHOLD, Fingerprint, canonical_url, fingerprint, similarity
 from extractors.models import ArticleDoc, Mention
 
 from .database import session_scope
-from .models import Alert, Article, ArticleCopy, Event, EventMention, Source, Story, utcnow
+from .models import Alert, Article, ArticleBand, ArticleCopy, Event, EventMention, Source, Story, utcnow
 
 __all__ = ["EventsRecorded", "StoredArticle", "ensure_source", "record_mentions", "store_articles"]
 
@@ -50,48 +52,123 @@ class StoredArticle:
     source_id: str
     article_id: int
     story_id: int | None
-    new: bool
+    new: bool  # a new text: its events are still to read
+    copy_of: int | None = None  # the article it is a near-duplicate or update of
+
+
+def _lock(s: Session, engine: Engine, keys: Iterable[int]) -> None:
+    """Serialise, across processes, the lookups and inserts that concern these
+    keys (PostgreSQL advisory locks held to the end of the transaction, taken in
+    one order so two batches cannot deadlock). SQLite has one writer at a time:
+    the transaction takes the write lock before it reads."""
+    if engine.dialect.name == "postgresql":
+        s.execute(
+            sa.text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"),
+            {"keys": sorted(set(keys))},
+        )
+    else:
+        s.execute(sa.text("UPDATE sources SET id = id WHERE 0"))  # BEGIN → RESERVED lock
+
+
+def _key(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _original(
+    s: Session, doc: ArticleDoc, fp: Fingerprint, url: str | None
+) -> tuple[int, int | None, bool] | None:
+    """The stored article ``doc`` is a copy of: ``(id, story, same_text)``."""
+    row = s.exec(
+        select(col(Article.id), col(Article.story_id), col(Article.copy_of)).where(
+            col(Article.content_hash) == doc.content_hash
+        )
+    ).first()
+    if row is not None and row[0] is not None:
+        return row[0], row[1], True
+    if url is not None:  # the same page, updated
+        row = s.exec(
+            select(col(Article.id), col(Article.story_id), col(Article.copy_of))
+            .where(col(Article.canonical_url) == url)
+            .order_by(col(Article.id))
+        ).first()
+        if row is not None and row[0] is not None:
+            return row[2] or row[0], row[1], False
+    candidates = s.exec(
+        select(col(Article.id), col(Article.story_id), col(Article.copy_of), col(Article.minhash))
+        .join(ArticleBand, col(ArticleBand.article_id) == col(Article.id))
+        .where(col(ArticleBand.band).in_(fp.bands))
+        .distinct()
+    ).all()
+    best: tuple[float, int, int | None] | None = None
+    for article_id, story_id, copy_of, minhash in candidates:
+        if minhash is None or article_id is None:
+            continue
+        score = similarity(fp.signature, minhash)
+        if score >= COPY_THRESHOLD and (best is None or score > best[0]):
+            best = (score, copy_of or article_id, story_id)
+    return None if best is None else (best[1], best[2], False)
 
 
 def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> list[StoredArticle]:
-    """Store a batch of articles from one source; an existing text is not new."""
+    """Store a batch of articles from one source.
+
+    The same text seen again is a copy (an :class:`ArticleCopy` of the stored
+    article, nothing new). A near-duplicate (MinHash similarity at least
+    ``COPY_THRESHOLD``) or another text at the same canonical URL is stored as a
+    version of the article it copies (``copy_of``, same story) and its events are
+    read, so an update's new facts are not lost. Anything else is a new article in
+    a story of its own.
+    """
+    prints = [fingerprint(doc.text) for doc in docs]
+    urls = [canonical_url(doc.url) for doc in docs]
     out: list[StoredArticle] = []
     with session_scope(engine) as s:
-        for doc in docs:
+        keys = [band for fp in prints for band in fp.bands]
+        keys += [_key(doc.content_hash) for doc in docs] + [_key(url) for url in urls if url]
+        _lock(s, engine, keys)
+        for doc, fp, url in zip(docs, prints, urls, strict=True):
             now = utcnow()
-            article_id = s.execute(
-                _insert(engine, Article)
-                .values(
-                    source_id=source,
-                    source_item_id=doc.source_id,
-                    url=doc.url,
-                    outlet=doc.outlet,
-                    title=doc.title,
-                    published=doc.published,
-                    ingested_at=now,
-                    text=doc.text,
-                    content_hash=doc.content_hash,
-                )
-                .on_conflict_do_nothing(index_elements=["content_hash"])
-                .returning(col(Article.id))
-            ).scalar()
-            new = article_id is not None
-            if new:
-                story = Story(title=doc.title or _headline(doc.text), created_at=now)
-                s.add(story)
-                s.flush()
-                s.execute(sa.update(Article).where(col(Article.id) == article_id).values(story_id=story.id))
-                story_id: int | None = story.id
+            original = _original(s, doc, fp, url)
+            if original is not None and original[2]:
+                article_id, story_id, new, copy_of = original[0], original[1], False, None
             else:
-                article_id, story_id = s.exec(
-                    select(col(Article.id), col(Article.story_id)).where(
-                        col(Article.content_hash) == doc.content_hash
+                copy_of = original[0] if original else None
+                story_id = original[1] if original else None
+                if story_id is None:
+                    story = Story(title=doc.title or _headline(doc.text), created_at=now)
+                    s.add(story)
+                    s.flush()
+                    story_id = story.id
+                article_id = s.execute(
+                    _insert(engine, Article)
+                    .values(
+                        source_id=source,
+                        source_item_id=doc.source_id,
+                        url=doc.url,
+                        canonical_url=url,
+                        outlet=doc.outlet,
+                        title=doc.title,
+                        published=doc.published,
+                        ingested_at=now,
+                        text=doc.text,
+                        content_hash=doc.content_hash,
+                        minhash=fp.signature,
+                        story_id=story_id,
+                        copy_of=copy_of,
                     )
-                ).one()
+                    .returning(col(Article.id))
+                ).scalar_one()
+                new = True
+                if copy_of is None:  # versions are found through their original
+                    s.execute(
+                        _insert(engine, ArticleBand)
+                        .values([{"band": band, "article_id": article_id} for band in set(fp.bands)])
+                        .on_conflict_do_nothing()
+                    )
             s.execute(
                 _insert(engine, ArticleCopy)
                 .values(
-                    article_id=article_id,
+                    article_id=copy_of or article_id,
                     source_id=source,
                     source_item_id=doc.source_id,
                     url=doc.url,
@@ -100,8 +177,7 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
                 )
                 .on_conflict_do_nothing(index_elements=["source_id", "source_item_id", "article_id"])
             )
-            assert article_id is not None
-            out.append(StoredArticle(doc.source_id, int(article_id), story_id, new))
+            out.append(StoredArticle(doc.source_id, int(article_id), story_id, new, copy_of))
     return out
 
 

@@ -3,6 +3,8 @@
 Idempotency lives here, in unique constraints, not in application checks:
 
 * ``articles.content_hash``: the same text ingested twice is one article;
+* ``article_bands (band, article_id)``: the LSH band keys that find an article's
+  near-duplicates without scanning every article;
 * ``article_copies (source_id, source_item_id, article_id)``: each place an
   article was seen is recorded once;
 * ``events.key``: one row per canonical event;
@@ -22,6 +24,7 @@ __all__ = [
     "Alert",
     "AlertStatus",
     "Article",
+    "ArticleBand",
     "ArticleCopy",
     "Event",
     "EventMention",
@@ -85,10 +88,28 @@ class Article(SQLModel, table=True):
     ingested_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     content_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    # the URL without tracking parameters (extractors.deduplication.canonical_url)
+    canonical_url: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True, index=True))
+    # the MinHash signature of the text (extractors.deduplication.fingerprint)
+    minhash: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
     story_id: int | None = Field(default=None, foreign_key="stories.id", index=True)
+    # a near-duplicate (or an update at the same URL) of that article: one article
+    # with several versions; its own events are still read, so none is lost
+    copy_of: int | None = Field(default=None, foreign_key="articles.id", index=True)
     # set when the article's events are stored; NULL = still to process
     processed_at: datetime | None = Field(
         default=None, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=True, index=True)
+    )
+
+
+class ArticleBand(SQLModel, table=True):
+    """An LSH band key of an article's MinHash: articles sharing one are candidate copies."""
+
+    __tablename__ = "article_bands"
+
+    band: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    article_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("articles.id"), primary_key=True, autoincrement=False)
     )
 
 

@@ -1,0 +1,108 @@
+"""Copies of one text: canonical URLs and near-duplicate fingerprints.
+
+The first level of deduplication (the second, stories, and the third, events,
+build on it). Three signals say that two items are one article:
+
+* the same normalised text (``articles.content_hash``);
+* the same canonical URL: :func:`canonical_url` drops tracking parameters
+  (``utm_*``, ``fbclid``...), the fragment and letter case in the host, and
+  sorts the query (courlan's normalisation);
+* nearly the same text (a changed headline, a dropped paragraph, a different
+  byline): the MinHash of the word 5-grams (datasketch) estimates the Jaccard
+  similarity of two texts; at or above :data:`COPY_THRESHOLD` they are copies.
+
+Candidate copies are found without comparing against everything stored:
+:func:`fingerprint` cuts the signature into bands, and texts sharing a band key
+are the only candidates (locality-sensitive hashing; the keys live in an
+indexed table, so the lookup works across processes). With 42 bands of 3 rows,
+a pair at Jaccard 0.5 shares a band with probability 0.996, a pair at 0.2 with
+0.29 and unrelated texts (about 0.02) with 0.0003; every candidate is then checked
+on its whole signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+from courlan import normalize_url
+from datasketch import MinHash
+
+__all__ = [
+    "BANDS",
+    "COPY_THRESHOLD",
+    "NUM_PERM",
+    "ROWS",
+    "Fingerprint",
+    "canonical_url",
+    "fingerprint",
+    "similarity",
+]
+
+NUM_PERM = 128
+BANDS = 42
+ROWS = 3
+SHINGLE = 5
+# measured with bench/copies.py: 97.9% of edited copies of 758 real articles score
+# at least 0.5; of 4,288 pairs of different articles on one ECB+ story, 0.56% do,
+# and those 24 are syndicated wire copies (AP text on two sites): copies indeed
+COPY_THRESHOLD = 0.5
+_SEED = 1
+
+_WORD = re.compile(r"\w+")
+
+
+def canonical_url(url: str | None) -> str | None:
+    """``url`` without tracking parameters, fragment or case in the host; the
+    query sorted. ``None`` for a missing or unusable URL."""
+    if not url:
+        return None
+    try:
+        normal = normalize_url(url.strip())
+    except ValueError:
+        return None
+    parts = urlsplit(normal)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A text's MinHash signature and its LSH band keys."""
+
+    signature: bytes  # NUM_PERM unsigned 32-bit hash values
+    bands: tuple[int, ...]  # BANDS signed 64-bit keys (they fit a BIGINT column)
+
+
+def _shingles(text: str) -> list[bytes]:
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    if len(words) < SHINGLE:
+        return [" ".join(words).encode()] if words else []
+    return [" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)]
+
+
+def fingerprint(text: str) -> Fingerprint:
+    """The MinHash of ``text``'s word 5-grams, with its band keys."""
+    m = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    m.update_batch(_shingles(text))
+    values = m.hashvalues.astype(np.uint32)
+    bands = []
+    for band in range(BANDS):
+        chunk = values[band * ROWS : (band + 1) * ROWS].tobytes()
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        bands.append(int.from_bytes(digest, "big", signed=True))
+    return Fingerprint(values.tobytes(), tuple(bands))
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two texts from their signatures."""
+    x = np.frombuffer(a, dtype=np.uint32)
+    y = np.frombuffer(b, dtype=np.uint32)
+    if x.shape != y.shape:
+        raise ValueError("signatures of different lengths")
+    return float(np.count_nonzero(x == y)) / len(x)

@@ -1,0 +1,92 @@
+"""Copies on SQLite and PostgreSQL: near-duplicates and updates are versions of one
+article in its story; two processes storing copies at once make one original."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from extractors.articles import content_hash
+from extractors.models import ArticleDoc
+from storage.database import open_engine
+from storage.ingest import ensure_source, store_articles
+
+
+def _doc(source_id: str, text: str, url: str | None = None) -> ArticleDoc:
+    return ArticleDoc(source_id=source_id, text=text, content_hash=content_hash(text), url=url, title="T")
+
+
+def _seed(seeds_dir: Path, n: int) -> str:
+    return sorted(seeds_dir.glob("*.txt"))[n].read_text("utf-8")
+
+
+def _edited(text: str, tag: str) -> str:
+    paras = text.split("\n")
+    return "\n".join([f"{tag}: a headline of our own", *paras[1:4], *paras[5:], f"Distributed by {tag}."])
+
+
+def test_a_near_duplicate_is_a_version_of_the_article(db_url: str, seeds_dir: Path) -> None:
+    engine = open_engine(db_url)
+    source = ensure_source(engine, "corpus", "/c")
+    text = _seed(seeds_dir, 0)
+    [first] = store_articles(engine, source, [_doc("a", text)])
+    copy, other = store_articles(
+        engine, source, [_doc("b", _edited(text, "Wire")), _doc("c", _seed(seeds_dir, 1))]
+    )
+    assert first.new and first.copy_of is None
+    assert copy.new and copy.copy_of == first.article_id and copy.story_id == first.story_id
+    assert other.copy_of is None and other.story_id != first.story_id
+    # a copy of the copy is a version of the original, not a chain
+    [again] = store_articles(engine, source, [_doc("d", _edited(text, "Other wire"))])
+    assert again.copy_of == first.article_id
+
+
+def test_another_text_at_the_same_page_is_an_update(db_url: str, seeds_dir: Path) -> None:
+    engine = open_engine(db_url)
+    source = ensure_source(engine, "feed", "https://example.test/feed")
+    url = "https://example.test/news/1?utm_source=rss"
+    [first] = store_articles(engine, source, [_doc("1", _seed(seeds_dir, 3), url)])
+    update = _seed(seeds_dir, 3) + "\nChina said on Monday it would retaliate with tariffs on U.S. soybeans."
+    [second] = store_articles(
+        engine, source, [_doc("1-updated", update, "https://EXAMPLE.test/news/1?utm_medium=email#top")]
+    )
+    assert second.new and second.copy_of == first.article_id and second.story_id == first.story_id
+
+
+def _store_in_process(url: str, texts: list[str], start: multiprocessing.synchronize.Event) -> None:
+    engine = open_engine(url)
+    source = ensure_source(engine, "corpus", "/race")
+    name = multiprocessing.current_process().name
+    docs = [_doc(f"{name}-{i}", text) for i, text in enumerate(texts)]
+    start.wait()
+    store_articles(engine, source, docs)  # one transaction: the two overlap
+
+
+def test_two_processes_storing_copies_at_once_make_one_original(
+    pg_url: str, seeds_dir: Path, shared_dir: Path
+) -> None:
+    open_engine(pg_url)  # migrate before the race
+    truth = (shared_dir / "corpora" / "fundus-pages" / "truth.jsonl").read_text("utf-8").splitlines()
+    texts = [_seed(seeds_dir, n) for n in range(5)] + [json.loads(line)["articleBody"] for line in truth[:35]]
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    workers = [
+        ctx.Process(
+            target=_store_in_process, args=(pg_url, [_edited(t, f"outlet {w}") for t in texts], start)
+        )
+        for w in range(2)
+    ]
+    for w in workers:
+        w.start()
+    start.set()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    with open_engine(pg_url).connect() as conn:
+        originals = conn.execute(sa.text("SELECT count(*) FROM articles WHERE copy_of IS NULL")).scalar_one()
+        stories = conn.execute(sa.text("SELECT count(DISTINCT story_id) FROM articles")).scalar_one()
+        total = conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one()
+    assert (originals, stories, total) == (len(texts), len(texts), 2 * len(texts))
