@@ -103,6 +103,14 @@ _TARIFF_SENSE_AFTER = Caseless(
 )
 # (pattern, inherent action or None when the verb must be found around it)
 _SANCTION_TRIGGERS: list[tuple[_Trigger, str | None]] = [
+    # licences taken away
+    (
+        _trigger(
+            r"\b(?:revok(?:e|es|ed|ing)|cancel(?:s|led|ed|ling|ing)?|withdr(?:ew|aw|awn|aws))\s+(?:\w+\s+){0,3}?licen[cs]es?\b",
+            "licen",
+        ),
+        "imposed",
+    ),
     (
         _trigger(
             r"\b(?:easing|lifting|relief) of (?:the )?(?:sanctions?|ban|penalt\w+)\b",
@@ -148,6 +156,48 @@ _SANCTION_TRIGGERS: list[tuple[_Trigger, str | None]] = [
         "imposed",
     ),
     (_trigger(r"\bcut(?:s|ting)? off (?:its |their )?access\b", "access"), "imposed"),
+    # asset freezes; unfreezing lifts them
+    (
+        _trigger(
+            r"\b(?:unfroze|unfreez(?:e|es|ing)|unfrozen)\s+(?:the\s+|any\s+|their\s+|its\s+)?(?:[\w.'’-]+\s+){0,4}?assets?\b",
+            "unfr",
+        ),
+        "lifted",
+    ),
+    (
+        _trigger(
+            r"\b(?:froze|freez(?:e|es|ing)|frozen)\s+(?:the\s+|any\s+|all\s+|their\s+|its\s+)?(?:[\w.'’-]+\s+){0,4}?assets?\b"
+            r"|\basset\s+freezes?\b",
+            "froze",
+            "freez",
+            "frozen",
+        ),
+        "imposed",
+    ),
+    # a price cap on a country's exports; a bank cut off from SWIFT
+    (
+        _trigger(
+            r"\bcap(?:s|ped|ping)?\s+the\s+price\s+of\b|\bprice\s+caps?\s+on\b",
+            "price",
+        ),
+        "imposed",
+    ),
+    (
+        _trigger(
+            r"\b(?:cut|cuts|cutting|excluded?|excluding|expelled|disconnected|removed?|banned)\s+(?:\w+\s+){0,4}?"
+            r"(?:off\s+)?from\s+(?:the\s+)?swift\b",
+            "swift",
+        ),
+        "imposed",
+    ),
+    # designations in a sanctions sentence: "designated 14 Russian traders under its sanctions regime"
+    (
+        _trigger(
+            r"\bdesignat(?:ed|es|ing)\s+(?!as\b|by\b|for\b|to\b)(?=.*\b(?:sanction|asset|blacklist|entity\s+list|sdn)\w*)",
+            "designat",
+        ),
+        "imposed",
+    ),
     (_trigger(r"\b(?:banned|blacklisted|sanctioned)\b", "banned", "blacklisted", "sanctioned"), "imposed"),
     (
         _trigger(
@@ -158,17 +208,36 @@ _SANCTION_TRIGGERS: list[tuple[_Trigger, str | None]] = [
     ),
     (
         _trigger(
-            r"\b(?:bar|bars|barred|barring|ban|bans|banning)\s+(?:[\w.'’-]+\s+){0,3}?(?:from|companies|firms)\b",
+            r"\b(?:bar|bars|barred|barring|ban|bans|banning|block|blocks|blocked|blocking|prohibit(?:s|ed|ing)?)\s+"
+            r"(?:[\w.'’-]+\s+){0,3}?(?:from|companies|firms)\b",
             "bar",
             "ban",
+            "block",
+            "prohibit",
+        ),
+        "imposed",
+    ),
+    (
+        _trigger(
+            r"\bstop(?:s|ped|ping)?\s+(?:[\w.'’-]+\s+){0,3}?from\s+(?:sell|selling|ship|shipping|export|exporting|"
+            r"supplying|buying|importing|doing\s+business)\b",
+            "stop",
         ),
         "imposed",
     ),
     (_trigger(r"\bpenali[sz]e[sd]?\b", "penali"), "imposed"),
     (
         _trigger(
-            r"\brestrict(?:s|ed|ing)?\s+(?:[\w.'’-]+\s+){0,3}?(?:investments?|exports?|sales|purchases|imports?)\b",
+            r"\b(?:restrict(?:s|ed|ing)?|prohibit(?:s|ed|ing)?|halt(?:s|ed|ing)?|suspend(?:s|ed|ing)?|stop(?:s|ped|ping)?|"
+            r"bar(?:s|red|ring)?|block(?:s|ed|ing)?)\s+(?:[\w.'’-]+\s+){0,3}?"
+            r"(?:investments?|exports?|sales|purchases|imports?|shipments)\b",
             "restrict",
+            "prohibit",
+            "halt",
+            "suspend",
+            "stop",
+            "bar",
+            "block",
         ),
         "imposed",
     ),
@@ -176,9 +245,11 @@ _SANCTION_TRIGGERS: list[tuple[_Trigger, str | None]] = [
         _trigger(
             r"\b(?:sanctions?|export controls?|export bans?|import bans?|(?:unreliable\s+)?entity list"
             r"|denial orders?|embargo(?:es)?|blacklist|export restrictions?|import restrictions?"
-            r"|sanctions list"
+            r"|sanctions list|specially\s+designated\s+nationals(?:\s+list)?|sdn\s+list"
+            r"|controls?\s+on\s+(?:[\w.'’-]+\s+){0,3}?(?:exports?|imports?|sales|shipments)"
             r"|bans?\s+on\s+(?:[\w.'’-]+\s+){0,3}?(?:exports?|imports?|sales|shipments|purchases))\b",
             *("sanction", "export", "import", "entity list", "denial order", "embargo", "blacklist", "ban"),
+            *("specially designated", "sdn list", "control"),
         ),
         None,
     ),
@@ -310,6 +381,7 @@ _FUTURE = Caseless(
     r"\b(?:will|would|shall|is\s+to|are\s+to|set\s+to|due\s+to|scheduled|from\s+(?:\w+\.?\s+\d|next|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)|starting|effective|take\s+effect|taking\s+effect|takes\s+effect)\b"
 )
+_FUTURE_MODAL = Caseless(r"\b(?:will|would|shall|is\s+to|are\s+to|set\s+to|due\s+to|scheduled\s+to)\b")
 _NEGATION = Caseless(
     r"\b(?:did\s+not|does\s+not|do\s+not|didn[’']t|doesn[’']t|don[’']t|will\s+not|won[’']t|would\s+not|wouldn[’']t|"
     r"has\s+not|hasn[’']t|have\s+not|haven[’']t|never|declined\s+to|refused\s+to|ruled\s+out|oppos(?:e|es|ed|ing)|no\s+plans?|"
@@ -593,6 +665,7 @@ class _Article:
         g = gazetteer()
         counts = Counter(m.value for m in g.actors.find(text) if m.value != CONTEXT)
         self.top = [code for code, _ in counts.most_common(2)]
+        self.stems = _stems(text)  # the only ones its clauses can hold
         self.done: list[str] = []  # the sentences before the current one
         self._scanned = 0
         self._last_company: str | None = None
@@ -878,6 +951,15 @@ def _named_companies(span: str) -> list[str]:
     return names
 
 
+_EXPORTER = Caseless(
+    r"(?:\s+(?:and|,)\s+[\w&.-]+)*\s+(?:\w+\s+){0,2}?(?:to|from)\s+(?:sell|selling|ship|shipping|supply|supplying|export|exporting)\b"
+)
+_LISTING = Caseless(
+    r"\b(?:add|adds|added|adding|place|places|placed|placing|put|puts|putting)\s+(.{1,100}?)\s+"
+    r"(?:on|to|onto)\s+(?:its|the|their|a|an|an\s+expanded)?\s*(?:[\w-]+\s+){0,2}$"
+)
+_PASSIVE = Caseless(r"\b(?:was|were|been|being|is|are|be|got|get)\s+(?:\w+\s+)?$")
+_SANCTION_CONTEXT = Caseless(r"\b(?:assets?|swift|price\s+cap|entity\s+list|embargo|export\s+controls?)\b")
 _NON_TRADE_SANCTION = Caseless(
     r"\b(?:fifa|uefa|ioc|ncaa|league|federation|court|judge|disciplinary|referee|club|athletes?|players?|"
     r"doping|marriages?|parties|party|candidates|movement|protests?|rally|voting|elections?|smoking|books?|police|"
@@ -886,7 +968,9 @@ _NON_TRADE_SANCTION = Caseless(
 
 
 def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _Article) -> list[_Found]:
-    if _NON_TRADE_SANCTION.search(sentence) and not _TRADE_CONTEXT.search(sentence):
+    if _NON_TRADE_SANCTION.search(sentence) and not (
+        _TRADE_CONTEXT.search(sentence) or _SANCTION_CONTEXT.search(sentence)
+    ):
         return []
     if _ANY.search(sentence, max(0, start - 40), start):
         return []
@@ -910,8 +994,9 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _A
         else:
             return []
     modal = bool(conditional or _MODAL.search(own) or _MODAL.search(w.after[:40]))
-    if verb == "imposed" and (modal or _FUTURE.search(local)):
-        action = "threatened"  # sanctions announced for later are still a threat
+    if verb == "imposed" and (modal or _FUTURE_MODAL.search(local)):
+        # sanctions announced for later are still a threat; "restricted ... from Aug. 1" is done
+        action = "threatened"
     elif verb == "lifted" and modal and not _FUTURE.search(local):
         return []
     else:
@@ -931,13 +1016,39 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _A
         and (_COMPANY_PRONOUN.search(local) or inherent == "eased" or bare_ban)
     ):
         companies = [art.last_company]
-    object_countries = (
-        _object_targets(art, sentence, end, w.end, destination=True)
-        or _codes(art.actors(sentence, start, end))
-        or _codes(art.actors(sentence, start, w.end))
-    )
+    subject_end = start
+    listing = _LISTING.search(sentence, w.start, start)  # "placed 33 Chinese companies on its entity list"
+    prep = _OBJECT_OR_DESTINATION.search(sentence, end, w.end)
+    named_after = art.actors(sentence, start, w.end)  # at offsets from start
+
+    def within(lo: int, hi: int) -> list[str]:
+        return _codes([m for m in named_after if lo - start <= m.start and m.end <= hi - start])
+
+    candidates = [
+        _codes(art.actors(sentence, listing.start(1), listing.end(1))) if listing else [],
+        within(end, prep.start() if prep else w.end),  # "sanctioned five Venezuelan officials"
+        within(prep.start(), w.end) if prep else [],  # "on ...", "to China"
+        within(start, end),
+        _codes(named_after),
+    ]
+    if listing:
+        subject_end = listing.start()
+        companies = _codes(g.companies.find(listing.group(1))) or companies
+    # "the licences that allowed Intel and Qualcomm to sell chips to Huawei": the
+    # exporters are the actor's own companies; the measure hits the buyer
+    exporters = {
+        m.value for m in g.companies.find(span) if _EXPORTER.match(span, m.end) and m.value in companies
+    }
+    if exporters and len(exporters) < len(companies):
+        companies = [c for c in companies if c not in exporters]
     homes = {g.company_home.get(c) for c in companies}
-    before = [m for m in art.actors(sentence, w.start, start) if m.value not in companies]
+    before = [m for m in art.actors(sentence, w.start, subject_end) if m.value not in companies]
+    if _PASSIVE.search(own) and before and not listing:
+        # "Seven Russian banks were cut off from SWIFT, the EU said": the subject is hit
+        subjects = _codes(before)
+        candidates.insert(0, subjects)
+        before = [m for m in art.actors(sentence, end) if m.value not in subjects]
+    object_countries = next((c for c in candidates if c), [])
     # the sanctioning side: named before the measure, and not the home of the company it hits
     # (unless that company is the restricted exporter: "stop Nvidia from selling chips to China")
     actors = _coordinated(
@@ -946,7 +1057,14 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _A
     if not actors and before and object_countries:
         actors = [before[0].value]
         companies = [c for c in companies if g.company_home.get(c) != actors[0]]
-    named: list[str] = companies or [c for c in object_countries if c not in actors][:1]
+    hit = next(
+        ([c for c in cand if c not in actors] for cand in candidates if any(c not in actors for c in cand)),
+        [],
+    )
+    several = len(hit) > 1 and _listed(
+        [m for m in named_after if m.start >= end - start], sentence[start : w.end]
+    )
+    named: list[str] = companies or (hit if several else hit[:1])
     targets: list[str | None] = [*named] if named else [None]
     if not actors:
         home = g.company_home.get(targets[0] or "", targets[0])
@@ -958,7 +1076,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: _A
     products = _codes(g.products.find(w.after))
     found = []
     for actor in actors:
-        for target in targets[: 1 if action == "threatened" else 4]:
+        for target in targets[: 1 if action == "threatened" else 8]:
             if actor == target:
                 continue
             found.append(
@@ -1052,11 +1170,17 @@ for _t in _TRIGGERS:
 _ALL_STEMS = tuple(sorted(_BY_STEM))
 
 
-def _live(text: str) -> set[_Trigger]:
+def _stems(text: str, among: Iterable[str] = _ALL_STEMS) -> tuple[str, ...]:
+    """The trigger stems (of ``among``) that occur in ``text``, in any case."""
+    low = text.lower()
+    return tuple(stem for stem in among if stem in low)
+
+
+def _live(text: str, among: Iterable[str]) -> set[_Trigger]:
     """The triggers that may match in ``text``: those with a stem in it."""
     low = text.lower()
     live: set[_Trigger] = set()
-    for stem in _ALL_STEMS:
+    for stem in among:
         if stem in low:
             live.update(_BY_STEM[stem])
     return live
@@ -1064,7 +1188,7 @@ def _live(text: str) -> set[_Trigger]:
 
 def _sentence_events(sentence: str, art: _Article) -> list[_Found]:
     found: list[_Found] = []
-    live = _live(sentence)
+    live = _live(sentence, art.stems)
     if not live or sentence.rstrip().endswith("?"):
         return found
     tariff_triggers = _TARIFF.finditer(sentence, live)

@@ -285,3 +285,45 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
     assert _events("Customs data showed tariffs on Chinese goods rose to 25% on Friday.") == {
         ("tariff", "increased", None, "CN", None, 25.0)
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "The Treasury Department froze the U.S. assets of three Chinese shipping firms.",
+            ("sanction", "imposed", "US", "CN"),
+        ),
+        (
+            "The European Union unfroze the assets of two Russian businessmen after a court ruling.",
+            ("sanction", "lifted", "EU", "RU"),
+        ),
+        (
+            "Seven Russian banks were cut off from the SWIFT messaging system, the European Union said.",
+            ("sanction", "imposed", "EU", "RU"),
+        ),
+        (
+            "The Commerce Department placed 33 Chinese companies on its entity list on Friday.",
+            ("sanction", "imposed", "US", "CN"),
+        ),
+        (
+            "Washington revoked the licences that allowed Intel and Qualcomm to sell chips to Huawei.",
+            ("sanction", "imposed", "US", "Huawei"),
+        ),
+        ("The U.S. stopped Nvidia from selling chips to China.", ("sanction", "imposed", "US", "CN")),
+        (
+            "Beijing restricted exports of gallium and germanium from Aug. 1.",
+            ("sanction", "imposed", "CN", None),
+        ),
+    ],
+)
+def test_sanction_vocabulary(text: str, want: tuple[object, ...]) -> None:
+    assert {e[:4] for e in _events(text)} == {want}
+
+
+def test_a_measure_on_a_list_of_countries_is_one_event_each() -> None:
+    text = "Russia barred imports of most food from the European Union and the United States for a year."
+    assert {e[:4] for e in _events(text)} == {
+        ("sanction", "imposed", "RU", "EU"),
+        ("sanction", "imposed", "RU", "US"),
+    }
