@@ -1,7 +1,8 @@
 """Copies of one text: canonical URLs and near-duplicate fingerprints.
 
-The first level of deduplication (the second, stories, and the third, events,
-build on it). Three signals say that two items are one article:
+The first level of deduplication is copies; the third, events, is at the end
+(:func:`compatible`, :func:`same_measure`). Three signals say that two items
+are one article:
 
 * the same normalised text (``articles.content_hash``);
 * the same canonical URL: :func:`canonical_url` drops tracking parameters
@@ -25,7 +26,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -37,9 +40,12 @@ __all__ = [
     "COPY_THRESHOLD",
     "NUM_PERM",
     "ROWS",
+    "EventLike",
     "Fingerprint",
     "canonical_url",
+    "compatible",
     "fingerprint",
+    "same_measure",
     "similarity",
 ]
 
@@ -106,3 +112,72 @@ def similarity(a: bytes, b: bytes) -> float:
     if x.shape != y.shape:
         raise ValueError("signatures of different lengths")
     return float(np.count_nonzero(x == y)) / len(x)
+
+
+# --- events -------------------------------------------------------------------
+
+
+class EventLike(Protocol):
+    """What event matching reads: a stored event or a fresh mention."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def target(self) -> str | None: ...
+    @property
+    def rate_from(self) -> float | None: ...
+    @property
+    def rate_to(self) -> float | None: ...
+    @property
+    def amount_usd(self) -> float | None: ...
+    @property
+    def products(self) -> Sequence[str]: ...
+
+
+def _agree(a: float | None, b: float | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _details(e: EventLike) -> set[str]:
+    values = (("from", e.rate_from), ("to", e.rate_to), ("usd", e.amount_usd))
+    return {name for name, value in values if value is not None}
+
+
+def compatible(new: EventLike, stored: EventLike) -> bool:
+    """``new`` and ``stored`` state one event, one with more details than the other:
+    same type, action, actor and target, no rate or amount that differs, and the
+    details of one among those of the other (``tariffs on $50 billion`` and ``25%
+    tariffs on $50 billion``; not ``a $150 billion threat`` and ``a 200% threat``,
+    which nothing shows to be one)."""
+    a, b = _details(new), _details(stored)
+    return (
+        (new.type, new.action, new.actor, new.target)
+        == (stored.type, stored.action, stored.actor, stored.target)
+        and _agree(new.rate_from, stored.rate_from)
+        and _agree(new.rate_to, stored.rate_to)
+        and _agree(new.amount_usd, stored.amount_usd)
+        and (a <= b or b <= a)
+    )
+
+
+def same_measure(new: EventLike, stored: EventLike) -> bool:
+    """``new`` is a change of state of the measure ``stored`` is about (threatened →
+    imposed, 10% → 25%, imposed → delayed): the same type, actor and target, and
+    something that ties the two: the same amount of goods, goods in common, the
+    new rate starting from the old one, or one named company under sanction;
+    talks between the same two parties are one thread."""
+    if (new.type, new.actor, new.target) != (stored.type, stored.actor, stored.target):
+        return False
+    if new.type in ("trade_talks", "trade_deal"):
+        return True
+    if new.type == "sanction" and new.target is not None and len(new.target) > 2:
+        return True  # a company: "ZTE"
+    if new.amount_usd is not None and stored.amount_usd is not None:
+        return new.amount_usd == stored.amount_usd
+    if new.products and stored.products:
+        return bool(set(new.products) & set(stored.products))
+    return new.rate_from is not None and new.rate_from == stored.rate_to

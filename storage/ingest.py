@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from extractors.deduplication import COPY_THRESHOLD, Fingerprint, canonical_url, fingerprint, similarity
+from extractors.deduplication import (
+    COPY_THRESHOLD,
+    Fingerprint,
+    canonical_url,
+    compatible,
+    fingerprint,
+    same_measure,
+    similarity,
+)
 from extractors.models import ArticleDoc, Mention
 
 from .database import session_scope
@@ -199,6 +208,19 @@ def _union(old: Iterable[str], new: Iterable[str]) -> list[str]:
     return out
 
 
+JOIN_WINDOW = timedelta(days=60)  # a vaguer mention joins an event seen this recently
+THREAD_WINDOW = timedelta(days=400)  # a change of state links to a measure seen this recently
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+def _near(event: Event, when: datetime, window: timedelta) -> bool:
+    seen = event.last_seen or event.first_seen
+    return abs(_aware(seen) - when) <= window
+
+
 def record_mentions(
     engine: Engine,
     found: Sequence[tuple[int, Sequence[Mention]]],
@@ -208,65 +230,70 @@ def record_mentions(
 ) -> EventsRecorded:
     """Store the events found in each article (``(article_id, mentions)``).
 
-    A mention whose key is already stored joins that event; a new event of an
-    alertable type gets one pending alert per route, in the same transaction.
+    A mention joins the stored event with its key, or else the most recent stored
+    event it is :func:`compatible` with (the same event told with fewer details)
+    seen within ``JOIN_WINDOW``; otherwise it is a new event, linked as the next
+    state of the measure it changes (:func:`same_measure`, ``thread_id``), and an
+    alertable one gets one pending alert per route in the same transaction.
+    Events of one measure are looked up and written under one lock, so two
+    workers never create the same event twice.
     """
     result = EventsRecorded()
     with session_scope(engine) as s:
+        measures = {_key(f"{m.type}|{m.actor}|{m.target}") for _, ms in found for m in ms}
+        _lock(s, engine, measures)
+        times = dict(
+            s.exec(
+                select(
+                    col(Article.id), sa.func.coalesce(col(Article.published), col(Article.ingested_at))
+                ).where(col(Article.id).in_([aid for aid, _ in found]))
+            ).all()
+        )
         for article_id, mentions in found:
+            when = _aware(times.get(article_id) or utcnow())
             for m in mentions:
-                now = utcnow()
-                event_id = s.execute(
-                    _insert(engine, Event)
-                    .values(
-                        key=m.key,
-                        type=m.type,
-                        action=m.action,
-                        actor=m.actor,
-                        target=m.target,
-                        rate_from=m.rate_from,
-                        rate_to=m.rate_to,
-                        amount_usd=m.amount_usd,
-                        products=list(m.products),
-                        entities=list(m.entities),
-                        first_seen=now,
-                    )
-                    .on_conflict_do_nothing(index_elements=["key"])
-                    .returning(col(Event.id))
-                ).scalar()
-                if event_id is not None:
-                    result.new_event_ids.append(int(event_id))
-                    if m.type in alert_types:
-                        for route in routes:
-                            inserted = s.execute(
-                                _insert(engine, Alert)
-                                .values(
-                                    event_id=event_id,
-                                    route=route,
-                                    status="pending",
-                                    attempts=0,
-                                    created_at=now,
-                                    next_attempt_at=now,
-                                )
-                                .on_conflict_do_nothing(index_elements=["event_id", "route"])
-                                .returning(col(Alert.id))
-                            ).scalar()
-                            result.alerts_created += inserted is not None
-                else:
-                    event = s.exec(select(Event).where(col(Event.key) == m.key)).one()
+                event = s.exec(select(Event).where(col(Event.key) == m.key)).first()
+                if event is None:
+                    same = s.exec(
+                        select(Event)
+                        .where(
+                            col(Event.type) == m.type,
+                            col(Event.actor) == m.actor,
+                            col(Event.target) == m.target,
+                        )
+                        .order_by(col(Event.id).desc())
+                    ).all()
+                    event = next((e for e in same if compatible(m, e) and _near(e, when, JOIN_WINDOW)), None)
+                    if event is None:
+                        thread = next(
+                            (e for e in same if same_measure(m, e) and _near(e, when, THREAD_WINDOW)), None
+                        )
+                        event_id = _new_event(s, engine, m, when, thread, routes, alert_types, result)
+                if event is not None:
+                    assert event.id is not None
                     event_id = event.id
                     products = _union(event.products, m.products)
                     entities = _union(event.entities, m.entities)
-                    if products != event.products or entities != event.entities:
-                        s.execute(
-                            sa.update(Event)
-                            .where(col(Event.id) == event_id)
-                            .values(products=products, entities=entities)
+                    last = max(_aware(event.last_seen or event.first_seen), when)
+                    s.execute(
+                        sa.update(Event)
+                        .where(col(Event.id) == event_id)
+                        .values(
+                            products=products,
+                            entities=entities,
+                            last_seen=last,
+                            rate_from=event.rate_from if event.rate_from is not None else m.rate_from,
+                            rate_to=event.rate_to if event.rate_to is not None else m.rate_to,
+                            amount_usd=event.amount_usd if event.amount_usd is not None else m.amount_usd,
                         )
+                    )
                 inserted = s.execute(
                     _insert(engine, EventMention)
                     .values(
-                        event_id=event_id, article_id=article_id, evidence=list(m.evidence), created_at=now
+                        event_id=event_id,
+                        article_id=article_id,
+                        evidence=list(m.evidence),
+                        created_at=utcnow(),
                     )
                     .on_conflict_do_nothing(index_elements=["event_id", "article_id"])
                     .returning(col(EventMention.id))
@@ -274,3 +301,52 @@ def record_mentions(
                 result.mentions_new += inserted is not None
             s.execute(sa.update(Article).where(col(Article.id) == article_id).values(processed_at=utcnow()))
     return result
+
+
+def _new_event(
+    s: Session,
+    engine: Engine,
+    m: Mention,
+    when: datetime,
+    thread: Event | None,
+    routes: Sequence[str],
+    alert_types: frozenset[str],
+    result: EventsRecorded,
+) -> int:
+    now = utcnow()
+    event = Event(
+        key=m.key,
+        type=m.type,
+        action=m.action,
+        actor=m.actor,
+        target=m.target,
+        rate_from=m.rate_from,
+        rate_to=m.rate_to,
+        amount_usd=m.amount_usd,
+        products=list(m.products),
+        entities=list(m.entities),
+        first_seen=now,
+        last_seen=when,
+        thread_id=None if thread is None else (thread.thread_id or thread.id),
+    )
+    s.add(event)
+    s.flush()
+    assert event.id is not None
+    result.new_event_ids.append(event.id)
+    if m.type in alert_types:
+        for route in routes:
+            inserted = s.execute(
+                _insert(engine, Alert)
+                .values(
+                    event_id=event.id,
+                    route=route,
+                    status="pending",
+                    attempts=0,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["event_id", "route"])
+                .returning(col(Alert.id))
+            ).scalar()
+            result.alerts_created += inserted is not None
+    return event.id

@@ -131,9 +131,15 @@ class ArticleCopy(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    """A trade-dispute event, merged across the articles that mention it."""
+    """A trade-dispute event, merged across the articles that mention it.
+
+    ``thread_id`` links the events of one measure (threatened, then imposed, then
+    raised...) to the first of them; ``last_seen`` is the newest publication time
+    of an article stating it (ingest time when unknown), which bounds how long a
+    vaguer mention may still join it."""
 
     __tablename__ = "events"
+    __table_args__ = (sa.Index("ix_events_measure", "type", "actor", "target"),)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
@@ -147,6 +153,7 @@ class Event(SQLModel, table=True):
     products: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     entities: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     first_seen: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    last_seen: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     thread_id: int | None = Field(default=None, foreign_key="events.id")
 
 

@@ -76,6 +76,7 @@ def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
                 "products": list(e.products),
                 "entities": list(e.entities),
                 "first_seen": _iso(e.first_seen),
+                "thread": e.thread_id,
                 "articles": [_article_ref(a) for _, a in mentions],
                 "evidence": evidence,
                 "stories": len(stories[e.id]),

@@ -13,9 +13,12 @@ from extractors.deduplication import (
     COPY_THRESHOLD,
     NUM_PERM,
     canonical_url,
+    compatible,
     fingerprint,
+    same_measure,
     similarity,
 )
+from extractors.models import Mention
 
 
 @pytest.mark.parametrize(
@@ -81,3 +84,26 @@ def test_fingerprints_are_the_same_in_another_process() -> None:
 def test_signatures_of_different_lengths_are_refused() -> None:
     with pytest.raises(ValueError, match="lengths"):
         similarity(b"\x00" * 8, b"\x00" * 12)
+
+
+def _m(action: str = "threatened", **kw: object) -> Mention:
+    fields: dict[str, object] = dict(type="tariff", action=action, actor="US", target="CN", key="k")
+    fields.update(kw)
+    return Mention(**fields)  # type: ignore[arg-type]
+
+
+def test_one_event_told_with_more_or_fewer_details_is_compatible() -> None:
+    assert compatible(_m(amount_usd=50e9), _m(amount_usd=50e9, rate_to=25.0))
+    assert compatible(_m(amount_usd=50e9, rate_to=25.0), _m())
+    assert not compatible(_m(amount_usd=50e9), _m(amount_usd=200e9))  # another list of goods
+    assert not compatible(_m(amount_usd=150e9), _m(rate_to=200.0))  # nothing shows them to be one
+    assert not compatible(_m("imposed"), _m("threatened"))
+
+
+def test_a_change_of_state_needs_something_that_ties_it_to_the_measure() -> None:
+    assert same_measure(_m("imposed", amount_usd=50e9), _m(amount_usd=50e9))
+    assert same_measure(_m("imposed", products=("steel",)), _m(products=("steel", "aluminum")))
+    assert same_measure(_m("increased", rate_from=10.0, rate_to=25.0), _m("imposed", rate_to=10.0))
+    assert not same_measure(_m("imposed"), _m())  # two US tariffs on China, nothing more
+    zte = dict(type="sanction", target="ZTE")
+    assert same_measure(_m("eased", **zte), _m("imposed", **zte))

@@ -115,6 +115,7 @@ def test_cli_json_contract(sqlite_url: str, seeds_dir: Path) -> None:
         "products",
         "entities",
         "first_seen",
+        "thread",
         "articles",
         "evidence",
     }

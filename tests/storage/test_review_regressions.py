@@ -65,7 +65,10 @@ def test_a_slow_queue_is_not_sent_twice_by_two_workers(db_url: str) -> None:
     for i in range(3):
         (art,) = store_articles(engine, source, [to_article(RawItem(f"x{i}", "text", f"{i} " + TEXT))])
         record_mentions(
-            engine, [(art.article_id, [_mention(f"key{i}")])], routes=["r"], alert_types=frozenset({"tariff"})
+            engine,
+            [(art.article_id, [_mention(f"key{i}", amount_usd=(i + 1) * 1e9)])],  # four distinct events
+            routes=["r"],
+            alert_types=frozenset({"tariff"}),
         )
     sends: list[int] = []
     lock = threading.Lock()

@@ -32,7 +32,7 @@ def _doc(source_id: str, text: str = TEXT) -> ArticleDoc:
     )
 
 
-def _mention(key: str = "k1", type_: str = "tariff") -> Mention:
+def _mention(key: str = "k1", type_: str = "tariff", amount_usd: float = 34e9) -> Mention:
     return Mention(
         type=type_,
         action="imposed",
@@ -40,7 +40,7 @@ def _mention(key: str = "k1", type_: str = "tariff") -> Mention:
         target="CN",
         key=key,
         rate_to=25.0,
-        amount_usd=34e9,
+        amount_usd=amount_usd,
         products=("steel",),
         evidence=("s1",),
     )

@@ -1,0 +1,132 @@
+"""Events across articles: compatible mentions join, changes of state thread."""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.synchronize
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from extractors.articles import content_hash
+from extractors.models import ArticleDoc, Mention
+from extractors.signals import event_key
+from storage.database import open_engine
+from storage.ingest import ensure_source, record_mentions, store_articles
+from storage.queries import list_events
+
+KINDS = frozenset({"tariff", "sanction"})
+
+
+def _tariff(action: str = "imposed", rate: float | None = 25.0, amount: float | None = 50e9) -> Mention:
+    key = event_key("tariff", action, "US", "CN", None, rate, amount)
+    return Mention(
+        "tariff", action, "US", "CN", key, rate_to=rate, amount_usd=amount, evidence=(f"{action} {rate}",)
+    )
+
+
+def _articles(engine: sa.Engine, n: int, published: datetime | None = None) -> list[int]:
+    source = ensure_source(engine, "corpus", "/events")
+    docs = [
+        ArticleDoc(
+            source_id=f"a{i}-{published}",
+            text=f"Article {i} {published}: " + " ".join(f"w{i}x{j}" for j in range(80)),
+            content_hash=content_hash(f"{i}{published}"),
+            published=published,
+        )
+        for i in range(n)
+    ]
+    return [a.article_id for a in store_articles(engine, source, docs)]
+
+
+def test_a_mention_with_fewer_details_joins_the_event(db_url: str) -> None:
+    engine = open_engine(db_url)
+    a, b, c = _articles(engine, 3)
+    first = record_mentions(engine, [(a, [_tariff(rate=None)])], routes=["r"], alert_types=KINDS)
+    more = record_mentions(
+        engine, [(b, [_tariff()]), (c, [_tariff(amount=None)])], routes=["r"], alert_types=KINDS
+    )
+    assert len(first.new_event_ids) == 1 and more.new_event_ids == [] and more.alerts_created == 0
+    [event] = list_events(engine)
+    # the vaguer first report gained the rate that a later one stated
+    assert (event["rate_to"], event["amount_usd"], len(event["articles"])) == (25.0, 50e9, 3)
+
+
+def test_a_conflicting_detail_is_another_event(db_url: str) -> None:
+    engine = open_engine(db_url)
+    a, b = _articles(engine, 2)
+    record_mentions(engine, [(a, [_tariff()])], routes=["r"], alert_types=KINDS)
+    other = record_mentions(engine, [(b, [_tariff(amount=200e9)])], routes=["r"], alert_types=KINDS)
+    assert len(other.new_event_ids) == 1 and other.alerts_created == 1
+    assert {e["thread"] for e in list_events(engine)} == {None}  # another measure: no thread
+
+
+def test_a_change_of_state_is_a_new_event_in_the_measures_thread(db_url: str) -> None:
+    engine = open_engine(db_url)
+    a, b, c = _articles(engine, 3)
+    threat = record_mentions(
+        engine, [(a, [_tariff("threatened", rate=10.0)])], routes=["r"], alert_types=KINDS
+    )
+    imposed = record_mentions(engine, [(b, [_tariff("imposed", rate=10.0)])], routes=["r"], alert_types=KINDS)
+    raised = record_mentions(
+        engine,
+        [(c, [replace(_tariff("increased", rate=25.0), rate_from=10.0)])],
+        routes=["r"],
+        alert_types=KINDS,
+    )
+    root = threat.new_event_ids[0]
+    events = {e["id"]: e for e in list_events(engine)}
+    assert [events[i]["thread"] for i in (root, imposed.new_event_ids[0], raised.new_event_ids[0])] == [
+        None,
+        root,
+        root,
+    ]
+    assert imposed.alerts_created == raised.alerts_created == 1  # each change alerts, once
+
+
+def test_a_vaguer_mention_months_later_is_not_joined(db_url: str) -> None:
+    engine = open_engine(db_url)
+    (a,) = _articles(engine, 1, datetime(2018, 7, 6, tzinfo=UTC))
+    (b,) = _articles(engine, 1, datetime(2019, 5, 10, tzinfo=UTC))
+    record_mentions(engine, [(a, [_tariff(rate=None)])], routes=["r"], alert_types=KINDS)
+    later = record_mentions(engine, [(b, [_tariff(rate=None, amount=50e9)])], routes=["r"], alert_types=KINDS)
+    assert later.new_event_ids == []  # the same key: the same event, whenever
+    (c,) = _articles(engine, 1, datetime(2019, 5, 11, tzinfo=UTC))
+    vague = record_mentions(engine, [(c, [_tariff(rate=None, amount=None)])], routes=["r"], alert_types=KINDS)
+    # ... but a vaguer mention joins only an event seen within the window: it was (May 2019)
+    assert vague.new_event_ids == []
+    (d,) = _articles(engine, 1, datetime(2019, 5, 10, tzinfo=UTC) + timedelta(days=200))
+    late = record_mentions(engine, [(d, [_tariff(rate=None, amount=None)])], routes=["r"], alert_types=KINDS)
+    assert len(late.new_event_ids) == 1
+
+
+def _record_in_process(
+    url: str, article_id: int, mention: Mention, start: multiprocessing.synchronize.Event
+) -> None:
+    engine = open_engine(url)
+    start.wait()
+    record_mentions(engine, [(article_id, [mention])], routes=["r"], alert_types=KINDS)
+
+
+def test_two_workers_recording_one_event_at_once_make_one_event(pg_url: str) -> None:
+    engine = open_engine(pg_url)
+    ids = _articles(engine, 8)
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    # the same event with different details (so different keys): only the lock keeps it one
+    mentions = [_tariff(rate=None), _tariff()] * 4
+    workers = [
+        ctx.Process(target=_record_in_process, args=(pg_url, i, m, start))
+        for i, m in zip(ids, mentions, strict=True)
+    ]
+    for w in workers:
+        w.start()
+    start.set()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    with engine.connect() as conn:
+        events = conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
+        alerts = conn.execute(sa.text("SELECT count(*) FROM alerts")).scalar_one()
+    assert (events, alerts) == (1, 1)
