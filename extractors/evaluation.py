@@ -20,7 +20,8 @@ agreement are measured over the matched pairs.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,9 +33,11 @@ from .signals import ACTIONS, mentions_by_sentence, split_sentences
 
 __all__ = [
     "ACTION_CLASSES",
+    "BCubed",
     "GoldEvent",
     "LabelledSentence",
     "SignalScores",
+    "b_cubed",
     "load_labelled",
     "score_signals",
 ]
@@ -335,3 +338,44 @@ def score_signals(
         scores.record(item, predicted)
         scores.sets.setdefault(item.set, SignalScores()).record(item, predicted)
     return scores
+
+
+# --- story clustering ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BCubed:
+    """B-cubed precision, recall and F1 of a clustering against gold clusters."""
+
+    precision: float
+    recall: float
+    items: int
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def b_cubed(gold: Mapping[str, str], predicted: Mapping[str, object]) -> BCubed:
+    """Per item: the share of its predicted cluster that shares its gold cluster
+    (precision) and the share of its gold cluster found in its predicted one
+    (recall), averaged over the items (Bagga and Baldwin, 1998)."""
+    if set(gold) != set(predicted):
+        raise ValueError("gold and predicted clusterings must cover the same items")
+    if not gold:
+        return BCubed(0.0, 0.0, 0)
+    by_gold: dict[str, set[str]] = defaultdict(set)
+    by_pred: dict[object, set[str]] = defaultdict(set)
+    for item, cluster in gold.items():
+        by_gold[cluster].add(item)
+    for item, label in predicted.items():
+        by_pred[label].add(item)
+    precision = recall = 0.0
+    for item in gold:
+        g, p = by_gold[gold[item]], by_pred[predicted[item]]
+        both = len(g & p)
+        precision += both / len(p)
+        recall += both / len(g)
+    n = len(gold)
+    return BCubed(precision / n, recall / n, n)
