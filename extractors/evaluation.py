@@ -37,9 +37,11 @@ __all__ = [
     "GoldEvent",
     "LabelledSentence",
     "SignalScores",
+    "StoryScores",
     "b_cubed",
     "load_labelled",
     "score_signals",
+    "score_stories",
 ]
 
 ACTION_CLASSES: dict[str, str] = {
@@ -379,3 +381,41 @@ def b_cubed(gold: Mapping[str, str], predicted: Mapping[str, object]) -> BCubed:
         recall += both / len(g)
     n = len(gold)
     return BCubed(precision / n, recall / n, n)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryScores:
+    scores: BCubed
+    stories: int
+    candidates_per_article: float
+
+
+def _arrival_order(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Dated articles in date order, the undated ones where the file has them."""
+    dated = iter(sorted((r for r in records if r.get("published")), key=lambda r: str(r["published"])))
+    return [next(dated) if r.get("published") else r for r in records]
+
+
+def score_stories(path: Path) -> StoryScores:
+    """Cluster the articles of a JSONL file (``id``, ``title``, ``text``,
+    ``published``, gold ``cluster``) online, in arrival order, and score the
+    stories with B-cubed."""
+    from .corpus import parse_datetime
+    from .stories import StoryClusterer, describe
+
+    records = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        try:
+            record = json.loads(line)
+            records.append({k: record[k] for k in ("id", "text", "cluster")} | record)
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InvalidRecord(f"{path}:{n}: not a story record ({exc})") from None
+    clusterer = StoryClusterer()
+    predicted = {}
+    for r in _arrival_order(records):
+        when = parse_datetime(r.get("published"))
+        predicted[str(r["id"])] = clusterer.add(describe(r.get("title"), str(r["text"]), when))  # type: ignore[arg-type]
+    gold = {str(r["id"]): str(r["cluster"]) for r in records}
+    return StoryScores(
+        b_cubed(gold, predicted), len(clusterer.stories), clusterer.compared / max(1, len(records))
+    )

@@ -389,5 +389,40 @@ def eval_signals(
         raise typer.Exit(EXIT_BELOW_FLOOR)
 
 
+@eval_app.command("stories")
+def eval_stories(
+    corpus: Annotated[Path, typer.Argument(help="JSONL of articles with a gold `cluster`.")] = Path(
+        "../shared/corpora/ecbplus-dev/stories.jsonl"
+    ),
+    as_json: JsonOption = False,
+    min_f1: Annotated[float, typer.Option(help="Exit 4 below this B-cubed F1.")] = 0.0,
+) -> None:
+    """B-cubed precision, recall and F1 of online story clustering."""
+    from extractors.evaluation import score_stories
+    from extractors.exceptions import InvalidRecord
+
+    try:
+        result = score_stories(corpus)
+    except (OSError, InvalidRecord) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    s = result.scores
+    report = {
+        "articles": s.items,
+        "stories": result.stories,
+        "precision": round(s.precision, 4),
+        "recall": round(s.recall, 4),
+        "f1": round(s.f1, 4),
+        "candidates_per_article": round(result.candidates_per_article, 2),
+    }
+    if as_json:
+        _print_json(report)
+    else:
+        _print_table("stories (B-cubed)", tuple(report), [tuple(str(v) for v in report.values())])
+    if s.f1 < min_f1:
+        err.print("[red]below the quality floor[/]")
+        raise typer.Exit(EXIT_BELOW_FLOOR)
+
+
 def main() -> None:
     app()
