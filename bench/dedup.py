@@ -21,6 +21,8 @@ import time
 from collections import deque
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from extractors.articles import content_hash
 from extractors.models import ArticleDoc
 from storage.database import open_engine
@@ -61,10 +63,10 @@ class Stream:
         return ArticleDoc(source_id=f"item-{n}", text=text, content_hash=content_hash(text))
 
 
-def _store(engine: object, source: int, stream: Stream, count: int) -> float:
+def _store(engine: Engine, source: int, stream: Stream, count: int) -> float:
     t0 = time.perf_counter()
-    for _ in range(0, count, BATCH):
-        store_articles(engine, source, [stream.next() for _ in range(min(BATCH, count))])  # type: ignore[arg-type]
+    for done in range(0, count, BATCH):
+        store_articles(engine, source, [stream.next() for _ in range(min(BATCH, count - done))])
     return time.perf_counter() - t0
 
 

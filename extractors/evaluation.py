@@ -407,9 +407,12 @@ def score_stories(path: Path) -> StoryScores:
     for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
         try:
             record = json.loads(line)
-            records.append({k: record[k] for k in ("id", "text", "cluster")} | record)
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InvalidRecord(f"{path}:{n}: not a story record ({exc})") from None
+        except json.JSONDecodeError as exc:
+            raise InvalidRecord(f"{path}:{n}: not JSON ({exc})") from None
+        missing = [k for k in ("id", "text", "cluster") if not isinstance(record, dict) or k not in record]
+        if missing:
+            raise InvalidRecord(f"{path}:{n}: not a story record (missing {', '.join(missing)})")
+        records.append(record)
     clusterer = StoryClusterer()
     predicted = {}
     for r in _arrival_order(records):

@@ -704,6 +704,7 @@ class _Article:
 
 
 _OBJECT = Caseless(r"\b(?:on|against|from|targeting|of)\b")
+# a sanction's object or where the restricted goods go: "exports to China"
 _OBJECT_OR_DESTINATION = Caseless(r"\b(?:on|against|from|targeting|of|to|in)\b")
 _INCLUDING = Caseless(r"\bincluding\b")
 _HYPHEN_DUTY = Caseless(r"\b(?:off|on)-$")
@@ -714,10 +715,10 @@ _PLANNED = Caseless(
 _HIT_BY = Caseless(r"\bhit\s+(?:by|with)\b")
 
 
-def _object_targets(art: _Article, clause: str, lo: int, hi: int, *, destination: bool = False) -> list[str]:
+def _object_targets(art: _Article, clause: str, lo: int, hi: int) -> list[str]:
     """Countries named in the object of a measure, ``clause[lo:hi]``: ``on ...
-    Chinese goods`` (with ``destination``, also ``exports to ...``)."""
-    m = (_OBJECT_OR_DESTINATION if destination else _OBJECT).search(clause[lo:hi])
+    Chinese goods``."""
+    m = _OBJECT.search(clause[lo:hi])
     return _codes(art.actors(clause, lo + m.start(), hi)) if m else []
 
 
@@ -1201,9 +1202,7 @@ def _sentence_events(sentence: str, art: _Article) -> list[_Found]:
         previous = (m.end(), got)
     taken: list[tuple[int, int]] = []
     for trigger, inherent in _SANCTION_TRIGGERS:
-        if trigger not in live:
-            continue
-        for m in trigger.pattern.finditer(sentence):
+        for m in trigger.finditer(sentence, live):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))

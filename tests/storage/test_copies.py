@@ -14,6 +14,8 @@ from extractors.models import ArticleDoc
 from storage.database import open_engine
 from storage.ingest import ensure_source, store_articles
 
+from .race import race
+
 
 def _doc(source_id: str, text: str, url: str | None = None) -> ArticleDoc:
     return ArticleDoc(source_id=source_id, text=text, content_hash=content_hash(text), url=url, title="T")
@@ -71,20 +73,7 @@ def test_two_processes_storing_copies_at_once_make_one_original(
     open_engine(pg_url)  # migrate before the race
     truth = (shared_dir / "corpora" / "fundus-pages" / "truth.jsonl").read_text("utf-8").splitlines()
     texts = [_seed(seeds_dir, n) for n in range(5)] + [json.loads(line)["articleBody"] for line in truth[:35]]
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Event()
-    workers = [
-        ctx.Process(
-            target=_store_in_process, args=(pg_url, [_edited(t, f"outlet {w}") for t in texts], start)
-        )
-        for w in range(2)
-    ]
-    for w in workers:
-        w.start()
-    start.set()
-    for w in workers:
-        w.join(120)
-        assert w.exitcode == 0
+    race(_store_in_process, [(pg_url, [_edited(t, f"outlet {w}") for t in texts]) for w in range(2)])
     with open_engine(pg_url).connect() as conn:
         originals = conn.execute(sa.text("SELECT count(*) FROM articles WHERE copy_of IS NULL")).scalar_one()
         stories = conn.execute(sa.text("SELECT count(DISTINCT story_id) FROM articles")).scalar_one()

@@ -16,6 +16,8 @@ from storage.database import open_engine
 from storage.ingest import ensure_source, record_mentions, store_articles
 from storage.queries import list_events
 
+from .race import race
+
 KINDS = frozenset({"tariff", "sanction"})
 
 
@@ -112,20 +114,9 @@ def _record_in_process(
 def test_two_workers_recording_one_event_at_once_make_one_event(pg_url: str) -> None:
     engine = open_engine(pg_url)
     ids = _articles(engine, 8)
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Event()
     # the same event with different details (so different keys): only the lock keeps it one
     mentions = [_tariff(rate=None), _tariff()] * 4
-    workers = [
-        ctx.Process(target=_record_in_process, args=(pg_url, i, m, start))
-        for i, m in zip(ids, mentions, strict=True)
-    ]
-    for w in workers:
-        w.start()
-    start.set()
-    for w in workers:
-        w.join(120)
-        assert w.exitcode == 0
+    race(_record_in_process, [(pg_url, i, m) for i, m in zip(ids, mentions, strict=True)])
     with engine.connect() as conn:
         events = conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
         alerts = conn.execute(sa.text("SELECT count(*) FROM alerts")).scalar_one()
