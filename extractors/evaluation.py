@@ -414,11 +414,10 @@ def score_stories(path: Path) -> StoryScores:
             raise InvalidRecord(f"{path}:{n}: not a story record (missing {', '.join(missing)})")
         records.append(record)
     clusterer = StoryClusterer()
-    predicted = {}
+    placed = {}
     for r in _arrival_order(records):
         when = parse_datetime(r.get("published"))
-        predicted[str(r["id"])] = clusterer.add(describe(r.get("title"), str(r["text"]), when))  # type: ignore[arg-type]
+        placed[str(r["id"])] = clusterer.add(describe(r.get("title"), str(r["text"]), when))  # type: ignore[arg-type]
+    predicted = {item: clusterer.labels[i] for item, i in placed.items()}  # after any later split
     gold = {str(r["id"]): str(r["cluster"]) for r in records}
-    return StoryScores(
-        b_cubed(gold, predicted), len(clusterer.stories), clusterer.compared / max(1, len(records))
-    )
+    return StoryScores(b_cubed(gold, predicted), clusterer.stories, clusterer.compared / max(1, len(records)))

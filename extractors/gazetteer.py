@@ -12,7 +12,7 @@ from importlib import resources
 
 from .patterns import Caseless
 
-__all__ = ["Gazetteer", "Match", "gazetteer"]
+__all__ = ["Gazetteer", "Match", "gazetteer", "topic_names"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +134,26 @@ def gazetteer() -> Gazetteer:
         products=_Index(_aliases(_read("products.txt")), ignore_case=True),
         company_home=homes,
     )
+
+
+@lru_cache(maxsize=1)
+def topic_names() -> frozenset[str]:
+    """The words of every actor's names (countries, their demonyms, capitals,
+    officials and institutions), lower case: what every article of a trade
+    monitor is about, so story matching reads them as ordinary words
+    (:func:`extractors.stories.describe`)."""
+    actor_data = json.loads(_read("actors.json"))
+    forms = [
+        form
+        for line in _read("countries.tsv").splitlines()
+        if line.strip() and not line.startswith("#")
+        for form in line.partition("\t")[2].split("|")
+    ]
+    forms += [form for code, names in actor_data.items() if not code.startswith("_") for form in names]
+    words = set()
+    for form in forms:
+        for word in re.split(r"[\s-]+", form.lower().replace(".", "").replace("\u2019", "'")):
+            word = word.removesuffix("'s").strip("'")
+            if word:
+                words.add(word)
+    return frozenset(words)

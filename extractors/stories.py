@@ -1,22 +1,34 @@
 """Stories: articles from different outlets about one news event.
 
-An article is described by a weighted bag of its words, names and numbers
-(:func:`describe`). Word weights come from how rare the word is in English at
-large (wordfreq's Zipf frequency: ``the`` weighs nothing, ``Klitschko`` a lot),
-so no corpus statistics are needed and a new article is weighed the same way
-on the first day as after a million. Names (capitalised words inside a
-sentence) and numbers count double: they are what tells two same-kind events
+An article is described (:func:`describe`) by three bags of terms: its words,
+its names (capitalised words inside a sentence, single and in adjacent pairs)
+and its numbers, each weighted by rarity: wordfreq's Zipf frequency of the term
+in English at large (``the`` weighs little, ``Klitschko`` a lot), so no corpus
+statistics are needed and an article is weighed the same way on the first day
+as after a million. Years and a date (the article's own, else a dateline in its
+first lines) are kept too.
+
+A story keeps a :class:`Profile`: the summed bags of its articles, how many of
+them name each name and number, its years and dates. An article joins the story
+it scores best against (:func:`score`), if that reaches ``JOIN``: word and name
+similarity, plus whether the article names the story's core names and the story
+names the article's main name, shares its big numbers and years, and how far
+apart their dates are. Names and numbers are what tell two events of one kind
 apart (two pirate attacks, two tariff rounds).
 
-A story keeps the sum of its articles' vectors. A new article joins the story
-whose vector is most similar (cosine) to its own, if that similarity reaches
-``JOIN`` and their dates are at most ``MAX_DAYS`` apart. Candidates are only
-the stories sharing at least one of the article's ``KEYS`` heaviest terms (an
-inverted index, stored in a table), so the lookup does not grow with the store.
+A greedy online clusterer cannot undo an early merge, so a story of
+``2 * MIN_PART`` to ``MAX_SPLIT`` articles is checked after each join
+(:func:`split`): its articles are bisected on their similarity graph (spectral)
+and, when the halves score below ``SPLIT`` against each other, they become two
+stories.
 
-:class:`StoryClusterer` runs the same decision in memory (for evaluation on
-ECB+). Storage does not use it yet: each new article is still a story of its
-own until it does (see the README's Deduplication section for the figures).
+Candidates are only the stories sharing at least one of the article's ``KEYS``
+heaviest terms (an inverted index; storage keeps it in a table), the newest
+``POSTINGS`` stories per term, best ``CANDIDATES`` of them by shared weight: the
+lookup does not grow with the store.
+
+The weights were chosen on ECB+ topics 1-17 and checked on topics 18-35 (see
+``eval/stories``); :class:`StoryClusterer` runs the same decisions in memory.
 """
 
 from __future__ import annotations
@@ -25,147 +37,663 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
+import numpy as np
 from wordfreq import zipf_frequency
 
+from .gazetteer import topic_names
+from .models import Mention
+
 __all__ = [
+    "CANDIDATES",
     "JOIN",
     "KEYS",
-    "MAX_DAYS",
+    "SPLIT",
     "Description",
+    "Profile",
     "StoryClusterer",
-    "StoryState",
     "describe",
-    "joins",
-    "similarity",
+    "describe_news",
+    "features",
+    "lede_subjects",
+    "score",
+    "split",
+    "term_key",
 ]
 
-# tuned on ECB+ topics 1-17 (B-cubed F1 0.851), checked on topics 18-35 (0.873)
-JOIN = 0.25  # cosine similarity to join a story
-KEYS = 8  # heaviest terms used as lookup keys
-MAX_DAYS = 60  # articles more days apart than this are about different events
-VECTOR_TERMS = 80  # terms kept per vector
+JOIN = 0.7  # score to join a story
+SPLIT = 1.4  # two halves of a story scoring below this against each other are two stories
+MIN_PART = 3  # the smallest half a split makes
+MAX_SPLIT = 64  # stories larger than this are not re-split (they have settled)
+LEDE = 400  # the first characters of an article, which state its news
+KEYS = 20  # heaviest terms of an article used as lookup keys
+POSTINGS = 50  # newest stories read per key
+CANDIDATES = 10  # stories scored per article
+WEIGHTS = {  # linear score; see features()
+    "words": 1.0,
+    "names": 1.0,
+    "main_name": 0.2,
+    "core_names": 0.6,
+    "numbers": 0.1,
+    "same_year": 0.1,
+    "other_year": -0.2,
+    "date_gap": -0.2,
+    "subjects": 0.5,
+}
+_TAU = 0.2  # the article's main name is established if at least this share of the story names it
+_RHO = 0.4  # a story's core names are named by at least this share of its articles
+_GAP_DAYS = 365  # the date-gap penalty saturates here
+_STOP_ZIPF = 5.9  # words this common in English say nothing about a story
+_PRUNE = 600  # a profile keeps its heaviest terms when a bag grows past this
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\d[\d,.]*\d|\d")
-_SENTENCE_START = re.compile(r"(?:^|[.!?\"“”]\s+|\n)$")
+_STOP = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "gmt",
+        "bst",
+        "est",
+        "edt",
+        "pdt",
+        "pst",
+        "cdt",
+        "cst",
+        "pm",
+        "am",
+        "et",
+        "aest",
+        "utc",
+        "updated",
+        "posted",
+        "published",
+        "http",
+        "www",
+        "com",
+    ]
+)
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+    )
+}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_DAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z.']*[A-Za-z]|[A-Za-z]|\d[\d.,:/]*\d|\d")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'A-Z0-9])")
+_YEAR = re.compile(r"19[5-9]\d|20[0-3]\d")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_MON = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATES = (
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
+    (re.compile(r"\b" + _MON + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.IGNORECASE), "mdy"),
+    (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(\d{4})\b", re.IGNORECASE), "dmy"),
+    (re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b"), "slash"),  # month first when it can be
+)
 
 
 @lru_cache(maxsize=200_000)
-def _rarity(word: str) -> float:
-    return max(0.3, 7.0 - zipf_frequency(word, "en"))
+def _zipf(term: str) -> float:
+    return zipf_frequency(term.replace("_", " "), "en")
 
 
-@dataclass(frozen=True, slots=True)
-class Description:
-    """What story matching reads of an article."""
-
-    vector: Mapping[str, float]  # L2-normalised term weights
-    keys: tuple[int, ...]  # 64-bit keys of the heaviest terms
-    published: datetime | None
+def _rarity(kind: str, term: str) -> float:
+    return 3.0 if kind == "N" else max(0.5, 7.0 - _zipf(term))
 
 
-def _terms(text: str) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for m in _TOKEN.finditer(text):
-        token = m.group(0)
-        if token[0].isdigit():
-            if len(token) >= 2:
-                counts["#" + token.rstrip(".,")] += 2
-            continue
-        low = token.lower()
-        if len(low) < 3:
-            continue
-        name = token[0].isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()])
-        counts[low] += 2 if name else 1
-    return counts
-
-
-def _key(term: str) -> int:
+def term_key(term: str) -> int:
+    """A signed 64-bit key for an index term (``W:word``, ``E:name``)."""
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def describe(title: str | None, text: str, published: datetime | None = None) -> Description:
-    """The weighted terms, lookup keys and date of an article."""
-    counts = _terms(f"{title}\n{text}" if title else text)
-    if title:
-        counts.update(_terms(title))  # the headline says what the story is
-    weights = {t: (1 + math.log(c)) * (_rarity(t) if t[0] != "#" else 3.0) for t, c in counts.items()}
-    top = sorted(weights.items(), key=lambda kv: -kv[1])[:VECTOR_TERMS]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    vector = {t: w / norm for t, w in top}
-    keys = tuple(_key(t) for t, _ in top[:KEYS])
-    return Description(vector, keys, published)
+def _normalise(text: str) -> str:
+    """Undo tokenisation artefacts so differently typeset texts look alike
+    ("5. 9" → "5.9", "U. S." → "U.S.", "18 - year - old" == "18-year-old")."""
+    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"')):
+        text = text.replace(a, b)
+    text = re.sub(r"(\d)\s*([.:/])\s+(\d)", r"\1\2\3", text)
+    text = re.sub(r"(\d), (\d\d\d)\b(?!\d)", r"\1,\2", text)
+    text = re.sub(r"\b([A-Z])\. (?=[A-Z]\.)", r"\1.", text)
+    text = re.sub(r"\b([A-Z])\. (?=[A-Z]\.)", r"\1.", text)
+    return text.replace("-", " ")
 
 
-def similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Cosine similarity of two term vectors (``b`` need not be normalised)."""
+def _tokens(text: str) -> list[tuple[str, bool, bool]]:
+    """``(token, sentence_initial, headline_case)``: a headline-case sentence is
+    mostly Capitalised, so its capitals say nothing by themselves."""
+    out = []
+    for line in _normalise(text).split("\n"):
+        for sentence in _SENTENCE.split(line):
+            found = _TOKEN.findall(sentence)
+            alpha = [t for t in found if t[0].isalpha() and len(t) > 3]
+            headline = len(alpha) >= 3 and sum(t[0].isupper() for t in alpha) / len(alpha) > 0.6
+            for i, t in enumerate(found):
+                t = t.replace(".", "") if t[0].isalpha() else t.rstrip(".")
+                if t.endswith("'s"):
+                    t = t[:-2]
+                t = t.strip("'")
+                if t:
+                    out.append((t, i == 0, headline))
+    return out
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+def _stop(word: str) -> bool:
+    return word in _STOP or _zipf(word) >= _STOP_ZIPF
+
+
+def dateline(title: str | None, text: str, window: int = 250) -> date | None:
+    """The first full date in the headline or the text's first ``window``
+    characters (a dateline)."""
+    head = f"{title or ''}\n{text[:window]}"
+    best: tuple[int, date] | None = None
+    for pattern, kind in _DATES:
+        for m in pattern.finditer(head):
+            g = m.groups()
+            try:
+                if kind == "ymd":
+                    y, mo, d = int(g[0]), int(g[1]), int(g[2])
+                elif kind == "mdy":
+                    mo, d, y = _MONTHS[g[0].lower()[:3]], int(g[1]), int(g[2])
+                elif kind == "dmy":
+                    d, mo, y = int(g[0]), _MONTHS[g[1].lower()[:3]], int(g[2])
+                else:
+                    a, b, y = int(g[0]), int(g[1]), int(g[2])
+                    y = y + 2000 if y < 100 else y
+                    mo, d = (a, b) if a <= 12 else (b, a)
+                if not 1990 <= y <= 2100:
+                    continue
+                found = date(y, mo, d)
+            except (ValueError, KeyError):
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), found)
+            break
+    return best[1] if best else None
+
+
+def _sublinear(counts: Mapping[str, float]) -> dict[str, float]:
+    v = {t: 1 + math.log(c) for t, c in counts.items()}
+    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    return {t: x / norm for t, x in v.items()}
+
+
+def _weigh(bag: Mapping[str, float], kind: str) -> dict[str, float]:
+    v = {t: x * _rarity(kind, t) for t, x in bag.items()}
+    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    return {t: x / norm for t, x in v.items()}
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    norm = math.sqrt(sum(w * w for w in b.values())) or 1.0
-    return dot / norm
+    return sum(x * b.get(t, 0.0) for t, x in a.items())
+
+
+def _big(numbers: Iterable[str]) -> frozenset[str]:
+    return frozenset(n for n in numbers if len(n.replace(".", "")) >= 2)
 
 
 @dataclass(slots=True)
-class StoryState:
-    """What a story keeps to be matched: its summed vector and its dates."""
+class Description:
+    """What story matching reads of an article: its bags of words, names and
+    numbers (sublinear term counts, L2-normalised), years and date. The
+    rarity-weighted vectors, main name, big numbers and lookup keys derive from
+    them; :meth:`to_json` keeps only the bags."""
 
-    id: int
-    vector: dict[str, float] = field(default_factory=dict)
-    first: datetime | None = None
-    last: datetime | None = None
+    words: dict[str, float]
+    names: dict[str, float]
+    numbers: dict[str, float]
+    years: frozenset[str] = frozenset()
+    published: date | None = None
+    subjects: frozenset[str] = frozenset()
+    big_numbers: frozenset[str] | None = None
+    wv: dict[str, float] = field(init=False, repr=False)
+    ev: dict[str, float] = field(init=False, repr=False)
+    nv: dict[str, float] = field(init=False, repr=False)
+    main_name: str | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.wv = _weigh(self.words, "W")
+        self.ev = _weigh(self.names, "E")
+        self.nv = _weigh(self.numbers, "N")
+        single = [(t, x) for t, x in self.ev.items() if "_" not in t]
+        self.main_name = max(single, key=lambda tx: tx[1])[0] if single else None
+        if self.big_numbers is None:
+            self.big_numbers = _big(self.numbers)
+
+    @property
+    def keys(self) -> list[str]:
+        """The ``KEYS`` heaviest names and words (names first at equal weight)."""
+        terms = [("E:" + t, x) for t, x in self.ev.items()] + [
+            ("W:" + t, 0.7 * x) for t, x in self.wv.items()
+        ]
+        return [t for t, _ in sorted(terms, key=lambda tx: -tx[1])[:KEYS]]
+
+    def similarity_vector(self) -> dict[tuple[str, str], float]:
+        """Words and names in one vector (what split() compares articles on)."""
+        v = {("W", t): x for t, x in self.wv.items()}
+        v.update({("E", t): x for t, x in self.ev.items()})
+        return v
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "words": {t: round(x, 4) for t, x in self.words.items()},
+            "names": {t: round(x, 4) for t, x in self.names.items()},
+            "numbers": {t: round(x, 4) for t, x in self.numbers.items()},
+            "years": sorted(self.years),
+            "date": self.published.isoformat() if self.published else None,
+            "subjects": sorted(self.subjects),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Description:
+        when = data.get("date")
+        return cls(
+            dict(data["words"]),
+            dict(data["names"]),
+            dict(data["numbers"]),
+            frozenset(data.get("years", ())),
+            date.fromisoformat(when) if when else None,
+            frozenset(data.get("subjects", ())),
+        )
+
+
+def lede_subjects(text: str, mentions: Iterable[Mention]) -> frozenset[str]:
+    """The specific measures an article's first ``LEDE`` characters state: a
+    measure on a company, or with its amount, rate or goods. (Talks, and a
+    country's tariffs on another's goods in general, are what every story of a
+    trade dispute mentions; they do not tell one story from another.)"""
+    out: set[str] = set()
+    for m in mentions:
+        if m.type == "trade_talks" or not any(0 <= text.find(e) < LEDE for e in m.evidence):
+            continue
+        measure = f"{m.type}|{m.actor}|{m.target}"
+        if m.target is not None and len(m.target) > 2:  # a company, not a country code
+            out.add(measure)
+        if m.amount_usd is not None:
+            out.add(f"{measure}|${m.amount_usd:.0f}")
+        if m.rate_to is not None:
+            out.add(f"{measure}|{m.rate_to:g}%")
+        out.update(f"{measure}|{p}" for p in m.products)
+    return frozenset(out)
+
+
+def describe(
+    title: str | None,
+    text: str,
+    published: datetime | date | None = None,
+    topic: Collection[str] = frozenset(),
+    subjects: Iterable[str] = (),
+) -> Description:
+    """The bags of words, names and numbers of an article, its years and date
+    (``published``, else a dateline found in its first lines).
+
+    ``topic`` holds names (lower case) that every article of the stream shares,
+    such as the countries and officials of a trade monitor: they say what the
+    stream is about, not which event an article tells, so they count as
+    ordinary words, not names."""
+    tokens = _tokens(f"{title}\n{text}" if title else text)
+    proper = {t for t, initial, headline in tokens if t[0].isupper() and not initial and not headline}
+    lower = {t for t, _, _ in tokens if t[0].islower()}
+    words: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    numbers: Counter[str] = Counter()
+    years: set[str] = set()
+    previous: str | None = None
+    for t, initial, headline in tokens:
+        low = t.lower()
+        if low.isalpha() and len(low) > 2 and not _stop(low):
+            words[_stem(low)] += 1
+        if headline:  # Title Case: capitals count where the text also capitalises, or for rare words
+            ok = t in proper or t.capitalize() in proper or (low not in lower and _zipf(low) < 4.0)
+        else:
+            ok = not initial or t in proper
+        if (
+            ok
+            and t[0].isupper()
+            and low.isalpha()
+            and len(t) > 1
+            and not _stop(low)
+            and low not in _MONTHS
+            and low not in _DAYS
+            and low not in topic
+        ):
+            names[low] += 1
+            if previous:
+                names[previous + "_" + low] += 1
+            previous = low
+        else:
+            previous = None
+        if t[0].isdigit():
+            n = t.replace(",", "")
+            if _YEAR.fullmatch(n):
+                years.add(n)
+            elif _PLAIN_NUMBER.fullmatch(n):
+                numbers[n] += 1
+        elif low in _NUMBER_WORDS:
+            numbers[_NUMBER_WORDS[low]] += 1
+    if isinstance(published, datetime):
+        day: date | None = published.date()
+    else:
+        day = published if published is not None else dateline(title, text)
+    return Description(
+        _sublinear(words), _sublinear(names), _sublinear(numbers), frozenset(years), day, frozenset(subjects)
+    )
+
+
+def describe_news(
+    title: str | None, text: str, published: datetime | date | None, mentions: Sequence[Mention]
+) -> Description:
+    """:func:`describe` for a trade monitor: the gazetteer's actors are the
+    topic, and the specific measures of the article's lede its subjects."""
+    return describe(title, text, published, topic=topic_names(), subjects=lede_subjects(text, mentions))
+
+
+def _prune(bag: dict[str, float]) -> dict[str, float]:
+    if len(bag) <= _PRUNE:
+        return bag
+    return dict(sorted(bag.items(), key=lambda tx: -tx[1])[: _PRUNE // 2])
+
+
+@dataclass(slots=True)
+class Profile:
+    """What a story keeps to be matched: its articles' summed bags, how many of
+    them name each name and number, their years and dates."""
+
+    words: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
+    numbers: dict[str, float] = field(default_factory=dict)
+    subjects: dict[str, int] = field(default_factory=dict)
+    name_counts: dict[str, int] = field(default_factory=dict)
+    number_counts: dict[str, int] = field(default_factory=dict)
+    years: dict[str, int] = field(default_factory=dict)
+    dates: list[date] = field(default_factory=list)
+    size: int = 0
+    _view: Description | None = field(default=None, repr=False)
+    _core: list[tuple[str, float]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, members: Iterable[Description]) -> Profile:
+        p = cls()
+        for d in members:
+            p.add(d)
+        return p
 
     def add(self, d: Description) -> None:
-        for t, w in d.vector.items():
-            self.vector[t] = self.vector.get(t, 0.0) + w
-        if len(self.vector) > 4 * VECTOR_TERMS:  # keep the heaviest terms only
-            self.vector = dict(sorted(self.vector.items(), key=lambda kv: -kv[1])[: 2 * VECTOR_TERMS])
-        if d.published is not None:
-            self.first = d.published if self.first is None else min(self.first, d.published)
-            self.last = d.published if self.last is None else max(self.last, d.published)
+        for bag, new in ((self.words, d.words), (self.names, d.names), (self.numbers, d.numbers)):
+            for t, x in new.items():
+                bag[t] = bag.get(t, 0.0) + x
+        for counts, terms in (
+            (self.name_counts, d.names),
+            (self.number_counts, d.numbers),
+            (self.years, d.years),
+            (self.subjects, d.subjects),
+        ):
+            for t in terms:
+                counts[t] = counts.get(t, 0) + 1
+        self.words, self.names, self.numbers = _prune(self.words), _prune(self.names), _prune(self.numbers)
+        if len(self.name_counts) > 2 * _PRUNE:
+            self.name_counts = {t: c for t, c in self.name_counts.items() if t in self.names}
+            self.number_counts = {t: c for t, c in self.number_counts.items() if t in self.numbers}
+        if d.published is not None and d.published not in self.dates:
+            self.dates.append(d.published)
+            self.dates.sort()
+        self.size += 1
+        self._view = self._core = None
+
+    def view(self) -> Description:
+        """The story seen as one long article (its weighted vectors, its
+        names and numbers named by most of its articles, its first date)."""
+        if self._view is None:
+            common = max(1.0, 0.3 * self.size)
+            self._view = Description(
+                self.words,
+                self.names,
+                self.numbers,
+                frozenset(self.years),
+                self.dates[0] if self.dates else None,
+                frozenset(self.subjects),
+                _big(t for t, c in self.number_counts.items() if c >= common),
+            )
+        return self._view
+
+    def core(self) -> list[tuple[str, float]]:
+        """The story's four heaviest names that most of its articles name."""
+        if self._core is None:
+            ev = self.view().ev
+            core = [
+                (t, x)
+                for t, x in ev.items()
+                if "_" not in t and self.name_counts.get(t, 0) >= _RHO * self.size
+            ]
+            self._core = sorted(core, key=lambda tx: -tx[1])[:4]
+        return self._core
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "words": {t: round(x, 4) for t, x in self.words.items()},
+            "names": {t: round(x, 4) for t, x in self.names.items()},
+            "numbers": {t: round(x, 4) for t, x in self.numbers.items()},
+            "subjects": self.subjects,
+            "name_counts": self.name_counts,
+            "number_counts": self.number_counts,
+            "years": self.years,
+            "dates": [d.isoformat() for d in self.dates],
+            "size": self.size,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Profile:
+        return cls(
+            dict(data["words"]),
+            dict(data["names"]),
+            dict(data["numbers"]),
+            dict(data["subjects"]),
+            dict(data["name_counts"]),
+            dict(data["number_counts"]),
+            dict(data["years"]),
+            [date.fromisoformat(d) for d in data["dates"]],
+            int(data["size"]),
+        )
 
 
-def _apart(d: Description, s: StoryState) -> bool:
-    if d.published is None or s.first is None or s.last is None:
-        return False
-    return max((s.first - d.published).days, (d.published - s.last).days) > MAX_DAYS
+def features(d: Description, p: Profile) -> dict[str, float]:
+    """How article ``d`` compares with story ``p``, feature by feature (each
+    weighed by ``WEIGHTS`` in :func:`score`)."""
+    s = p.view()
+    f = {"words": _dot(d.wv, s.wv), "names": _dot(d.ev, s.ev)}
+    # is the article's main name one the story has established?
+    main = d.main_name
+    f["main_name"] = min(1.0, p.name_counts.get(main, 0) / (_TAU * p.size)) if main and p.size else 1.0
+    # the share (by weight) of the story's core names that the article names
+    core = p.core()
+    total = sum(x for _, x in core)
+    f["core_names"] = sum(x for t, x in core if t in d.ev) / total if total else 1.0
+    # the share of the article's numbers of two digits or more (tolls, ages, amounts) the story has
+    big = d.big_numbers or frozenset()
+    f["numbers"] = sum(1 for n in big if p.number_counts.get(n)) / len(big) if big else 0.5
+    f["same_year"] = float(bool(d.years & s.years))
+    f["other_year"] = float(bool(d.years and s.years and not d.years & s.years))
+    # the headline news: the same specific measure (+1), or specific measures, none shared (-1)
+    if d.subjects and p.subjects:
+        f["subjects"] = 1.0 if any(t in p.subjects for t in d.subjects) else -1.0
+    else:
+        f["subjects"] = 0.0
+    if d.published is not None and p.dates:
+        gap = min(abs((d.published - x).days) for x in p.dates)
+        f["date_gap"] = min(1.0, gap / _GAP_DAYS)
+    else:
+        f["date_gap"] = 0.0
+    return f
 
 
-def joins(d: Description, candidates: Iterable[StoryState]) -> StoryState | None:
-    """The story ``d`` belongs to among ``candidates``, or None for a new one."""
-    best: tuple[float, StoryState] | None = None
-    for s in candidates:
-        if _apart(d, s):
-            continue
-        score = similarity(d.vector, s.vector)
-        if score >= JOIN and (best is None or score > best[0]):
-            best = (score, s)
-    return None if best is None else best[1]
+def score(d: Description, p: Profile) -> float:
+    """How well article ``d`` fits story ``p``: it joins when this reaches ``JOIN``."""
+    return sum(WEIGHTS[k] * v for k, v in features(d, p).items())
+
+
+def split(members: Sequence[Description]) -> list[bool] | None:
+    """Whether a story's articles are two stories: a mask over ``members``
+    (True: the half holding the first member), or None to keep them together.
+
+    Spectral bisection (the sign of the Fiedler vector of the normalised
+    similarity graph) proposes the halves; they are two stories if each half,
+    seen as one article, scores below ``SPLIT`` against the other."""
+    n = len(members)
+    if not 2 * MIN_PART <= n <= MAX_SPLIT:
+        return None
+    vectors = [m.similarity_vector() for m in members]
+    vocabulary = {t: i for i, t in enumerate({t for v in vectors for t in v})}
+    matrix = np.zeros((n, len(vocabulary)))
+    for row, v in enumerate(vectors):
+        for t, x in v.items():
+            matrix[row, vocabulary[t]] = x
+    sim = matrix @ matrix.T
+    np.fill_diagonal(sim, 0.0)
+    degree = sim.sum(axis=1) + 1e-9
+    laplacian = np.eye(n) - sim / np.sqrt(np.outer(degree, degree))
+    _, vecs = np.linalg.eigh(laplacian)
+    side = vecs[:, 1] > 0
+    mask = [bool(x == side[0]) for x in side]
+    first = [m for m, keep in zip(members, mask, strict=True) if keep]
+    second = [m for m, keep in zip(members, mask, strict=True) if not keep]
+    if min(len(first), len(second)) < MIN_PART:
+        return None
+    a, b = Profile.of(first), Profile.of(second)
+    if min(score(a.view(), b), score(b.view(), a)) >= SPLIT:
+        return None
+    return mask
+
+
+def rank(hits: Iterable[tuple[str, int]]) -> list[int]:
+    """The ``CANDIDATES`` stories sharing most key weight with an article, from
+    ``(key term, story)`` postings."""
+    weight: dict[int, float] = {}
+    for term, story in hits:
+        weight[story] = weight.get(story, 0.0) + _rarity(term[0], term[2:])
+    return sorted(weight, key=lambda story: -weight[story])[:CANDIDATES]
+
+
+def best(d: Description, candidates: Iterable[tuple[int, Profile]]) -> int | None:
+    """The story ``d`` joins among ``candidates`` (``(id, profile)``), or None for a new one."""
+    found: tuple[float, int] | None = None
+    for story, p in candidates:
+        s = score(d, p)
+        if s >= JOIN and (found is None or s > found[0]):
+            found = (s, story)
+    return None if found is None else found[1]
 
 
 class StoryClusterer:
-    """Online story clustering in memory, with the inverted index of keys."""
+    """The online clustering in memory, with its inverted index (for evaluation)."""
 
     def __init__(self) -> None:
-        self.stories: list[StoryState] = []
-        self._index: dict[int, list[int]] = {}
+        self.profiles: list[Profile] = []
+        self.members: list[list[Description]] = []
+        self.labels: list[int] = []  # article → story, in arrival order
+        self._where: list[list[int]] = []  # story → its articles
+        self._index: dict[str, list[int]] = {}
         self.compared = 0
+        self.splits = 0
+
+    @property
+    def stories(self) -> int:
+        return sum(1 for m in self.members if m)
+
+    def _new(self) -> int:
+        self.profiles.append(Profile())
+        self.members.append([])
+        self._where.append([])
+        return len(self.profiles) - 1
+
+    def _post(self, story: int, d: Description) -> None:
+        for k in d.keys:
+            postings = self._index.setdefault(k, [])
+            if story not in postings[-POSTINGS:]:
+                postings.append(story)
 
     def add(self, d: Description) -> int:
-        ids = {i for k in d.keys for i in self._index.get(k, ())}
-        candidates = [self.stories[i] for i in sorted(ids)]
+        """Place one arriving article; returns the index of the article."""
+        hits = [(k, s) for k in d.keys for s in self._index.get(k, ())[-POSTINGS:]]
+        candidates = rank(hits)
         self.compared += len(candidates)
-        story = joins(d, candidates)
+        story = best(d, ((s, self.profiles[s]) for s in candidates))
         if story is None:
-            story = StoryState(len(self.stories))
-            self.stories.append(story)
-        story.add(d)
-        for k in d.keys:
-            ids_for_key = self._index.setdefault(k, [])
-            if not ids_for_key or ids_for_key[-1] != story.id:
-                ids_for_key.append(story.id)
-        return story.id
+            story = self._new()
+        self.profiles[story].add(d)
+        self.members[story].append(d)
+        self._where[story].append(len(self.labels))
+        self.labels.append(story)
+        self._post(story, d)
+        mask = split(self.members[story])
+        if mask is not None:
+            self.splits += 1
+            moved = [i for i, keep in zip(self._where[story], mask, strict=True) if not keep]
+            kept = [m for m, keep in zip(self.members[story], mask, strict=True) if keep]
+            other = self._new()
+            self.members[other] = [m for m, keep in zip(self.members[story], mask, strict=True) if not keep]
+            self.members[story] = kept
+            self._where[other] = moved
+            self._where[story] = [i for i, keep in zip(self._where[story], mask, strict=True) if keep]
+            self.profiles[story] = Profile.of(kept)
+            self.profiles[other] = Profile.of(self.members[other])
+            for i in moved:
+                self.labels[i] = other
+            for m in self.members[other]:
+                self._post(other, m)
+        return len(self.labels) - 1

@@ -9,6 +9,8 @@ parameter: the database and routes come from the process's settings.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
@@ -17,6 +19,7 @@ from extractors.articles import to_articles
 from extractors.models import ArticleDoc, ItemFailure, Mention, RawItem
 from extractors.notify import Notifier, routes_from_urls
 from extractors.signals import ALERTABLE_TYPES, extract_mentions
+from extractors.stories import Description, describe_news
 from storage.database import open_engine
 from storage.ingest import EventsRecorded, StoredArticle, record_mentions, store_articles
 from storage.outbox import DeliveryPolicy, DeliveryReport, deliver_pending
@@ -24,7 +27,18 @@ from storage.queries import article_texts
 
 from .settings import get_settings
 
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What processing read of one stored article."""
+
+    article_id: int
+    mentions: list[Mention]
+    description: Description
+
+
 __all__ = [
+    "Reading",
     "deliver_alerts_task",
     "detect_events_task",
     "extract_articles_task",
@@ -53,16 +67,27 @@ def store_articles_task(source: int, docs: list[ArticleDoc]) -> list[StoredArtic
 
 
 @task(name="detect-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=600)
-def detect_events_task(article_ids: list[int]) -> list[tuple[int, list[Mention]]]:
-    """Stored articles → the events each one states."""
-    return [(aid, extract_mentions(text)) for aid, text in article_texts(_engine(), article_ids)]
+def detect_events_task(article_ids: list[int]) -> list[Reading]:
+    """Stored articles → the events each one states, and what story matching reads of it."""
+    out = []
+    for a in article_texts(_engine(), article_ids):
+        mentions = extract_mentions(a.text)
+        out.append(Reading(a.id, mentions, describe_news(a.title, a.text, a.published, mentions)))
+    return out
 
 
 @task(name="record-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300)
-def record_events_task(found: list[tuple[int, list[Mention]]]) -> EventsRecorded:
+def record_events_task(readings: list[Reading]) -> EventsRecorded:
+    """Place the articles in stories and store their events, in one transaction."""
     settings = get_settings()
     routes = list(routes_from_urls(settings.apprise_urls))
-    return record_mentions(_engine(), found, routes=routes, alert_types=ALERTABLE_TYPES)
+    return record_mentions(
+        _engine(),
+        [(r.article_id, r.mentions) for r in readings],
+        routes=routes,
+        alert_types=ALERTABLE_TYPES,
+        stories=[(r.article_id, r.description) for r in readings],
+    )
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE, timeout_seconds=600)

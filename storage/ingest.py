@@ -12,10 +12,8 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -29,27 +27,21 @@ from extractors.deduplication import (
     similarity,
 )
 from extractors.models import ArticleDoc, Mention
+from extractors.stories import Description
 
 from .database import session_scope
-from .models import Alert, Article, ArticleBand, ArticleCopy, Event, EventMention, Source, Story, utcnow
+from .locks import insert, lock
+from .models import Alert, Article, ArticleBand, ArticleCopy, Event, EventMention, Source, utcnow
+from .stories import place_articles, story_lock_keys
 
 __all__ = ["EventsRecorded", "StoredArticle", "ensure_source", "record_mentions", "store_articles"]
-
-
-def _insert(engine_or_conn: Any, table: Any) -> Any:
-    dialect = engine_or_conn.dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise NotImplementedError(f"unsupported database dialect: {dialect}")
 
 
 def ensure_source(engine: Engine, kind: str, location: str, name: str | None = None) -> int:
     """The id of the source at ``location``, created if new."""
     with session_scope(engine) as s:
         s.execute(
-            _insert(engine, Source)
+            insert(engine, Source)
             .values(kind=kind, location=location, name=name, created_at=utcnow())
             .on_conflict_do_nothing(index_elements=["location"])
         )
@@ -63,20 +55,6 @@ class StoredArticle:
     story_id: int | None
     new: bool  # a new text: its events are still to read
     copy_of: int | None = None  # the article it is a near-duplicate or update of
-
-
-def _lock(s: Session, engine: Engine, keys: Iterable[int]) -> None:
-    """Serialise, across processes, the lookups and inserts that concern these
-    keys (PostgreSQL advisory locks held to the end of the transaction, taken in
-    one order so two batches cannot deadlock). SQLite has one writer at a time:
-    the transaction takes the write lock before it reads."""
-    if engine.dialect.name == "postgresql":
-        s.execute(
-            sa.text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"),
-            {"keys": sorted(set(keys))},
-        )
-    else:
-        s.execute(sa.text("UPDATE sources SET id = id WHERE 0"))  # BEGIN → RESERVED lock
 
 
 def _key(text: str) -> int:
@@ -125,8 +103,8 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
     article, nothing new). A near-duplicate (MinHash similarity at least
     ``COPY_THRESHOLD``) or another text at the same canonical URL is stored as a
     version of the article it copies (``copy_of``, same story) and its events are
-    read, so an update's new facts are not lost. Anything else is a new article in
-    a story of its own.
+    read, so an update's new facts are not lost. Anything else is a new article;
+    its story is found when it is processed (:func:`record_mentions`).
     """
     prints = [fingerprint(doc.text) for doc in docs]
     urls = [canonical_url(doc.url) for doc in docs]
@@ -134,7 +112,7 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
     with session_scope(engine) as s:
         keys = [band for fp in prints for band in fp.bands]
         keys += [_key(doc.content_hash) for doc in docs] + [_key(url) for url in urls if url]
-        _lock(s, engine, keys)
+        lock(s, engine, keys)
         for doc, fp, url in zip(docs, prints, urls, strict=True):
             now = utcnow()
             original = _original(s, doc, fp, url)
@@ -142,14 +120,9 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
                 article_id, story_id, new, copy_of = original[0], original[1], False, None
             else:
                 copy_of = original[0] if original else None
-                story_id = original[1] if original else None
-                if story_id is None:
-                    story = Story(title=doc.title or _headline(doc.text), created_at=now)
-                    s.add(story)
-                    s.flush()
-                    story_id = story.id
+                story_id = original[1] if original else None  # a new text is placed when processed
                 article_id = s.execute(
-                    _insert(engine, Article)
+                    insert(engine, Article)
                     .values(
                         source_id=source,
                         source_item_id=doc.source_id,
@@ -170,12 +143,12 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
                 new = True
                 if copy_of is None:  # versions are found through their original
                     s.execute(
-                        _insert(engine, ArticleBand)
+                        insert(engine, ArticleBand)
                         .values([{"band": band, "article_id": article_id} for band in set(fp.bands)])
                         .on_conflict_do_nothing()
                     )
             s.execute(
-                _insert(engine, ArticleCopy)
+                insert(engine, ArticleCopy)
                 .values(
                     article_id=copy_of or article_id,
                     source_id=source,
@@ -188,11 +161,6 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
             )
             out.append(StoredArticle(doc.source_id, int(article_id), story_id, new, copy_of))
     return out
-
-
-def _headline(text: str, limit: int = 120) -> str:
-    first = text.split("\n", 1)[0]
-    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass(slots=True)
@@ -227,6 +195,7 @@ def record_mentions(
     *,
     routes: Sequence[str],
     alert_types: frozenset[str],
+    stories: Sequence[tuple[int, Description]] = (),
 ) -> EventsRecorded:
     """Store the events found in each article (``(article_id, mentions)``).
 
@@ -237,11 +206,15 @@ def record_mentions(
     alertable one gets one pending alert per route in the same transaction.
     Events of one measure are looked up and written under one lock, so two
     workers never create the same event twice.
+
+    ``stories`` (``(article_id, description)``, in arrival order) are placed in
+    their stories in the same transaction (:func:`storage.stories.place_articles`).
     """
     result = EventsRecorded()
     with session_scope(engine) as s:
         measures = {_key(f"{m.type}|{m.actor}|{m.target}") for _, ms in found for m in ms}
-        _lock(s, engine, measures)
+        lock(s, engine, measures | story_lock_keys(d for _, d in stories))
+        place_articles(s, engine, stories)
         times = dict(
             s.exec(
                 select(
@@ -288,7 +261,7 @@ def record_mentions(
                         )
                     )
                 inserted = s.execute(
-                    _insert(engine, EventMention)
+                    insert(engine, EventMention)
                     .values(
                         event_id=event_id,
                         article_id=article_id,
@@ -336,7 +309,7 @@ def _new_event(
     if m.type in alert_types:
         for route in routes:
             inserted = s.execute(
-                _insert(engine, Alert)
+                insert(engine, Alert)
                 .values(
                     event_id=event.id,
                     route=route,

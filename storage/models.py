@@ -5,6 +5,8 @@ Idempotency lives here, in unique constraints, not in application checks:
 * ``articles.content_hash``: the same text ingested twice is one article;
 * ``article_bands (band, article_id)``: the LSH band keys that find an article's
   near-duplicates without scanning every article;
+* ``story_keys (key, story_id)``: the index terms that find an article's
+  candidate stories without scanning every story;
 * ``article_copies (source_id, source_item_id, article_id)``: each place an
   article was seen is recorded once;
 * ``events.key``: one row per canonical event;
@@ -31,6 +33,7 @@ __all__ = [
     "Run",
     "Source",
     "Story",
+    "StoryKey",
     "utcnow",
 ]
 
@@ -64,13 +67,32 @@ class Source(SQLModel, table=True):
 
 
 class Story(SQLModel, table=True):
-    """Articles that tell the same news."""
+    """Articles that tell the same news.
+
+    ``profile`` is what a new article is matched against
+    (:class:`extractors.stories.Profile` as JSON); ``size`` counts its original
+    articles (versions of an article are not counted). Stories stored before
+    revision 0005 have no profile: nothing joins them."""
 
     __tablename__ = "stories"
 
     id: int | None = Field(default=None, primary_key=True)
     title: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    profile: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    size: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+
+
+class StoryKey(SQLModel, table=True):
+    """An index term of a story (the heaviest terms of its articles): an
+    article's candidate stories are those sharing one of its terms."""
+
+    __tablename__ = "story_keys"
+
+    key: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    story_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("stories.id"), primary_key=True, autoincrement=False)
+    )
 
 
 class Article(SQLModel, table=True):
@@ -92,7 +114,10 @@ class Article(SQLModel, table=True):
     canonical_url: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True, index=True))
     # the MinHash signature of the text (extractors.deduplication.fingerprint)
     minhash: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
+    # set when the article is placed in a story (processing); a version takes its original's
     story_id: int | None = Field(default=None, foreign_key="stories.id", index=True)
+    # what story matching read of the article (extractors.stories.Description as JSON)
+    story_terms: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     # a near-duplicate (or an update at the same URL) of that article: one article
     # with several versions; its own events are still read, so none is lost
     copy_of: int | None = Field(default=None, foreign_key="articles.id", index=True)

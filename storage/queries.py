@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from .exceptions import NotFoundError
 from .models import Alert, Article, Event, EventMention, Story
 
 __all__ = [
+    "ArticleText",
     "event_view",
     "list_alerts",
     "list_articles",
@@ -167,17 +169,25 @@ def list_articles(engine: Engine) -> list[dict[str, Any]]:
         ]
 
 
-def article_texts(engine: Engine, article_ids: list[int]) -> list[tuple[int, str]]:
-    """``(id, text)`` of the given articles, in id order."""
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    id: int
+    title: str | None
+    text: str
+    published: datetime | None
+
+
+def article_texts(engine: Engine, article_ids: list[int]) -> list[ArticleText]:
+    """The title, text and publication time of the given articles, in id order."""
     if not article_ids:
         return []
     with session_scope(engine) as s:
         rows = s.execute(
-            sa.select(col(Article.id), col(Article.text))
+            sa.select(col(Article.id), col(Article.title), col(Article.text), col(Article.published))
             .where(col(Article.id).in_(article_ids))
             .order_by(col(Article.id))
         ).all()
-    return [(int(r[0]), str(r[1])) for r in rows]
+    return [ArticleText(int(r[0]), r[1], str(r[2]), r[3]) for r in rows]
 
 
 def unprocessed_article_ids(engine: Engine) -> list[int]:

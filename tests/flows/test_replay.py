@@ -13,7 +13,7 @@ from flows.cli import app
 from flows.replay import replay
 from flows.settings import Settings, use_settings
 from storage.database import open_engine
-from storage.queries import list_alerts, list_articles, list_events
+from storage.queries import list_alerts, list_articles, list_events, list_stories
 
 from .conftest import Receiver
 
@@ -25,7 +25,7 @@ def _has(events: list[dict], **want: object) -> bool:
 
 
 def test_seeds_replay_end_to_end_and_a_second_replay_adds_nothing(
-    db_url: str, seeds_dir: Path, receiver: Receiver
+    db_url: str, seeds_dir: Path, receiver: Receiver, tmp_path: Path
 ) -> None:
     use_settings(Settings(db_url=db_url, apprise_urls=[receiver.url]))
     summary = replay(str(seeds_dir))
@@ -52,6 +52,11 @@ def test_seeds_replay_end_to_end_and_a_second_replay_adds_nothing(
     zte_ban = next(e for e in events if e["target"] == "ZTE" and e["action"] == "imposed")
     assert {a["source_id"][:3] for a in zte_ban["articles"]} == {"000", "002"}
 
+    # the stories: 000 with 002 (Liu He's visit, the ZTE reversal); 001, 003, 004 apart
+    stories = sorted(sorted(a["source_id"][:3] for a in st["articles"]) for st in list_stories(engine))
+    assert stories == [["000", "002"], ["001"], ["003"], ["004"]]
+    assert summary["stories"] == 4
+
     stored = {a["source_id"][:3]: a["text"] for a in list_articles(engine)}
     assert "Created with Sketch" not in stored["002"] and "free article" not in stored["002"]
 
@@ -61,10 +66,17 @@ def test_seeds_replay_end_to_end_and_a_second_replay_adds_nothing(
     assert "Tariff increase threatened: US on CN goods worth $200B, 10% → 25%" in titles
     assert all(a["status"] == "sent" for a in list_alerts(engine))
 
-    again = replay(str(seeds_dir))
-    assert (again["articles_new"], again["events_new"], again["alerts_sent"]) == (0, 0, 0)
+    renamed = tmp_path / "renamed"
+    renamed.mkdir()
+    for n, path in enumerate(sorted(seeds_dir.glob("*.txt"))):
+        shutil.copy(path, renamed / f"copy-{n}.txt")
+    for corpus in (seeds_dir, renamed):  # the same files again, and copies under other names
+        again = replay(str(corpus))
+        assert (again["articles_new"], again["events_new"], again["alerts_sent"]) == (0, 0, 0)
+        assert again["stories"] == 4
     assert len(receiver.bodies) == len(alertable)
     assert len(list_events(engine)) == len(events)
+    assert len(list_stories(engine)) == 4
 
 
 def test_bad_input_is_reported_and_the_rest_stored(tmp_path: Path, sqlite_url: str, seeds_dir: Path) -> None:

@@ -1,0 +1,169 @@
+"""Articles into stories, in the database (the decisions are :mod:`extractors.stories`).
+
+An article's candidate stories come from the ``story_keys`` index (the newest
+``POSTINGS`` stories per term of the article's ``KEYS`` heaviest), so placing an
+article reads a bounded number of rows however many stories are stored. The
+story it joins, or a new one, gets its profile updated and the article's terms
+indexed; a story small enough to be re-split (``split``) is checked, and the
+half its first article is not in becomes a new story with its articles (and
+their versions).
+
+Callers hold the advisory locks of the articles' index terms
+(:func:`story_lock_keys`) for the transaction, so two workers placing articles
+that share a term do it one after the other, and the second sees the first's
+story; a story's row is locked (``FOR UPDATE``) while its profile is rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+
+from extractors.stories import POSTINGS, Description, Profile, best, rank, split, term_key
+
+from .locks import insert
+from .models import Article, Story, StoryKey, utcnow
+
+__all__ = ["place_articles", "story_lock_keys"]
+
+
+def story_lock_keys(descriptions: Iterable[Description]) -> set[int]:
+    """The advisory lock keys that serialise placing these articles."""
+    return {term_key("story|" + k) for d in descriptions for k in d.keys}
+
+
+def _insert_keys(s: Session, engine: Engine, story_id: int, terms: Iterable[str]) -> None:
+    rows = [{"key": term_key(t), "story_id": story_id} for t in set(terms)]
+    if not rows:
+        return
+    s.execute(insert(engine, StoryKey).values(rows).on_conflict_do_nothing())
+
+
+def _postings(s: Session, terms: Sequence[str]) -> list[tuple[str, int]]:
+    """``(term, story)`` for the newest ``POSTINGS`` stories of each term."""
+    if not terms:
+        return []
+    by_key = {term_key(t): t for t in terms}
+    parts = [
+        sa.select(col(StoryKey.key), col(StoryKey.story_id))
+        .where(col(StoryKey.key) == k)
+        .order_by(col(StoryKey.story_id).desc())
+        .limit(POSTINGS)
+        .subquery()
+        for k in by_key
+    ]
+    query = sa.union_all(*(sa.select(p) for p in parts))
+    return [(by_key[int(str(k))], int(str(story))) for k, story in s.execute(query).all()]
+
+
+def _profile(s: Session, story_id: int, *, lock: bool) -> Profile:
+    stmt = sa.select(col(Story.profile)).where(col(Story.id) == story_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    data: dict[str, Any] | None = s.execute(stmt).scalar_one()
+    return Profile.from_json(data) if data else Profile()
+
+
+def _save(s: Session, story_id: int, profile: Profile) -> None:
+    s.execute(
+        sa.update(Story).where(col(Story.id) == story_id).values(profile=profile.to_json(), size=profile.size)
+    )
+
+
+def _new_story(s: Session, title: str | None, profile: Profile) -> int:
+    story = Story(title=title, created_at=utcnow(), profile=profile.to_json(), size=profile.size)
+    s.add(story)
+    s.flush()
+    assert story.id is not None
+    return story.id
+
+
+def _headline(text: str, limit: int = 120) -> str:
+    first = text.strip().split("\n", 1)[0]
+    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _resplit(s: Session, engine: Engine, story_id: int) -> int | None:
+    """Split the story if its articles are two stories; returns the new story's id."""
+    rows = s.execute(
+        sa.select(col(Article.id), col(Article.title), col(Article.story_terms))
+        .where(col(Article.story_id) == story_id, col(Article.copy_of).is_(None))
+        .where(col(Article.story_terms).is_not(None))
+        .order_by(col(Article.id))
+    ).all()
+    members = [Description.from_json(r[2]) for r in rows]
+    mask = split(members)
+    if mask is None:
+        return None
+    kept = [d for d, keep in zip(members, mask, strict=True) if keep]
+    moved = [(r, d) for r, d, keep in zip(rows, members, mask, strict=True) if not keep]
+    first = moved[0][0]
+    title = first[1] or _headline(
+        s.execute(sa.select(col(Article.text)).where(col(Article.id) == first[0])).scalar_one()
+    )
+    other = _new_story(s, title, Profile.of(d for _, d in moved))
+    ids = [int(r[0]) for r, _ in moved]
+    s.execute(sa.update(Article).where(col(Article.id).in_(ids)).values(story_id=other))
+    s.execute(sa.update(Article).where(col(Article.copy_of).in_(ids)).values(story_id=other))
+    _save(s, story_id, Profile.of(kept))
+    _insert_keys(s, engine, other, (k for _, d in moved for k in d.keys))
+    return other
+
+
+def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Description]]) -> dict[int, int]:
+    """Put each article (``(article_id, description)``, in arrival order) in its
+    story, within the caller's transaction; returns ``article → story`` as
+    placed (a later split may move an article on). An article already placed is
+    left where it is; a version of an article goes where its original is."""
+    out: dict[int, int] = {}
+    for article_id, d in placed:
+        row = s.execute(
+            sa.select(
+                col(Article.story_id), col(Article.copy_of), col(Article.title), col(Article.story_terms)
+            ).where(col(Article.id) == article_id)
+        ).one()
+        story_id: int | None = row[0]
+        copy_of: int | None = row[1]
+        title: str | None = row[2]
+        if title is None:
+            text: object = s.execute(
+                sa.select(col(Article.text)).where(col(Article.id) == article_id)
+            ).scalar_one()
+            title = _headline(str(text))
+        terms = row[3]
+        if story_id is not None and (terms is not None or copy_of is not None):
+            out[article_id] = story_id
+            continue
+        if copy_of is not None:
+            original = s.execute(sa.select(col(Article.story_id)).where(col(Article.id) == copy_of)).scalar()
+            if original is not None:
+                s.execute(sa.update(Article).where(col(Article.id) == article_id).values(story_id=original))
+                out[article_id] = original
+                continue
+        candidates = rank(_postings(s, d.keys))
+        stored = s.execute(
+            sa.select(col(Story.id), col(Story.profile)).where(col(Story.id).in_(candidates))
+        ).all()
+        profiles = {int(str(i)): Profile.from_json(cast(dict[str, Any], data)) for i, data in stored if data}
+        found = best(d, ((c, profiles[c]) for c in candidates if c in profiles))
+        if found is None:
+            story_id = _new_story(s, title, Profile.of([d]))
+        else:
+            story_id = found
+            profile = _profile(s, story_id, lock=True)  # fresh, and ours until commit
+            profile.add(d)
+            _save(s, story_id, profile)
+        s.execute(
+            sa.update(Article)
+            .where(col(Article.id) == article_id)
+            .values(story_id=story_id, story_terms=d.to_json())
+        )
+        _insert_keys(s, engine, story_id, d.keys)
+        out[article_id] = story_id
+        if found is not None:
+            _resplit(s, engine, story_id)
+    return out
