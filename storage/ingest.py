@@ -178,10 +178,18 @@ def _union(old: Iterable[str], new: Iterable[str]) -> list[str]:
 
 JOIN_WINDOW = timedelta(days=60)  # a vaguer mention joins an event seen this recently
 THREAD_WINDOW = timedelta(days=400)  # a change of state links to a measure seen this recently
+MEASURE_EVENTS = 500  # the newest events of a measure within THREAD_WINDOW that a mention is compared with
 
 
 def _aware(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+def _db_time(engine: Engine, t: datetime) -> datetime:
+    """``t`` as this database compares it: SQLite stores naive UTC text."""
+    if engine.dialect.name == "sqlite":
+        return t.astimezone(UTC).replace(tzinfo=None)
+    return t
 
 
 def _near(event: Event, when: datetime, window: timedelta) -> bool:
@@ -227,14 +235,18 @@ def record_mentions(
             for m in mentions:
                 event = s.exec(select(Event).where(col(Event.key) == m.key)).first()
                 if event is None:
+                    seen = sa.func.coalesce(col(Event.last_seen), col(Event.first_seen))
                     same = s.exec(
                         select(Event)
                         .where(
                             col(Event.type) == m.type,
                             col(Event.actor) == m.actor,
                             col(Event.target) == m.target,
+                            seen >= _db_time(engine, when - THREAD_WINDOW),
+                            seen <= _db_time(engine, when + THREAD_WINDOW),
                         )
                         .order_by(col(Event.id).desc())
+                        .limit(MEASURE_EVENTS)
                     ).all()
                     event = next((e for e in same if compatible(m, e) and _near(e, when, JOIN_WINDOW)), None)
                     if event is None:

@@ -13,7 +13,7 @@ from extractors.articles import content_hash
 from extractors.models import ArticleDoc, Mention
 from extractors.signals import event_key
 from storage.database import open_engine
-from storage.ingest import ensure_source, record_mentions, store_articles
+from storage.ingest import THREAD_WINDOW, ensure_source, record_mentions, store_articles
 from storage.queries import list_events
 
 from .race import race
@@ -101,6 +101,19 @@ def test_a_vaguer_mention_months_later_is_not_joined(db_url: str) -> None:
     (d,) = _articles(engine, 1, datetime(2019, 5, 10, tzinfo=UTC) + timedelta(days=200))
     late = record_mentions(engine, [(d, [_tariff(rate=None, amount=None)])], routes=["r"], alert_types=KINDS)
     assert len(late.new_event_ids) == 1
+
+
+def test_a_change_of_state_links_only_to_a_measure_seen_within_the_thread_window(db_url: str) -> None:
+    engine = open_engine(db_url)
+    (a,) = _articles(engine, 1, datetime(2018, 1, 10, tzinfo=UTC))
+    (b,) = _articles(engine, 1, datetime(2018, 1, 10, tzinfo=UTC) + THREAD_WINDOW + timedelta(days=5))
+    (c,) = _articles(engine, 1, datetime(2018, 1, 10, tzinfo=UTC) + THREAD_WINDOW + timedelta(days=9))
+    record_mentions(engine, [(a, [_tariff("threatened", rate=10.0)])], routes=["r"], alert_types=KINDS)
+    record_mentions(engine, [(b, [_tariff("imposed", rate=10.0)])], routes=["r"], alert_types=KINDS)
+    record_mentions(engine, [(c, [_tariff("suspended", rate=10.0)])], routes=["r"], alert_types=KINDS)
+    threads = [e["thread"] for e in list_events(engine)]
+    imposed_id = list_events(engine)[1]["id"]
+    assert threads == [None, None, imposed_id]  # too late for the threat; in time for the imposition
 
 
 def _record_in_process(
