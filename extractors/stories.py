@@ -70,6 +70,8 @@ JOIN = 0.7  # score to join a story
 SPLIT = 1.4  # two halves of a story scoring below this against each other are two stories
 MIN_PART = 3  # the smallest half a split makes
 MAX_SPLIT = 64  # stories larger than this are not re-split (they have settled)
+# the sizes at which a story is re-checked: every size up to 12, then about every fifth larger
+SPLIT_AT = frozenset(range(2 * MIN_PART, MAX_SPLIT + 1))  # story sizes checked after a join
 LEDE = 400  # the first characters of an article, which state its news
 KEYS = 20  # heaviest terms of an article used as lookup keys
 POSTINGS = 50  # newest stories read per key
@@ -184,8 +186,16 @@ def _zipf(term: str) -> float:
     return zipf_frequency(term.replace("_", " "), "en")
 
 
-def _rarity(kind: str, term: str) -> float:
-    return 3.0 if kind == "N" else max(0.5, 7.0 - _zipf(term))
+_RARE: dict[str, float] = {}  # term → rarity weight (words and names weigh alike)
+
+
+def _rare(term: str) -> float:
+    w = _RARE.get(term)
+    if w is None:
+        if len(_RARE) > 500_000:
+            _RARE.clear()
+        w = _RARE[term] = max(0.5, 7.0 - _zipf(term))
+    return w
 
 
 def term_key(term: str) -> int:
@@ -273,15 +283,21 @@ def _sublinear(counts: Mapping[str, float]) -> dict[str, float]:
 
 
 def _weigh(bag: Mapping[str, float], kind: str) -> dict[str, float]:
-    v = {t: x * _rarity(kind, t) for t, x in bag.items()}
+    v = {t: x * 3.0 for t, x in bag.items()} if kind == "N" else {t: x * _rare(t) for t, x in bag.items()}
     norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
     return {t: x / norm for t, x in v.items()}
 
 
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(t, 0.0) for t, x in a.items())
+def _norm(bag: Mapping[str, float], kind: str) -> float:
+    """The length of ``bag`` once weighed (what :func:`_weigh` divides by)."""
+    if kind == "N":
+        return 3.0 * math.sqrt(sum(x * x for x in bag.values())) or 1.0
+    return math.sqrt(sum((x * _rare(t)) ** 2 for t, x in bag.items())) or 1.0
+
+
+def _weighed_dot(v: Mapping[str, float], bag: Mapping[str, float], norm: float) -> float:
+    """``v`` · the weighed ``bag`` (words or names), without weighing all of ``bag``."""
+    return sum(x * b * _rare(t) for t, x in v.items() if (b := bag.get(t))) / norm
 
 
 def _big(numbers: Iterable[str]) -> frozenset[str]:
@@ -464,6 +480,7 @@ class Profile:
     years: dict[str, int] = field(default_factory=dict)
     dates: list[date] = field(default_factory=list)
     size: int = 0
+    _norms: tuple[float, float] | None = field(default=None, repr=False)
     _view: Description | None = field(default=None, repr=False)
     _core: list[tuple[str, float]] | None = field(default=None, repr=False)
 
@@ -494,7 +511,14 @@ class Profile:
             self.dates.append(d.published)
             self.dates.sort()
         self.size += 1
-        self._view = self._core = None
+        self._view = self._core = self._norms = None
+
+    @property
+    def norms(self) -> tuple[float, float]:
+        """The lengths of the weighed words and names (stored with the profile)."""
+        if self._norms is None:
+            self._norms = (_norm(self.words, "W"), _norm(self.names, "E"))
+        return self._norms
 
     def view(self) -> Description:
         """The story seen as one long article (its weighted vectors, its
@@ -515,11 +539,11 @@ class Profile:
     def core(self) -> list[tuple[str, float]]:
         """The story's four heaviest names that most of its articles name."""
         if self._core is None:
-            ev = self.view().ev
+            least = _RHO * self.size
             core = [
-                (t, x)
-                for t, x in ev.items()
-                if "_" not in t and self.name_counts.get(t, 0) >= _RHO * self.size
+                (t, self.names[t] * _rare(t) / self.norms[1])
+                for t, c in self.name_counts.items()
+                if c >= least and "_" not in t and t in self.names
             ]
             self._core = sorted(core, key=lambda tx: -tx[1])[:4]
         return self._core
@@ -535,6 +559,7 @@ class Profile:
             "years": self.years,
             "dates": [d.isoformat() for d in self.dates],
             "size": self.size,
+            "norms": list(self.norms),
         }
 
     @classmethod
@@ -549,14 +574,17 @@ class Profile:
             dict(data["years"]),
             [date.fromisoformat(d) for d in data["dates"]],
             int(data["size"]),
+            (float(data["norms"][0]), float(data["norms"][1])) if "norms" in data else None,
         )
 
 
 def features(d: Description, p: Profile) -> dict[str, float]:
     """How article ``d`` compares with story ``p``, feature by feature (each
     weighed by ``WEIGHTS`` in :func:`score`)."""
-    s = p.view()
-    f = {"words": _dot(d.wv, s.wv), "names": _dot(d.ev, s.ev)}
+    f = {
+        "words": _weighed_dot(d.wv, p.words, p.norms[0]),
+        "names": _weighed_dot(d.ev, p.names, p.norms[1]),
+    }
     # is the article's main name one the story has established?
     main = d.main_name
     f["main_name"] = min(1.0, p.name_counts.get(main, 0) / (_TAU * p.size)) if main and p.size else 1.0
@@ -567,8 +595,9 @@ def features(d: Description, p: Profile) -> dict[str, float]:
     # the share of the article's numbers of two digits or more (tolls, ages, amounts) the story has
     big = d.big_numbers or frozenset()
     f["numbers"] = sum(1 for n in big if p.number_counts.get(n)) / len(big) if big else 0.5
-    f["same_year"] = float(bool(d.years & s.years))
-    f["other_year"] = float(bool(d.years and s.years and not d.years & s.years))
+    same = any(y in p.years for y in d.years)
+    f["same_year"] = float(same)
+    f["other_year"] = float(bool(d.years and p.years and not same))
     # the headline news: the same specific measure (+1), or specific measures, none shared (-1)
     if d.subjects and p.subjects:
         f["subjects"] = 1.0 if any(t in p.subjects for t in d.subjects) else -1.0
@@ -595,14 +624,19 @@ def split(members: Sequence[Description]) -> list[bool] | None:
     similarity graph) proposes the halves; they are two stories if each half,
     seen as one article, scores below ``SPLIT`` against the other."""
     n = len(members)
-    if not 2 * MIN_PART <= n <= MAX_SPLIT:
+    if n not in SPLIT_AT:
         return None
-    vectors = [m.similarity_vector() for m in members]
-    vocabulary = {t: i for i, t in enumerate({t for v in vectors for t in v})}
+    vocabulary: dict[tuple[str, str], int] = {}
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[float] = []
+    for row, m in enumerate(members):
+        v = m.similarity_vector()
+        rows.extend([row] * len(v))
+        columns.extend(vocabulary.setdefault(t, len(vocabulary)) for t in v)
+        values.extend(v.values())
     matrix = np.zeros((n, len(vocabulary)))
-    for row, v in enumerate(vectors):
-        for t, x in v.items():
-            matrix[row, vocabulary[t]] = x
+    matrix[rows, columns] = values
     sim = matrix @ matrix.T
     np.fill_diagonal(sim, 0.0)
     degree = sim.sum(axis=1) + 1e-9
@@ -625,7 +659,7 @@ def rank(hits: Iterable[tuple[str, int]]) -> list[int]:
     ``(key term, story)`` postings."""
     weight: dict[int, float] = {}
     for term, story in hits:
-        weight[story] = weight.get(story, 0.0) + _rarity(term[0], term[2:])
+        weight[story] = weight.get(story, 0.0) + _rare(term[2:])
     return sorted(weight, key=lambda story: -weight[story])[:CANDIDATES]
 
 
