@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 
 from extractors.articles import content_hash
 from extractors.models import ArticleDoc
-from extractors.signals import ALERTABLE_TYPES, extract_mentions
+from extractors.signals import extract_mentions
 from extractors.stories import describe_news
 from storage.database import open_engine
 from storage.ingest import ensure_source, record_mentions, store_articles
@@ -84,7 +84,7 @@ def _step(engine: Engine, source: int, stream: Stream, count: int) -> tuple[floa
         found = [(aid, extract_mentions(d.text)) for aid, d in by_id.items()]
         placed = [(aid, describe_news(by_id[aid].title, by_id[aid].text, None, ms)) for aid, ms in found]
         t0 = time.perf_counter()
-        record_mentions(engine, found, routes=["bench"], alert_types=ALERTABLE_TYPES, stories=placed)
+        record_mentions(engine, found, routes=["bench"], stories=placed)
         process += time.perf_counter() - t0
     return ingest, process
 

@@ -1,16 +1,20 @@
 """Alert messages: a title a person reads at a glance, then the proof.
 
-Text taken from articles is made safe for chat channels: ``<``, ``>`` and ``&``
-are escaped (no smuggled links or markup) and ``@channel``/``@here``/
-``@everyone`` cannot ping anyone.
+Text taken from articles cannot act in a chat channel: ``<`` and ``>`` become
+``‹`` and ``›`` (so no Slack link, mention or markup can be formed; the chat
+services escape ``&`` themselves) and ``@channel``/``@here``/``@everyone``
+cannot ping anyone. The HTML body (email) escapes everything it quotes.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["format_alert", "headline", "money", "neutralise"]
+__all__ = ["Message", "headline", "money", "neutralise", "render", "render_digest"]
 
 _PING = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 
@@ -32,8 +36,9 @@ _TYPE = {"tariff": "Tariff", "sanction": "Sanction", "trade_talks": "Trade talks
 
 
 def neutralise(text: str) -> str:
-    """Escape ``&<>`` and break mass pings in text from an article."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text from an article made inert for chat: no ``<``/``>`` (links,
+    mentions, ``<!channel>``), no mass pings."""
+    text = text.replace("<", "\u2039").replace(">", "\u203a")
     return _PING.sub("@\u200b", text)
 
 
@@ -74,17 +79,63 @@ def headline(event: dict[str, Any]) -> str:
     return line
 
 
-def format_alert(event: dict[str, Any]) -> tuple[str, str]:
-    """(title, plain-text body) for one event."""
-    lines = []
-    if event["evidence"]:
-        lines.append(f"“{neutralise(event['evidence'][0])}”")
-    sources = [
-        " ".join(filter(None, [a.get("outlet") or a.get("source_id"), a.get("url")]))
-        for a in event["articles"]
-    ]
-    if sources:
-        lines.append("Sources: " + "; ".join(neutralise(s) for s in sources[:5]))
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One alert as each kind of channel takes it: a title, a plain-text body
+    (chat, webhooks, the console) and an HTML body (email)."""
+
+    title: str
+    text: str
+    html: str
+    events: tuple[int, ...] = ()  # the ids of the events it tells
+
+
+def _sources(event: dict[str, Any]) -> list[tuple[str, str | None]]:
+    return [(a.get("outlet") or a.get("source_id") or "?", a.get("url")) for a in event["articles"]]
+
+
+def _link(name: str, url: str | None) -> str:
+    if url and url.startswith(("http://", "https://")):
+        return f'<a href="{html.escape(url, quote=True)}">{html.escape(name)}</a>'
+    return html.escape(name)
+
+
+def render(event: dict[str, Any], history: Sequence[dict[str, Any]] = ()) -> Message:
+    """The alert for one event: its headline, the sentence that proves it, its
+    sources (outlet and link), how many stories carry it, and the earlier
+    states of its measure (``history``, oldest first)."""
+    title = headline(event)
     stories = event.get("stories", 0)
-    lines.append(f"Carried by {stories} stor{'y' if stories == 1 else 'ies'}.")
-    return neutralise(headline(event)), "\n".join(lines)
+    carried = f"Carried by {stories} stor{'y' if stories == 1 else 'ies'}."
+    quote = event["evidence"][0] if event["evidence"] else None
+    sources = _sources(event)[:5]
+    earlier = [headline(h) for h in history]
+    lines = [f"“{neutralise(quote)}”"] if quote else []
+    if sources:
+        lines.append("Sources: " + "; ".join(neutralise(" ".join(filter(None, s))) for s in sources))
+    lines.append(carried)
+    if earlier:
+        lines.append("Earlier: " + " ← ".join(neutralise(h) for h in reversed(earlier)))
+    parts = [f"<p><b>{html.escape(title)}</b></p>"]
+    if quote:
+        parts.append(f"<blockquote>{html.escape(quote)}</blockquote>")
+    if sources:
+        items = "".join(f"<li>{_link(name, url)}</li>" for name, url in sources)
+        parts.append(f"<p>Sources:</p><ul>{items}</ul>")
+    parts.append(f"<p>{carried}</p>")
+    if earlier:
+        items = "".join(f"<li>{html.escape(h)}</li>" for h in earlier)
+        parts.append(f"<p>Earlier states of this measure:</p><ol>{items}</ol>")
+    return Message(neutralise(title), "\n".join(lines), "\n".join(parts), (int(event["id"]),))
+
+
+def render_digest(events: Sequence[dict[str, Any]]) -> Message:
+    """One message listing several events (a route in digest mode)."""
+    title = f"{len(events)} new trade event{'s' if len(events) != 1 else ''}"
+    lines, items = [], []
+    for e in events:
+        name, url = (_sources(e) or [("?", None)])[0]
+        lines.append(f"• {neutralise(headline(e))} ({neutralise(' '.join(filter(None, (name, url))))})")
+        items.append(f"<li>{html.escape(headline(e))} ({_link(name, url)})</li>")
+    ids = tuple(int(e["id"]) for e in events)
+    return Message(title, "\n".join(lines), f"<p><b>{title}</b></p><ul>{''.join(items)}</ul>", ids)

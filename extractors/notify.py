@@ -1,16 +1,24 @@
 """Alert delivery through apprise.
 
-Routes are named lists of apprise URLs. A route's name is what tradewatch stores
-and shows (``alerts --json``); the URLs, which hold tokens and passwords, are
-never stored, logged or printed. ``console://`` is an apprise schema registered
-here: it writes the message to standard error, and is the route used when no
-URL is configured.
+Channels come from apprise's own formats: an apprise YAML or text config file
+(``TRADEWATCH_APPRISE_CONFIG``) whose *tags* name routes, and URLs from the
+environment (``TRADEWATCH_APPRISE_URLS``), each a route named by its scheme. A
+route with one URL is one channel named like the route; a route with several
+has one channel per URL (``compliance/mailto``, ``compliance/slack``), so the
+outbox keeps one row per event and channel and one failing channel never
+resends the others. Untagged URLs of a config file are routes named by their
+scheme too. With no URL at all, the single route ``console`` (an apprise schema
+registered here, writing to standard error).
+
+What tradewatch stores and shows is the channel's name; the URLs, which hold
+tokens and passwords, are never stored, logged or printed.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
@@ -18,9 +26,9 @@ import apprise
 from apprise.decorators import notify
 
 from .exceptions import ExtractorError
-from .messages import format_alert
+from .messages import Message
 
-__all__ = ["CONSOLE_ROUTE", "DeliveryError", "Notifier", "routes_from_urls"]
+__all__ = ["CONSOLE_ROUTE", "DeliveryError", "Notifier", "channels"]
 
 CONSOLE_ROUTE = "console"
 _console_stream: list[TextIO] = [sys.stderr]
@@ -35,46 +43,82 @@ def _console(body: str, title: str, notify_type: str, *args: Any, **kwargs: Any)
 
 
 class DeliveryError(ExtractorError):
-    """An alert could not be delivered on a route."""
+    """An alert could not be delivered on a channel (the reason never holds a secret)."""
 
 
-def routes_from_urls(urls: Sequence[str]) -> dict[str, list[str]]:
-    """One route per URL, named by its scheme (``json``, ``mailto-2``...).
+def _scheme(url: str) -> str:
+    return urlsplit(url).scheme or "url"
 
-    With no URL at all, the single route ``console``.
-    """
-    if not urls:
-        return {CONSOLE_ROUTE: ["console://"]}
+
+def channels(urls: Sequence[str] = (), config: Path | None = None) -> dict[str, str]:
+    """``channel name → apprise URL`` for the configured routes."""
     routes: dict[str, list[str]] = {}
+    if config is not None:
+        cfg = apprise.AppriseConfig()
+        if not cfg.add(str(config)) or not cfg.servers():
+            raise DeliveryError(f"{config}: not an apprise config file with at least one URL")
+        for server in cfg.servers():
+            tags = sorted(str(t) for t in server.tags) or [_scheme(server.url())]
+            for tag in tags:
+                routes.setdefault(tag, []).append(server.url())
     for url in urls:
-        scheme = urlsplit(url).scheme or "url"
-        name, n = scheme, 1
+        scheme, n = _scheme(url), 1
+        name = scheme
         while name in routes:
             n += 1
             name = f"{scheme}-{n}"
         routes[name] = [url]
-    return routes
+    if not routes:
+        return {CONSOLE_ROUTE: "console://"}
+    out: dict[str, str] = {}
+    for route, members in routes.items():
+        if len(members) == 1:
+            out[route] = members[0]
+            continue
+        for url in members:
+            name, n = f"{route}/{_scheme(url)}", 1
+            while name in out:
+                n += 1
+                name = f"{route}/{_scheme(url)}-{n}"
+            out[name] = url
+    return out
+
+
+def _secret_parts(url: str) -> set[str]:
+    """The URL and the parts of it that may be secret: its password, and any
+    user, host, path segment or query value long enough to be a token."""
+    parts = {url}
+    split = urlsplit(url)
+    if split.password:
+        parts.add(split.password)
+    pieces = [split.username or "", split.hostname or "", *split.path.split("/")]
+    pieces += [v for kv in split.query.split("&") for v in kv.split("=")[1:]]
+    parts.update(p for p in pieces if len(p) >= 8 and not p.replace(".", "").isdigit())
+    return parts
 
 
 class Notifier:
-    """``notifier(route, event)`` sends one event's alert on one route."""
+    """``notifier(channel, message)`` sends one message on one channel."""
 
-    def __init__(self, routes: Mapping[str, Sequence[str]], *, console: TextIO | None = None) -> None:
-        self._secrets = [u for urls in routes.values() for u in urls]
+    def __init__(self, configured: Mapping[str, str], *, console: TextIO | None = None) -> None:
+        self._secrets = sorted(
+            {p for url in configured.values() for p in _secret_parts(url)}, key=len, reverse=True
+        )
         self._apprise: dict[str, apprise.Apprise] = {}
         if console is not None:
             _console_stream[0] = console
-        for name, urls in routes.items():
+        for name, url in configured.items():
             ap = apprise.Apprise()
-            for url in urls:
-                if not ap.add(url):
-                    raise DeliveryError(
-                        f"route {name!r}: not a valid apprise URL (scheme {urlsplit(url).scheme!r})"
-                    )
+            if not ap.add(url):
+                raise DeliveryError(f"channel {name!r}: not a valid apprise URL (scheme {_scheme(url)!r})")
+            if ap[0].notify_format == apprise.NotifyFormat.HTML:
+                # apprise waits 5.5 s between two emails of one instance: 16 alerts would
+                # take 90 s; an SMTP server takes them at once, and routes pace themselves
+                ap[0].request_rate_per_sec = 0
             self._apprise[name] = ap
 
     @property
-    def routes(self) -> list[str]:
+    def channels(self) -> list[str]:
         return list(self._apprise)
 
     def _redact(self, text: str) -> str:
@@ -82,14 +126,19 @@ class Notifier:
             text = text.replace(secret, "<redacted>")
         return text
 
-    def __call__(self, route: str, event: dict[str, Any]) -> None:
-        ap = self._apprise.get(route)
+    def __call__(self, channel: str, message: Message) -> None:
+        ap = self._apprise.get(channel)
         if ap is None:
-            raise DeliveryError(f"route {route!r} is not configured")
-        title, body = format_alert(event)
+            raise DeliveryError(f"channel {channel!r} is not configured")
+        server = ap[0]
+        html = server.notify_format == apprise.NotifyFormat.HTML  # email: HTML with a plain-text part
         with apprise.LogCapture(level=apprise.logging.WARNING) as log:
-            ok = ap.notify(title=title, body=body)
+            ok = ap.notify(
+                title=message.title,
+                body=message.html if html else message.text,
+                body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT,
+            )
             detail = log.getvalue().strip().splitlines()
         if not ok:
             reason = self._redact(detail[-1]) if detail else "no detail from apprise"
-            raise DeliveryError(f"delivery on route {route!r} failed: {reason}")
+            raise DeliveryError(f"delivery on channel {channel!r} failed: {reason}")

@@ -57,6 +57,21 @@ def _settings(db: str | None) -> Settings:
     return use_settings(Settings(**overrides))
 
 
+def _alerting(settings: Settings) -> tuple[Any, Any]:
+    """The alert channels and rules, or exit 2 saying what is wrong."""
+    from extractors.notify import DeliveryError, Notifier
+    from extractors.routing import RulesError
+
+    from .settings import alerting
+
+    try:
+        configured, rules = alerting(settings)
+        return Notifier(configured), rules
+    except (DeliveryError, RulesError) as exc:
+        err.print(f"[red]error:[/] alert configuration: {exc}")
+        raise typer.Exit(2) from None
+
+
 def _engine(db: str | None) -> Engine:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, OperationalError
@@ -126,7 +141,8 @@ def replay(
 ) -> None:
     """Replay an offline corpus through the flows: ingest, process, alert."""
     settings = _settings(db)
-    _engine(db)  # fail fast, before Prefect starts, on a bad database
+    _engine(db)  # fail fast, before Prefect starts, on a bad database or alert configuration
+    _alerting(settings)
     from .runtime import prepare_prefect
 
     prepare_prefect(settings)
@@ -291,6 +307,76 @@ def alerts_retry(
         raise typer.Exit(2)
     n = requeue_dead(_engine(db or parent_db), ids or None)
     err.print(f"{n} alert(s) requeued")
+
+
+@alerts_app.command("send")
+def alerts_send(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be sent now; send nothing.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Send the alerts that are due now (the scheduled sweep does the same)."""
+    db = db or (ctx.obj or {}).get("db")
+    settings = _settings(db)
+    engine = _engine(db)
+    notifier, rules = _alerting(settings)
+    if dry_run:
+        from storage.outbox import deliver_pending
+
+        report = deliver_pending(engine, notifier, pacing=rules.for_route, dry_run=True)
+        rows = [{"channel": c, "title": t} for c, t in report.planned]
+        if as_json:
+            _print_json({"would_send": rows, "held_back": report.deferred})
+            return
+        _print_table("would send", ("channel", "title"), ((r["channel"], r["title"]) for r in rows))
+        err.print(f"{report.deferred} alert(s) held back by route pacing")
+        return
+    from .runtime import prepare_prefect
+
+    prepare_prefect(settings)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from .replay import deliver_alerts
+
+    sent = deliver_alerts()
+    if as_json:
+        _print_json({"alerts_sent": sent})
+    else:
+        err.print(f"{sent} alert(s) sent")
+
+
+@alerts_app.command("test")
+def alerts_test(
+    route: Annotated[str, typer.Argument(help="A route (an apprise tag, or a URL's scheme).")],
+) -> None:
+    """Send a test message on every channel of a route."""
+    import html
+
+    from extractors.messages import Message
+    from extractors.routing import route_of
+
+    notifier, _ = _alerting(_settings(None))
+    targets = [c for c in notifier.channels if route_of(c) == route]
+    if not targets:
+        err.print(f"[red]error:[/] no route {route!r}; configured: {', '.join(notifier.channels)}")
+        raise typer.Exit(2)
+    message = Message(
+        "tradewatch test message",
+        f"A test of the route {route!r}: if you read this, its alerts arrive.",
+        f"<p>A test of the route <b>{html.escape(route)}</b>: if you read this, its alerts arrive.</p>",
+    )
+    failed = 0
+    for channel in targets:
+        try:
+            notifier(channel, message)
+            err.print(f"{channel}: sent")
+        except Exception as exc:  # report every channel, then fail
+            failed += 1
+            err.print(f"[red]{channel}: {exc}[/]")
+    if failed:
+        raise typer.Exit(1)
 
 
 @eval_app.command("signals")

@@ -14,7 +14,10 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings", "use_settings"]
+from extractors.notify import channels
+from extractors.routing import AlertRules, load_rules
+
+__all__ = ["Settings", "alerting", "get_settings", "use_settings"]
 
 
 class Settings(BaseSettings):
@@ -25,6 +28,12 @@ class Settings(BaseSettings):
     apprise_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Apprise URLs, separated by commas, spaces or newlines; none: the console.",
+    )
+    apprise_config: Path | None = Field(
+        None, description="An apprise YAML or text config file; its tags name routes."
+    )
+    alert_rules: Path | None = Field(
+        None, description="YAML rules choosing routes per event, and route pacing."
     )
     batch_size: int = Field(200, ge=1, description="Articles per task run.")
     max_item_bytes: int = Field(3 * 1024 * 1024, ge=1024, description="Largest file or JSONL line read.")
@@ -61,3 +70,9 @@ def get_settings() -> Settings:
     if not _current:
         _current.append(Settings())
     return _current[0]
+
+
+def alerting(settings: Settings) -> tuple[dict[str, str], AlertRules]:
+    """The alert channels (name → apprise URL) and routing rules the settings
+    configure; :class:`DeliveryError` or :class:`RulesError` says what is wrong."""
+    return channels(settings.apprise_urls, settings.apprise_config), load_rules(settings.alert_rules)

@@ -17,15 +17,15 @@ from sqlalchemy.engine import Engine
 
 from extractors.articles import to_articles
 from extractors.models import ArticleDoc, ItemFailure, Mention, RawItem
-from extractors.notify import Notifier, routes_from_urls
-from extractors.signals import ALERTABLE_TYPES, extract_mentions
+from extractors.notify import Notifier
+from extractors.signals import extract_mentions
 from extractors.stories import Description, describe_news
 from storage.database import open_engine
 from storage.ingest import EventsRecorded, StoredArticle, record_mentions, store_articles
 from storage.outbox import DeliveryPolicy, DeliveryReport, deliver_pending
 from storage.queries import article_texts
 
-from .settings import get_settings
+from .settings import alerting, get_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +79,12 @@ def detect_events_task(article_ids: list[int]) -> list[Reading]:
 @task(name="record-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300)
 def record_events_task(readings: list[Reading]) -> EventsRecorded:
     """Place the articles in stories and store their events, in one transaction."""
-    settings = get_settings()
-    routes = list(routes_from_urls(settings.apprise_urls))
+    configured, rules = alerting(get_settings())
     return record_mentions(
         _engine(),
         [(r.article_id, r.mentions) for r in readings],
-        routes=routes,
-        alert_types=ALERTABLE_TYPES,
+        routes=list(configured),
+        rules=rules,
         stories=[(r.article_id, r.description) for r in readings],
     )
 
@@ -94,6 +93,6 @@ def record_events_task(readings: list[Reading]) -> EventsRecorded:
 def deliver_alerts_task() -> DeliveryReport:
     """Send what the outbox holds; failures stay on their rows for the next sweep."""
     settings = get_settings()
-    notifier = Notifier(routes_from_urls(settings.apprise_urls))
+    configured, rules = alerting(settings)
     policy = DeliveryPolicy(max_attempts=settings.alert_max_attempts)
-    return deliver_pending(_engine(), notifier, policy)
+    return deliver_pending(_engine(), Notifier(configured), policy, pacing=rules.for_route)

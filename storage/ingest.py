@@ -27,6 +27,7 @@ from extractors.deduplication import (
     similarity,
 )
 from extractors.models import ArticleDoc, Mention
+from extractors.routing import AlertRules
 from extractors.stories import Description
 
 from .database import session_scope
@@ -176,6 +177,7 @@ def _union(old: Iterable[str], new: Iterable[str]) -> list[str]:
     return out
 
 
+DEFAULT_RULES = AlertRules()  # tariffs and sanctions, every channel
 JOIN_WINDOW = timedelta(days=60)  # a vaguer mention joins an event seen this recently
 THREAD_WINDOW = timedelta(days=400)  # a change of state links to a measure seen this recently
 MEASURE_EVENTS = 500  # the newest events of a measure within THREAD_WINDOW that a mention is compared with
@@ -202,7 +204,7 @@ def record_mentions(
     found: Sequence[tuple[int, Sequence[Mention]]],
     *,
     routes: Sequence[str],
-    alert_types: frozenset[str],
+    rules: AlertRules = DEFAULT_RULES,
     stories: Sequence[tuple[int, Description]] = (),
 ) -> EventsRecorded:
     """Store the events found in each article (``(article_id, mentions)``).
@@ -210,8 +212,10 @@ def record_mentions(
     A mention joins the stored event with its key, or else the most recent stored
     event it is :func:`compatible` with (the same event told with fewer details)
     seen within ``JOIN_WINDOW``; otherwise it is a new event, linked as the next
-    state of the measure it changes (:func:`same_measure`, ``thread_id``), and an
-    alertable one gets one pending alert per route in the same transaction.
+    state of the measure it changes (:func:`same_measure`, ``thread_id``), and
+    gets one pending alert for each of the channels ``routes`` that ``rules``
+    choose for it (by default: tariffs and sanctions, every channel), in the same
+    transaction.
     Events of one measure are looked up and written under one lock, so two
     workers never create the same event twice.
 
@@ -253,7 +257,9 @@ def record_mentions(
                         thread = next(
                             (e for e in same if same_measure(m, e) and _near(e, when, THREAD_WINDOW)), None
                         )
-                        event_id = _new_event(s, engine, m, when, thread, routes, alert_types, result)
+                        event_id = _new_event(
+                            s, engine, m, when, thread, rules.channels_for(m, routes), result
+                        )
                 if event is not None:
                     assert event.id is not None
                     event_id = event.id
@@ -294,8 +300,7 @@ def _new_event(
     m: Mention,
     when: datetime,
     thread: Event | None,
-    routes: Sequence[str],
-    alert_types: frozenset[str],
+    channels: Sequence[str],
     result: EventsRecorded,
 ) -> int:
     now = utcnow()
@@ -318,8 +323,8 @@ def _new_event(
     s.flush()
     assert event.id is not None
     result.new_event_ids.append(event.id)
-    if m.type in alert_types:
-        for route in routes:
+    if channels:
+        for route in channels:
             inserted = s.execute(
                 insert(engine, Alert)
                 .values(

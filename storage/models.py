@@ -28,6 +28,7 @@ __all__ = [
     "Article",
     "ArticleBand",
     "ArticleCopy",
+    "Delivery",
     "Event",
     "EventMention",
     "Run",
@@ -214,6 +215,19 @@ class Alert(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     claimed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class Delivery(SQLModel, table=True):
+    """A message sent on a channel (one alert, or a digest of several): what
+    the per-route pacing (digest interval, messages per hour) counts."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (sa.Index("ix_deliveries_channel_sent", "channel", "sent_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=200)
+    sent_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    alerts: int = 1
 
 
 class Run(SQLModel, table=True):

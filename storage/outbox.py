@@ -4,31 +4,45 @@ Delivery is at-least-once. An alert is *claimed* by one atomic
 ``UPDATE ... WHERE status IN (pending, failed)`` (so two workers never both
 send it), sent, then marked ``sent`` with a timestamp. If the process dies
 between the send and the mark, the claim goes stale after ``lease`` and the
-alert is sent again: that lease is the only window for a repeat. A failed send
-is retried with exponential backoff and jitter; after ``max_attempts`` the alert
-is ``dead`` until requeued.
+alert is sent again: that is the only way to a repeat, and only one repeat per
+such crash. A failed send is retried with exponential backoff and jitter; after
+``max_attempts`` the alert is ``dead`` until requeued. Each alert row is one
+event on one channel, so a failing channel never resends the others.
+
+Routes can be paced (:class:`extractors.routing.RouteOptions`): a *digest*
+route sends at most one message per interval, listing the events that waited
+(the first digest goes one interval after its oldest alert); a route with
+``per_hour`` sends at most that many messages an hour. Alerts held back by
+pacing are not failures: their next attempt moves to when the route may send.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import col
+from sqlmodel import Session, col
+
+from extractors.messages import Message, render, render_digest
+from extractors.routing import RouteOptions, route_of
 
 from .database import session_scope
-from .models import Alert, AlertStatus, utcnow
-from .queries import event_view
+from .models import Alert, AlertStatus, Delivery, Event, utcnow
+from .queries import event_view, events_where
 
-__all__ = ["DeliveryPolicy", "DeliveryReport", "deliver_pending", "requeue_dead"]
+__all__ = ["DeliveryPolicy", "DeliveryReport", "alert_message", "deliver_pending", "requeue_dead"]
 
-Sender = Callable[[str, dict[str, Any]], None]
-"""``send(route, event)``: deliver one event's alert on one route; raise on failure."""
+Sender = Callable[[str, Message], None]
+"""``send(channel, message)``: deliver one message on one channel; raise on failure."""
+Pacing = Callable[[str], RouteOptions]
+"""``pacing(route)``: how a route is paced."""
+
+HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +60,24 @@ class DeliveryPolicy:
 
 @dataclass(slots=True)
 class DeliveryReport:
-    sent: int = 0
+    sent: int = 0  # alerts delivered
+    messages: int = 0  # messages sent (a digest carries several alerts)
     failed: int = 0
     dead: int = 0
+    deferred: int = 0  # held back by a route's pacing
     errors: list[str] = field(default_factory=list)
+    planned: list[tuple[str, str]] = field(default_factory=list)  # dry run: (channel, title)
 
 
-def _due(engine: Engine, now: datetime, policy: DeliveryPolicy) -> list[tuple[int, int, str]]:
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def _due(engine: Engine, now: datetime, policy: DeliveryPolicy) -> list[tuple[int, int, str, datetime]]:
     stale = now - policy.lease
     with session_scope(engine) as s:
         rows = s.execute(
-            sa.select(col(Alert.id), col(Alert.event_id), col(Alert.route))
+            sa.select(col(Alert.id), col(Alert.event_id), col(Alert.route), col(Alert.created_at))
             .where(
                 sa.or_(
                     sa.and_(
@@ -69,7 +90,7 @@ def _due(engine: Engine, now: datetime, policy: DeliveryPolicy) -> list[tuple[in
             .order_by(col(Alert.id))
             .limit(policy.batch)
         ).all()
-    return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+    return [(int(r[0]), int(r[1]), str(r[2]), _aware(r[3])) for r in rows]
 
 
 def _claim(engine: Engine, alert_id: int, now: datetime, policy: DeliveryPolicy) -> bool:
@@ -92,64 +113,216 @@ def _claim(engine: Engine, alert_id: int, now: datetime, policy: DeliveryPolicy)
 def _settle(engine: Engine, alert_id: int, claimed_at: datetime, **values: Any) -> bool:
     """Record an outcome, only if this worker's claim still holds the alert."""
     with engine.begin() as conn:
-        result = conn.execute(
+        return bool(conn.execute(_claimed(alert_id, claimed_at).values(**values)).rowcount == 1)
+
+
+def _claimed(alert_id: int, claimed_at: datetime) -> Any:
+    """An UPDATE of the alert that applies only while this claim holds it."""
+    return sa.update(Alert).where(
+        col(Alert.id) == alert_id,
+        col(Alert.status) == AlertStatus.SENDING,
+        col(Alert.claimed_at) == claimed_at,
+    )
+
+
+def _delivered(engine: Engine, channel: str, claims: Sequence[tuple[int, datetime]]) -> int:
+    """Mark claimed alerts sent and count the message, in one transaction."""
+    now = utcnow()
+    done = 0
+    with engine.begin() as conn:
+        for alert_id, claimed_at in claims:
+            sent = _claimed(alert_id, claimed_at).values(
+                status=AlertStatus.SENT, sent_at=now, last_error=None
+            )
+            done += conn.execute(sent).rowcount
+        conn.execute(sa.insert(Delivery).values(channel=channel, sent_at=now, alerts=len(claims)))
+    return done
+
+
+def _failed(
+    engine: Engine,
+    alert_id: int,
+    claimed_at: datetime,
+    message: str,
+    policy: DeliveryPolicy,
+    report: DeliveryReport,
+) -> None:
+    with session_scope(engine) as s:
+        attempts = s.get_one(Alert, alert_id).attempts
+    if attempts >= policy.max_attempts:
+        if _settle(engine, alert_id, claimed_at, status=AlertStatus.DEAD, last_error=message):
+            report.dead += 1
+    elif _settle(
+        engine,
+        alert_id,
+        claimed_at,
+        status=AlertStatus.FAILED,
+        last_error=message,
+        next_attempt_at=policy.next_attempt(attempts, utcnow()),
+    ):
+        report.failed += 1
+
+
+def _held_until(
+    engine: Engine, channel: str, options: RouteOptions, oldest: datetime, now: datetime
+) -> datetime | None:
+    """When the channel may send next, if not now."""
+    with session_scope(engine) as s:
+        until: datetime | None = None
+        if options.digest is not None:
+            last = s.execute(
+                sa.select(sa.func.max(col(Delivery.sent_at))).where(col(Delivery.channel) == channel)
+            ).scalar()
+            start = _aware(last) + options.digest if last is not None else oldest + options.digest
+            if start > now:
+                until = start
+        if options.per_hour is not None:
+            recent: Sequence[datetime] = (
+                s.execute(
+                    sa.select(col(Delivery.sent_at))
+                    .where(col(Delivery.channel) == channel, col(Delivery.sent_at) > now - HOUR)
+                    .order_by(col(Delivery.sent_at))
+                )
+                .scalars()
+                .all()
+            )
+            if len(recent) >= options.per_hour:
+                free = _aware(recent[len(recent) - options.per_hour]) + HOUR
+                until = free if until is None else max(until, free)
+    return until
+
+
+def _defer(engine: Engine, alert_ids: Sequence[int], until: datetime) -> None:
+    with engine.begin() as conn:
+        conn.execute(
             sa.update(Alert)
             .where(
-                col(Alert.id) == alert_id,
-                col(Alert.status) == AlertStatus.SENDING,
-                col(Alert.claimed_at) == claimed_at,
+                col(Alert.id).in_(alert_ids),
+                col(Alert.status).in_([AlertStatus.PENDING, AlertStatus.FAILED]),
             )
-            .values(**values)
+            .values(next_attempt_at=until)
         )
-        return result.rowcount == 1
+
+
+def _history(s: Session, event_id: int) -> list[dict[str, Any]]:
+    """The earlier states of the event's measure (its thread), oldest first."""
+    event = s.get_one(Event, event_id)
+    root = event.thread_id or event.id
+    if event.thread_id is None:
+        return []
+    return events_where(
+        s, sa.and_(sa.or_(col(Event.id) == root, col(Event.thread_id) == root), col(Event.id) < event_id)
+    )
+
+
+def alert_message(engine: Engine, event_id: int) -> Message:
+    """The message of one event's alert."""
+    with session_scope(engine) as s:
+        return render(event_view(s, event_id), _history(s, event_id))
 
 
 def deliver_pending(
-    engine: Engine, send: Sender, policy: DeliveryPolicy = DeliveryPolicy()
+    engine: Engine,
+    send: Sender,
+    policy: DeliveryPolicy = DeliveryPolicy(),
+    *,
+    pacing: Pacing = lambda route: RouteOptions(),
+    dry_run: bool = False,
 ) -> DeliveryReport:
-    """Send every due alert once; record the outcome of each on its row.
+    """Send every due alert, paced per route, attempting each at most once;
+    record the outcome of each on its row. With ``dry_run``, only list what would be sent now (``planned``).
 
-    Each alert is claimed just before its own send (never a batch ahead), so a
-    claim's lease covers one send, not a queue of them.
+    Each alert is claimed just before its own send (never a batch ahead; a
+    digest claims its alerts just before its one send), so a claim's lease
+    covers one send, not a queue of them.
     """
     report = DeliveryReport()
-    views: dict[int, dict[str, Any]] = {}
+    tried: set[int] = set()  # each alert is attempted at most once per call
     while True:
         progressed = False
-        for alert_id, event_id, route in _due(engine, utcnow(), policy):
-            claimed_at = utcnow()
-            if not _claim(engine, alert_id, claimed_at, policy):
-                continue  # another worker has it
-            progressed = True
-            if event_id not in views:
-                with session_scope(engine) as s:
-                    views[event_id] = event_view(s, event_id)
-            try:
-                send(route, views[event_id])
-            except Exception as exc:  # any failure of a channel is recorded, never raised
-                message = f"{type(exc).__name__}: {exc}"[:1000]
-                report.errors.append(f"alert {alert_id} via {route}: {message}")
-                with session_scope(engine) as s:
-                    attempts = s.get_one(Alert, alert_id).attempts
-                if attempts >= policy.max_attempts:
-                    if _settle(engine, alert_id, claimed_at, status=AlertStatus.DEAD, last_error=message):
-                        report.dead += 1
-                elif _settle(
-                    engine,
-                    alert_id,
-                    claimed_at,
-                    status=AlertStatus.FAILED,
-                    last_error=message,
-                    next_attempt_at=policy.next_attempt(attempts, utcnow()),
-                ):
-                    report.failed += 1
+        now = utcnow()
+        by_channel: dict[str, list[tuple[int, int, datetime]]] = {}
+        for alert_id, event_id, channel, created in _due(engine, now, policy):
+            if alert_id not in tried:
+                by_channel.setdefault(channel, []).append((alert_id, event_id, created))
+        tried.update(a for due in by_channel.values() for a, _, _ in due)
+        for channel, due in by_channel.items():
+            options = pacing(route_of(channel))
+            until = _held_until(engine, channel, options, min(c for _, _, c in due), now)
+            if until is not None:
+                report.deferred += len(due)
+                if not dry_run:
+                    _defer(engine, [a for a, _, _ in due], until)
                 continue
-            if _settle(
-                engine, alert_id, claimed_at, status=AlertStatus.SENT, sent_at=utcnow(), last_error=None
-            ):
-                report.sent += 1
-        if not progressed:
+            if dry_run:
+                if options.digest is not None:
+                    report.planned.append((channel, _digest(engine, [e for _, e, _ in due]).title))
+                else:
+                    report.planned.extend((channel, alert_message(engine, e).title) for _, e, _ in due)
+                continue
+            progressed |= _send_channel(engine, channel, due, options, send, policy, report)
+        if dry_run or not progressed:
             return report
+
+
+def _digest(engine: Engine, event_ids: Sequence[int]) -> Message:
+    with session_scope(engine) as s:
+        return render_digest([event_view(s, e) for e in event_ids])
+
+
+def _send_channel(
+    engine: Engine,
+    channel: str,
+    due: Sequence[tuple[int, int, datetime]],
+    options: RouteOptions,
+    send: Sender,
+    policy: DeliveryPolicy,
+    report: DeliveryReport,
+) -> bool:
+    """Send a channel's due alerts (one digest, or one message each while its
+    hourly budget lasts); returns whether any was claimed."""
+    if options.digest is not None:
+        claims = []
+        for alert_id, event_id, _ in due:
+            claimed_at = utcnow()
+            if _claim(engine, alert_id, claimed_at, policy):
+                claims.append((alert_id, event_id, claimed_at))
+        if not claims:
+            return False
+        try:
+            send(channel, _digest(engine, [e for _, e, _ in claims]))
+        except Exception as exc:  # any failure of a channel is recorded, never raised
+            error = f"{type(exc).__name__}: {exc}"[:1000]
+            report.errors.append(f"digest of {len(claims)} alerts via {channel}: {error}")
+            for alert_id, _, claimed_at in claims:
+                _failed(engine, alert_id, claimed_at, error, policy, report)
+            return True
+        report.sent += _delivered(engine, channel, [(a, c) for a, _, c in claims])
+        report.messages += 1
+        return True
+    progressed = False
+    for n, (alert_id, event_id, _) in enumerate(due):
+        if n and options.per_hour is not None:
+            until = _held_until(engine, channel, options, utcnow(), utcnow())
+            if until is not None:
+                rest = [a for a, _, _ in due[n:]]
+                report.deferred += len(rest)
+                _defer(engine, rest, until)
+                break
+        claimed_at = utcnow()
+        if not _claim(engine, alert_id, claimed_at, policy):
+            continue  # another worker has it
+        progressed = True
+        try:
+            send(channel, alert_message(engine, event_id))
+        except Exception as exc:  # any failure of a channel is recorded, never raised
+            error = f"{type(exc).__name__}: {exc}"[:1000]
+            report.errors.append(f"alert {alert_id} via {channel}: {error}")
+            _failed(engine, alert_id, claimed_at, error, policy, report)
+            continue
+        report.sent += _delivered(engine, channel, [(alert_id, claimed_at)])
+        report.messages += 1
+    return progressed
 
 
 def requeue_dead(engine: Engine, alert_ids: list[int] | None = None) -> int:

@@ -18,6 +18,7 @@ from .models import Alert, Article, Event, EventMention, Story
 __all__ = [
     "ArticleText",
     "event_view",
+    "events_where",
     "list_alerts",
     "list_articles",
     "list_events",
@@ -85,6 +86,11 @@ def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def events_where(session: Session, where: Any) -> list[dict[str, Any]]:
+    """The events matching a SQL condition, as ``events --json`` shows them."""
+    return _events(session, where)
 
 
 def list_events(engine: Engine, *, type_: str | None = None) -> list[dict[str, Any]]:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import socket
+import threading
 import uuid
 from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -55,3 +62,92 @@ def pg_url() -> Iterator[str]:
 def db_url(request: pytest.FixtureRequest) -> str:
     name = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return str(request.getfixturevalue(name))
+
+
+class Receiver:
+    """A webhook receiver on loopback: records every JSON body posted to it."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.fail = False
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(length)
+                if receiver.fail:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                receiver.bodies.append(json.loads(body))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"json://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+class SMTPServer:
+    """A real SMTP server (aiosmtpd) on loopback that needs a login (user
+    ``tradewatch``, password ``SMTP_PASSWORD``) and keeps what it receives."""
+
+    PASSWORD = "smtp-s3cret-pw"
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+
+        self.messages: list[EmailMessage] = []
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:
+                server.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+                return "250 OK"
+
+        def authenticate(smtp: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
+            ok = auth_data.login == b"tradewatch" and auth_data.password == self.PASSWORD.encode()
+            return AuthResult(success=ok)
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(
+            Handler(),
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=authenticate,
+            auth_require_tls=False,
+        )
+        self.controller.start()
+        self.url = (
+            f"mailto://tradewatch:{self.PASSWORD}@127.0.0.1:{self.port}"
+            "?from=alerts@tradewatch.test&to=desk@tradewatch.test&mode=insecure"
+        )
+
+    def close(self) -> None:
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SMTPServer]:
+    s = SMTPServer()
+    yield s
+    s.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -15,7 +16,7 @@ from flows.settings import Settings, use_settings
 from storage.database import open_engine
 from storage.queries import list_alerts, list_articles, list_events, list_stories
 
-from .conftest import Receiver
+from ..conftest import Receiver, SMTPServer
 
 B = 1e9
 
@@ -25,9 +26,11 @@ def _has(events: list[dict], **want: object) -> bool:
 
 
 def test_seeds_replay_end_to_end_and_a_second_replay_adds_nothing(
-    db_url: str, seeds_dir: Path, receiver: Receiver, tmp_path: Path
+    db_url: str, seeds_dir: Path, receiver: Receiver, smtp: SMTPServer, tmp_path: Path, caplog: Any
 ) -> None:
-    use_settings(Settings(db_url=db_url, apprise_urls=[receiver.url]))
+    """An SMTP route and a webhook route: one alert per new tariff or sanction
+    event on each; a second replay, and copies under other names, send none."""
+    use_settings(Settings(db_url=db_url, apprise_urls=[receiver.url, smtp.url]))
     summary = replay(str(seeds_dir))
     assert summary["articles_seen"] == 5 and summary["articles_new"] == 5
     assert summary["errors"] == []
@@ -61,7 +64,9 @@ def test_seeds_replay_end_to_end_and_a_second_replay_adds_nothing(
     assert "Created with Sketch" not in stored["002"] and "free article" not in stored["002"]
 
     alertable = [e for e in events if e["type"] in ("tariff", "sanction")]
-    assert summary["alerts_sent"] == len(alertable) == len(receiver.bodies)
+    assert summary["alerts_sent"] == 2 * len(alertable)
+    assert len(receiver.bodies) == len(smtp.messages) == len(alertable)
+    assert sorted(b["title"] for b in receiver.bodies) == sorted(str(m["Subject"]) for m in smtp.messages)
     titles = [b["title"] for b in receiver.bodies]
     assert "Tariff increase threatened: US on CN goods worth $200B, 10% → 25%" in titles
     assert all(a["status"] == "sent" for a in list_alerts(engine))
@@ -74,9 +79,11 @@ def test_seeds_replay_end_to_end_and_a_second_replay_adds_nothing(
         again = replay(str(corpus))
         assert (again["articles_new"], again["events_new"], again["alerts_sent"]) == (0, 0, 0)
         assert again["stories"] == 4
-    assert len(receiver.bodies) == len(alertable)
+    assert len(receiver.bodies) == len(smtp.messages) == len(alertable)
     assert len(list_events(engine)) == len(events)
     assert len(list_stories(engine)) == 4
+    shown = json.dumps(list_alerts(engine)) + caplog.text
+    assert SMTPServer.PASSWORD not in shown and str(smtp.port) not in json.dumps(list_alerts(engine))
 
 
 def test_bad_input_is_reported_and_the_rest_stored(tmp_path: Path, sqlite_url: str, seeds_dir: Path) -> None:

@@ -18,8 +18,6 @@ from storage.queries import list_events
 
 from .race import race
 
-KINDS = frozenset({"tariff", "sanction"})
-
 
 def _tariff(action: str = "imposed", rate: float | None = 25.0, amount: float | None = 50e9) -> Mention:
     key = event_key("tariff", action, "US", "CN", None, rate, amount)
@@ -45,10 +43,8 @@ def _articles(engine: sa.Engine, n: int, published: datetime | None = None) -> l
 def test_a_mention_with_fewer_details_joins_the_event(db_url: str) -> None:
     engine = open_engine(db_url)
     a, b, c = _articles(engine, 3)
-    first = record_mentions(engine, [(a, [_tariff(rate=None)])], routes=["r"], alert_types=KINDS)
-    more = record_mentions(
-        engine, [(b, [_tariff()]), (c, [_tariff(amount=None)])], routes=["r"], alert_types=KINDS
-    )
+    first = record_mentions(engine, [(a, [_tariff(rate=None)])], routes=["r"])
+    more = record_mentions(engine, [(b, [_tariff()]), (c, [_tariff(amount=None)])], routes=["r"])
     assert len(first.new_event_ids) == 1 and more.new_event_ids == [] and more.alerts_created == 0
     [event] = list_events(engine)
     # the vaguer first report gained the rate that a later one stated
@@ -58,8 +54,8 @@ def test_a_mention_with_fewer_details_joins_the_event(db_url: str) -> None:
 def test_a_conflicting_detail_is_another_event(db_url: str) -> None:
     engine = open_engine(db_url)
     a, b = _articles(engine, 2)
-    record_mentions(engine, [(a, [_tariff()])], routes=["r"], alert_types=KINDS)
-    other = record_mentions(engine, [(b, [_tariff(amount=200e9)])], routes=["r"], alert_types=KINDS)
+    record_mentions(engine, [(a, [_tariff()])], routes=["r"])
+    other = record_mentions(engine, [(b, [_tariff(amount=200e9)])], routes=["r"])
     assert len(other.new_event_ids) == 1 and other.alerts_created == 1
     assert {e["thread"] for e in list_events(engine)} == {None}  # another measure: no thread
 
@@ -67,15 +63,12 @@ def test_a_conflicting_detail_is_another_event(db_url: str) -> None:
 def test_a_change_of_state_is_a_new_event_in_the_measures_thread(db_url: str) -> None:
     engine = open_engine(db_url)
     a, b, c = _articles(engine, 3)
-    threat = record_mentions(
-        engine, [(a, [_tariff("threatened", rate=10.0)])], routes=["r"], alert_types=KINDS
-    )
-    imposed = record_mentions(engine, [(b, [_tariff("imposed", rate=10.0)])], routes=["r"], alert_types=KINDS)
+    threat = record_mentions(engine, [(a, [_tariff("threatened", rate=10.0)])], routes=["r"])
+    imposed = record_mentions(engine, [(b, [_tariff("imposed", rate=10.0)])], routes=["r"])
     raised = record_mentions(
         engine,
         [(c, [replace(_tariff("increased", rate=25.0), rate_from=10.0)])],
         routes=["r"],
-        alert_types=KINDS,
     )
     root = threat.new_event_ids[0]
     events = {e["id"]: e for e in list_events(engine)}
@@ -91,15 +84,15 @@ def test_a_vaguer_mention_months_later_is_not_joined(db_url: str) -> None:
     engine = open_engine(db_url)
     (a,) = _articles(engine, 1, datetime(2018, 7, 6, tzinfo=UTC))
     (b,) = _articles(engine, 1, datetime(2019, 5, 10, tzinfo=UTC))
-    record_mentions(engine, [(a, [_tariff(rate=None)])], routes=["r"], alert_types=KINDS)
-    later = record_mentions(engine, [(b, [_tariff(rate=None, amount=50e9)])], routes=["r"], alert_types=KINDS)
+    record_mentions(engine, [(a, [_tariff(rate=None)])], routes=["r"])
+    later = record_mentions(engine, [(b, [_tariff(rate=None, amount=50e9)])], routes=["r"])
     assert later.new_event_ids == []  # the same key: the same event, whenever
     (c,) = _articles(engine, 1, datetime(2019, 5, 11, tzinfo=UTC))
-    vague = record_mentions(engine, [(c, [_tariff(rate=None, amount=None)])], routes=["r"], alert_types=KINDS)
+    vague = record_mentions(engine, [(c, [_tariff(rate=None, amount=None)])], routes=["r"])
     # ... but a vaguer mention joins only an event seen within the window: it was (May 2019)
     assert vague.new_event_ids == []
     (d,) = _articles(engine, 1, datetime(2019, 5, 10, tzinfo=UTC) + timedelta(days=200))
-    late = record_mentions(engine, [(d, [_tariff(rate=None, amount=None)])], routes=["r"], alert_types=KINDS)
+    late = record_mentions(engine, [(d, [_tariff(rate=None, amount=None)])], routes=["r"])
     assert len(late.new_event_ids) == 1
 
 
@@ -108,9 +101,9 @@ def test_a_change_of_state_links_only_to_a_measure_seen_within_the_thread_window
     (a,) = _articles(engine, 1, datetime(2018, 1, 10, tzinfo=UTC))
     (b,) = _articles(engine, 1, datetime(2018, 1, 10, tzinfo=UTC) + THREAD_WINDOW + timedelta(days=5))
     (c,) = _articles(engine, 1, datetime(2018, 1, 10, tzinfo=UTC) + THREAD_WINDOW + timedelta(days=9))
-    record_mentions(engine, [(a, [_tariff("threatened", rate=10.0)])], routes=["r"], alert_types=KINDS)
-    record_mentions(engine, [(b, [_tariff("imposed", rate=10.0)])], routes=["r"], alert_types=KINDS)
-    record_mentions(engine, [(c, [_tariff("suspended", rate=10.0)])], routes=["r"], alert_types=KINDS)
+    record_mentions(engine, [(a, [_tariff("threatened", rate=10.0)])], routes=["r"])
+    record_mentions(engine, [(b, [_tariff("imposed", rate=10.0)])], routes=["r"])
+    record_mentions(engine, [(c, [_tariff("suspended", rate=10.0)])], routes=["r"])
     threads = [e["thread"] for e in list_events(engine)]
     imposed_id = list_events(engine)[1]["id"]
     assert threads == [None, None, imposed_id]  # too late for the threat; in time for the imposition
@@ -121,7 +114,7 @@ def _record_in_process(
 ) -> None:
     engine = open_engine(url)
     start.wait()
-    record_mentions(engine, [(article_id, [mention])], routes=["r"], alert_types=KINDS)
+    record_mentions(engine, [(article_id, [mention])], routes=["r"])
 
 
 def test_two_workers_recording_one_event_at_once_make_one_event(pg_url: str) -> None:

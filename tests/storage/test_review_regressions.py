@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
-from typing import Any
 
 from extractors.articles import to_article
+from extractors.messages import Message
 from extractors.models import RawItem
 from storage.database import open_engine
 from storage.ingest import ensure_source, record_mentions, store_articles
@@ -54,7 +54,6 @@ def test_articles_left_unprocessed_are_found_again(db_url: str) -> None:
         engine,
         [(a.article_id, [_mention()]), (b.article_id, [])],
         routes=["r"],
-        alert_types=frozenset({"tariff"}),
     )
     assert unprocessed_article_ids(engine) == []
 
@@ -68,14 +67,13 @@ def test_a_slow_queue_is_not_sent_twice_by_two_workers(db_url: str) -> None:
             engine,
             [(art.article_id, [_mention(f"key{i}", amount_usd=(i + 1) * 1e9)])],  # four distinct events
             routes=["r"],
-            alert_types=frozenset({"tariff"}),
         )
     sends: list[int] = []
     lock = threading.Lock()
 
-    def slow(route: str, event: dict[str, Any]) -> None:
+    def slow(channel: str, message: Message) -> None:
         with lock:
-            sends.append(event["id"])
+            sends.extend(message.events)
         time.sleep(0.5)
 
     policy = DeliveryPolicy(lease=timedelta(seconds=1))

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from extractors.articles import content_hash
+from extractors.messages import Message
 from extractors.models import ArticleDoc, Mention
 from storage import database
 from storage.database import open_engine
@@ -95,16 +96,14 @@ def test_events_merge_by_key_and_alerts_are_created_once_per_route(db_url: str) 
     source = ensure_source(engine, "corpus", "/c")
     a, b = store_articles(engine, source, [_doc("a"), _doc("b", "Another text " * 10)])
     routes = ["console", "json"]
-    kinds = frozenset({"tariff", "sanction"})
     first = record_mentions(
         engine,
         [(a.article_id, [_mention(), _mention("talks", "trade_talks")])],
         routes=routes,
-        alert_types=kinds,
     )
     assert len(first.new_event_ids) == 2 and first.alerts_created == 2  # talks are not alerted
     second = record_mentions(
-        engine, [(b.article_id, [_mention()]), (a.article_id, [_mention()])], routes=routes, alert_types=kinds
+        engine, [(b.article_id, [_mention()]), (a.article_id, [_mention()])], routes=routes
     )
     assert second.new_event_ids == [] and second.alerts_created == 0 and second.mentions_new == 1
     events = list_events(engine)
@@ -118,15 +117,15 @@ def _one_alert(db_url: str) -> Any:
     engine = open_engine(db_url)
     source = ensure_source(engine, "corpus", "/c")
     (a,) = store_articles(engine, source, [_doc("a")])
-    record_mentions(engine, [(a.article_id, [_mention()])], routes=["r"], alert_types=frozenset({"tariff"}))
+    record_mentions(engine, [(a.article_id, [_mention()])], routes=["r"])
     return engine
 
 
 def test_outbox_sends_once_and_records_it(db_url: str) -> None:
     engine = _one_alert(db_url)
     sent: list[tuple[str, str]] = []
-    report = deliver_pending(engine, lambda route, event: sent.append((route, event["type"])))
-    assert report.sent == 1 and sent == [("r", "tariff")]
+    report = deliver_pending(engine, lambda channel, message: sent.append((channel, message.title)))
+    assert report.sent == 1 and sent == [("r", "Tariff imposed: US on CN goods worth $34B, 25%, steel")]
     assert deliver_pending(engine, lambda r, e: sent.append((r, "again"))).sent == 0
     (row,) = list_alerts(engine)
     assert row["status"] == "sent" and row["attempts"] == 1 and row["sent_at"]
@@ -136,11 +135,13 @@ def test_failures_back_off_then_die_then_requeue(db_url: str) -> None:
     engine = _one_alert(db_url)
     policy = DeliveryPolicy(max_attempts=2, backoff_base=timedelta(0))
 
-    def broken(route: str, event: dict[str, Any]) -> None:
+    def broken(channel: str, message: Message) -> None:
         raise ConnectionError("receiver down")
 
-    first = deliver_pending(engine, broken, policy)
-    assert first.failed + first.dead == 2 and first.dead == 1
+    first = deliver_pending(engine, broken, policy)  # one attempt per alert and call
+    assert (first.failed, first.dead) == (1, 0) and list_alerts(engine)[0]["status"] == "failed"
+    second = deliver_pending(engine, broken, policy)
+    assert (second.failed, second.dead) == (0, 1)
     (row,) = list_alerts(engine)
     assert row["status"] == "dead" and row["attempts"] == 2
     assert "receiver down" in row["last_error"]

@@ -52,7 +52,7 @@ def _place(url: str, records: list[dict[str, Any]], batch: int = 7) -> None:
             (s.article_id, describe(r["title"], r["text"], parse_datetime(r.get("published"))))
             for s, r in zip(stored, part, strict=True)
         ]
-        record_mentions(engine, [], routes=[], alert_types=frozenset(), stories=placed)
+        record_mentions(engine, [], routes=[], stories=placed)
 
 
 def _stored_partition(url: str) -> set[frozenset[str]]:
@@ -101,7 +101,6 @@ def test_an_article_is_placed_once_and_its_version_follows_it(db_url: str, share
         engine,
         [],
         routes=[],
-        alert_types=frozenset(),
         stories=[(version.article_id, describe(None, edited["text"]))],
     )
     after = _stored_partition(db_url)
@@ -146,7 +145,7 @@ def _place_in_process(
     stored = store_articles(engine, source, [_doc(r) for r in records])
     placed = [(s.article_id, describe(r["title"], r["text"])) for s, r in zip(stored, records, strict=True)]
     start.wait()
-    record_mentions(engine, [], routes=[], alert_types=frozenset(), stories=placed)
+    record_mentions(engine, [], routes=[], stories=placed)
 
 
 def test_two_processes_placing_one_storys_articles_at_once_make_one_story(

@@ -1,0 +1,180 @@
+"""Which routes an event alerts, and how each route is paced.
+
+A rules file (YAML, path in ``TRADEWATCH_ALERT_RULES``) names, for each rule, a
+route and the events it wants; every field given must match, a list matching
+any of its values::
+
+    rules:
+      - route: compliance          # sanctions on any company
+        type: sanction
+        target_kind: company
+      - route: trade-desk          # any tariff action by the US or China
+        type: tariff
+        actor: [US, CN]
+      - route: trade-desk          # talks alert only where a rule asks
+        type: trade_talks
+        action: [agreed, stalled]
+    routes:
+      trade-desk:
+        digest: 15m                # one message per 15 minutes, listing the events
+        per_hour: 20               # at most 20 messages an hour
+      compliance:
+        per_hour: 60
+
+Fields: ``type``, ``action``, ``actor``, ``target``, ``target_kind``
+(``company`` or ``country``), ``products`` and ``entities`` (any shared).
+Without rules, every tariff and sanction event alerts every route; trade talks
+and deals are stored, not alerted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from .deduplication import EventLike
+from .exceptions import ExtractorError
+
+__all__ = [
+    "DEFAULT_TYPES",
+    "AlertRules",
+    "RouteOptions",
+    "Rule",
+    "RulesError",
+    "load_rules",
+    "parse_rules",
+    "route_of",
+]
+
+DEFAULT_TYPES = frozenset({"tariff", "sanction"})
+_FIELDS = ("type", "action", "actor", "target", "target_kind", "products", "entities")
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+class RulesError(ExtractorError):
+    """The alert rules file cannot be used (the message says where and why)."""
+
+
+class RoutedEvent(EventLike, Protocol):
+    """What routing reads of an event: event matching's fields, and its companies."""
+
+    @property
+    def entities(self) -> Sequence[str]: ...
+
+
+def route_of(channel: str) -> str:
+    """The route a channel belongs to (``compliance/mailto`` → ``compliance``)."""
+    return channel.split("/", 1)[0]
+
+
+def _kind(target: str | None) -> str | None:
+    if target is None:
+        return None
+    return "country" if len(target) == 2 and target.isupper() else "company"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A route and the events it wants (each field: any of its values)."""
+
+    route: str
+    match: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def wants(self, e: RoutedEvent) -> bool:
+        for name, values in self.match.items():
+            if name in ("products", "entities"):
+                if not values & set(getattr(e, name)):
+                    return False
+            elif name == "target_kind":
+                if _kind(e.target) not in values:
+                    return False
+            elif getattr(e, name) not in values:
+                return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class RouteOptions:
+    digest: timedelta | None = None  # send one message per this interval, listing its events
+    per_hour: int | None = None  # at most this many messages an hour
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRules:
+    rules: tuple[Rule, ...] = ()
+    options: Mapping[str, RouteOptions] = field(default_factory=dict)
+
+    def channels_for(self, event: RoutedEvent, channels: Iterable[str]) -> list[str]:
+        """The channels (of those configured) this event alerts."""
+        if not self.rules:
+            return list(channels) if event.type in DEFAULT_TYPES else []
+        wanted = {r.route for r in self.rules if r.wants(event)}
+        return [c for c in channels if route_of(c) in wanted]
+
+    def for_route(self, route: str) -> RouteOptions:
+        return self.options.get(route, RouteOptions())
+
+
+def _duration(where: str, value: Any) -> timedelta:
+    m = _DURATION.match(str(value))
+    if not m or int(m.group(1)) <= 0:
+        raise RulesError(f"{where}: {value!r} is not a duration such as 30s, 15m, 1h or 1d")
+    return timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+
+
+def _values(where: str, value: Any) -> frozenset[str]:
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(v, str | int) for v in items):
+        raise RulesError(f"{where}: expected a value or a list of values, got {value!r}")
+    return frozenset(str(v) for v in items)
+
+
+def parse_rules(data: Any, source: str = "rules") -> AlertRules:
+    """Rules from parsed YAML; :class:`RulesError` names the first problem."""
+    if data is None:
+        return AlertRules()
+    if not isinstance(data, dict) or set(data) - {"rules", "routes"}:
+        raise RulesError(f"{source}: expected a mapping with 'rules' and/or 'routes'")
+    rules = []
+    for n, item in enumerate(data.get("rules") or [], 1):
+        where = f"{source}: rule {n}"
+        if not isinstance(item, dict) or not isinstance(item.get("route"), str):
+            raise RulesError(f"{where}: each rule needs a 'route' name")
+        unknown = set(item) - {"route", *_FIELDS}
+        if unknown:
+            raise RulesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        match = {k: _values(f"{where}: {k}", v) for k, v in item.items() if k != "route"}
+        if "target_kind" in match and not match["target_kind"] <= {"company", "country"}:
+            raise RulesError(f"{where}: target_kind is 'company' or 'country'")
+        rules.append(Rule(item["route"], match))
+    options = {}
+    for route, item in (data.get("routes") or {}).items():
+        where = f"{source}: route {route!r}"
+        if not isinstance(item, dict) or set(item) - {"digest", "per_hour"}:
+            raise RulesError(f"{where}: expected 'digest' and/or 'per_hour'")
+        per_hour = item.get("per_hour")
+        if per_hour is not None and (not isinstance(per_hour, int) or per_hour < 1):
+            raise RulesError(f"{where}: per_hour is a whole number of messages, at least 1")
+        digest = _duration(f"{where}: digest", item["digest"]) if "digest" in item else None
+        options[str(route)] = RouteOptions(digest, per_hour)
+    return AlertRules(tuple(rules), options)
+
+
+def load_rules(path: Path | None) -> AlertRules:
+    """The rules of a YAML file (none: the defaults)."""
+    if path is None:
+        return AlertRules()
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{path}: not YAML ({exc})") from None
+    return parse_rules(data, str(path))

@@ -1,0 +1,90 @@
+"""Alert rules: which routes an event alerts, and how routes are paced."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from extractors.models import Mention
+from extractors.routing import AlertRules, RouteOptions, RulesError, load_rules, parse_rules
+
+RULES = """
+rules:
+  - route: compliance
+    type: sanction
+    target_kind: company
+  - route: trade-desk
+    type: tariff
+    actor: [US, CN]
+  - route: trade-desk
+    type: trade_talks
+    action: stalled
+  - route: farm
+    products: soybeans
+routes:
+  trade-desk: {digest: 15m, per_hour: 20}
+"""
+CHANNELS = ["compliance/mailto", "compliance/slack", "trade-desk", "farm", "json"]
+
+
+def _m(type_: str, action: str, actor: str, target: str | None, products: tuple[str, ...] = ()) -> Mention:
+    return Mention(type_, action, actor, target, f"{type_}{action}{actor}{target}", products=products)
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> AlertRules:
+    path = tmp_path / "rules.yml"
+    path.write_text(RULES)
+    return load_rules(path)
+
+
+def test_rules_choose_routes_by_type_actor_target_and_goods(rules: AlertRules) -> None:
+    assert rules.channels_for(_m("sanction", "imposed", "US", "ZTE"), CHANNELS) == [
+        "compliance/mailto",
+        "compliance/slack",
+    ]
+    assert (
+        rules.channels_for(_m("sanction", "imposed", "US", "RU"), CHANNELS) == []
+    )  # a country: not compliance
+    assert rules.channels_for(_m("tariff", "raised", "CN", "US", ("soybeans",)), CHANNELS) == [
+        "trade-desk",
+        "farm",
+    ]
+    assert rules.channels_for(_m("tariff", "imposed", "EU", "US"), CHANNELS) == []
+    assert rules.channels_for(_m("trade_talks", "stalled", "CN", "US"), CHANNELS) == ["trade-desk"]
+    assert rules.channels_for(_m("trade_talks", "held", "CN", "US"), CHANNELS) == []
+
+
+def test_without_rules_tariffs_and_sanctions_alert_everywhere_and_talks_nowhere() -> None:
+    default = AlertRules()
+    assert default.channels_for(_m("tariff", "imposed", "EU", "US"), CHANNELS) == CHANNELS
+    assert default.channels_for(_m("trade_talks", "held", "CN", "US"), CHANNELS) == []
+
+
+def test_route_pacing_is_read(rules: AlertRules) -> None:
+    assert rules.for_route("trade-desk") == RouteOptions(timedelta(minutes=15), 20)
+    assert rules.for_route("farm") == RouteOptions()
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("rules: [{type: tariff}]", "needs a 'route'"),
+        ("rules: [{route: a, colour: red}]", "unknown field"),
+        ("rules: [{route: a, target_kind: planet}]", "target_kind"),
+        ("routes: {a: {digest: soon}}", "not a duration"),
+        ("routes: {a: {per_hour: 0}}", "per_hour"),
+        ("[1, 2]", "expected a mapping"),
+    ],
+)
+def test_a_bad_rules_file_says_where_and_why(tmp_path: Path, text: str, error: str) -> None:
+    path = tmp_path / "rules.yml"
+    path.write_text(text)
+    with pytest.raises(RulesError, match=error) as failure:
+        load_rules(path)
+    assert str(path) in str(failure.value)
+    with pytest.raises(RulesError, match="cannot read"):
+        load_rules(tmp_path / "missing.yml")
+    assert parse_rules(None) == AlertRules()

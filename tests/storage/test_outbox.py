@@ -1,0 +1,148 @@
+"""The outbox against a real loopback webhook receiver, on SQLite and
+PostgreSQL: pacing (digests, hourly budgets), dry runs, a receiver that is down,
+and a process killed between a send and its record."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from extractors.articles import content_hash
+from extractors.messages import Message
+from extractors.models import ArticleDoc, Mention
+from extractors.notify import Notifier
+from extractors.routing import RouteOptions
+from storage.database import open_engine
+from storage.ingest import ensure_source, record_mentions, store_articles
+from storage.outbox import DeliveryPolicy, deliver_pending
+from storage.queries import list_alerts
+
+from ..conftest import Receiver
+
+NOW = DeliveryPolicy(backoff_base=timedelta(0))  # a failed alert is due again at once
+
+
+def _alerts(url: str, n: int, channels: list[str]) -> Any:
+    """``n`` distinct tariff events, each alerting every channel."""
+    engine = open_engine(url)
+    source = ensure_source(engine, "corpus", "/outbox")
+    docs = [
+        ArticleDoc(source_id=f"a{i}", text=f"Article {i} " * 30, content_hash=content_hash(f"article {i}"))
+        for i in range(n)
+    ]
+    stored = store_articles(engine, source, docs)
+    found = [
+        (
+            s.article_id,
+            [
+                Mention(
+                    "tariff", "imposed", "US", "CN", f"k{i}", amount_usd=(i + 1) * 1e9, evidence=(f"s{i}",)
+                )
+            ],
+        )
+        for i, s in enumerate(stored)
+    ]
+    record_mentions(engine, found, routes=channels)
+    return engine
+
+
+def _ids(receiver: Receiver) -> Counter[str]:
+    return Counter(b["title"] for b in receiver.bodies)
+
+
+def test_a_receiver_down_for_two_cycles_then_back_gets_every_alert_once(
+    db_url: str, receiver: Receiver
+) -> None:
+    engine = _alerts(db_url, 3, ["hook"])
+    notifier = Notifier({"hook": receiver.url})
+    receiver.fail = True
+    for _ in range(2):
+        report = deliver_pending(engine, notifier, NOW)
+        assert report.failed == 3 and report.sent == 0
+    receiver.fail = False
+    assert deliver_pending(engine, notifier, NOW).sent == 3
+    assert deliver_pending(engine, notifier, NOW).sent == 0
+    assert len(receiver.bodies) == 3 and set(_ids(receiver).values()) == {1}
+    assert {(a["status"], a["attempts"]) for a in list_alerts(engine)} == {("sent", 3)}
+
+
+def test_one_failing_channel_does_not_resend_the_others(db_url: str, receiver: Receiver) -> None:
+    down = Receiver()
+    down.fail = True
+    try:
+        engine = _alerts(db_url, 2, ["up", "down"])
+        notifier = Notifier({"up": receiver.url, "down": down.url})
+        for _ in range(3):
+            deliver_pending(engine, notifier, NOW)
+        assert len(receiver.bodies) == 2
+        assert Counter(a["status"] for a in list_alerts(engine)) == {"sent": 2, "failed": 2}
+    finally:
+        down.close()
+
+
+def test_a_digest_route_sends_one_message_per_interval(db_url: str, receiver: Receiver) -> None:
+    engine = _alerts(db_url, 3, ["desk"])
+    notifier = Notifier({"desk": receiver.url})
+    pacing = {"desk": RouteOptions(digest=timedelta(seconds=1))}.__getitem__
+    first = deliver_pending(engine, notifier, pacing=pacing)
+    assert first.deferred == 3 and receiver.bodies == []  # the first digest waits one interval
+    time.sleep(1.1)
+    second = deliver_pending(engine, notifier, pacing=pacing)
+    assert (second.sent, second.messages) == (3, 1)
+    [digest] = receiver.bodies
+    assert digest["title"] == "3 new trade events" and digest["message"].count("• Tariff imposed") == 3
+
+
+def test_an_hourly_budget_holds_the_rest_back(db_url: str, receiver: Receiver) -> None:
+    engine = _alerts(db_url, 3, ["desk"])
+    notifier = Notifier({"desk": receiver.url})
+    report = deliver_pending(engine, notifier, pacing=lambda route: RouteOptions(per_hour=2))
+    assert (report.sent, report.deferred) == (2, 1) and len(receiver.bodies) == 2
+    assert deliver_pending(engine, notifier, pacing=lambda route: RouteOptions(per_hour=2)).sent == 0
+    assert Counter(a["status"] for a in list_alerts(engine)) == {"sent": 2, "pending": 1}
+
+
+def test_a_dry_run_lists_what_would_be_sent_and_sends_nothing(db_url: str) -> None:
+    engine = _alerts(db_url, 2, ["a", "b"])
+
+    def never(channel: str, message: Message) -> None:
+        raise AssertionError("a dry run sent something")
+
+    report = deliver_pending(engine, never, dry_run=True)
+    assert sorted(c for c, _ in report.planned) == ["a", "a", "b", "b"]
+    assert all(t.startswith("Tariff imposed: US on CN goods worth $") for _, t in report.planned)
+    assert {(a["status"], a["attempts"]) for a in list_alerts(engine)} == {("pending", 0)}
+
+
+def _deliver_then_die(url: str, hook: str) -> None:
+    """Send the first alert, then die before recording it (like a kill -9)."""
+    notifier = Notifier({"hook": hook})
+
+    def send_and_die(channel: str, message: Message) -> None:
+        notifier(channel, message)
+        os._exit(9)
+
+    deliver_pending(open_engine(url), send_and_die)
+
+
+def test_a_process_killed_between_send_and_record_resends_that_alert_once(
+    db_url: str, receiver: Receiver
+) -> None:
+    engine = _alerts(db_url, 3, ["hook"])
+    worker = multiprocessing.get_context("spawn").Process(
+        target=_deliver_then_die, args=(db_url, receiver.url)
+    )
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 9 and len(receiver.bodies) == 1
+    notifier = Notifier({"hook": receiver.url})
+    assert deliver_pending(engine, notifier).sent == 2  # the killed one is still claimed (its lease holds)
+    report = deliver_pending(engine, notifier, DeliveryPolicy(lease=timedelta(0)))  # the lease ran out
+    assert report.sent == 1
+    counts = _ids(receiver)
+    assert sorted(counts.values()) == [1, 1, 2]  # at-least-once: the killed send is repeated, once
+    assert deliver_pending(engine, notifier, DeliveryPolicy(lease=timedelta(0))).sent == 0
