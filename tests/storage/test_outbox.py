@@ -18,7 +18,7 @@ from extractors.notify import Notifier
 from extractors.routing import RouteOptions
 from storage.database import open_engine
 from storage.ingest import ensure_source, record_mentions, store_articles
-from storage.outbox import DeliveryPolicy, deliver_pending
+from storage.outbox import DeliveryPolicy, alert_message, deliver_pending
 from storage.queries import list_alerts
 
 from ..conftest import Receiver
@@ -146,3 +146,33 @@ def test_a_process_killed_between_send_and_record_resends_that_alert_once(
     counts = _ids(receiver)
     assert sorted(counts.values()) == [1, 1, 2]  # at-least-once: the killed send is repeated, once
     assert deliver_pending(engine, notifier, DeliveryPolicy(lease=timedelta(0))).sent == 0
+
+
+def test_an_alert_tells_the_earlier_states_of_its_measure(db_url: str) -> None:
+    engine = open_engine(db_url)
+    source = ensure_source(engine, "corpus", "/thread")
+    docs = [
+        ArticleDoc(source_id=f"t{i}", text=f"Thread {i} " * 30, content_hash=content_hash(f"t{i}"))
+        for i in range(2)
+    ]
+    a, b = store_articles(engine, source, docs)
+    threat = Mention(
+        "tariff", "threatened", "US", "CN", "t1", rate_to=10.0, amount_usd=200e9, evidence=("x",)
+    )
+    raised = Mention(
+        "tariff",
+        "increased",
+        "US",
+        "CN",
+        "t2",
+        rate_from=10.0,
+        rate_to=25.0,
+        amount_usd=200e9,
+        evidence=("y",),
+    )
+    first = record_mentions(engine, [(a.article_id, [threat])], routes=["r"])
+    second = record_mentions(engine, [(b.article_id, [raised])], routes=["r"])
+    message = alert_message(engine, second.new_event_ids[0])
+    assert message.title == "Tariff raised: US on CN goods worth $200B, 10% → 25%"
+    assert "Earlier: Tariff threatened: US on CN goods worth $200B, 10%" in message.text
+    assert "Earlier" not in alert_message(engine, first.new_event_ids[0]).text
