@@ -161,6 +161,10 @@ class Fetcher:
     def _turn(self, url: str) -> Iterator[_Host]:
         """Hold one of the host's request slots, starting no sooner than its delay allows."""
         host = self._host(url)
+        with host.lock:
+            held = host.next_start - time.monotonic()
+        if held > self.config.max_retry_after:  # the host asked for a long pause: do not sleep through it
+            raise RetryLater(f"{url}: host asked to retry after {held:.0f} s", 429, held)
         with host.slots:
             with host.lock:
                 now = time.monotonic()

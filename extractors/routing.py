@@ -48,6 +48,7 @@ __all__ = [
     "Rule",
     "RulesError",
     "load_rules",
+    "parse_duration",
     "parse_rules",
     "route_of",
 ]
@@ -122,7 +123,8 @@ class AlertRules:
         return self.options.get(route, RouteOptions())
 
 
-def _duration(where: str, value: Any) -> timedelta:
+def parse_duration(value: Any, where: str = "duration") -> timedelta:
+    """``30s``, ``15m``, ``1h``, ``1d`` as a timedelta (:class:`RulesError` if not)."""
     m = _DURATION.match(str(value))
     if not m or int(m.group(1)) <= 0:
         raise RulesError(f"{where}: {value!r} is not a duration such as 30s, 15m, 1h or 1d")
@@ -162,7 +164,7 @@ def parse_rules(data: Any, source: str = "rules") -> AlertRules:
         per_hour = item.get("per_hour")
         if per_hour is not None and (not isinstance(per_hour, int) or per_hour < 1):
             raise RulesError(f"{where}: per_hour is a whole number of messages, at least 1")
-        digest = _duration(f"{where}: digest", item["digest"]) if "digest" in item else None
+        digest = parse_duration(item["digest"], f"{where}: digest") if "digest" in item else None
         options[str(route)] = RouteOptions(digest, per_hour)
     return AlertRules(tuple(rules), options)
 

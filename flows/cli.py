@@ -35,6 +35,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+sources_app = typer.Typer(help="Feeds and pages to watch.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
 alerts_app = typer.Typer(help="The alert outbox.", invoke_without_command=True)
 app.add_typer(alerts_app, name="alerts")
 eval_app = typer.Typer(help="Measure extraction quality against labelled data.", no_args_is_help=True)
@@ -178,6 +180,115 @@ def replay(
             err.print(f"[yellow]failed[/] {e['source_id']}: {e['error']}")
     if summary["errors"]:
         raise typer.Exit(EXIT_ITEMS_FAILED)
+
+
+@app.command()
+def run(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's run logs.")] = False,
+    every: Annotated[bool, typer.Option("--all", help="Poll every source now, due or not.")] = False,
+) -> None:
+    """One monitoring cycle over the due sources: fetch, extract, process, alert."""
+    settings = _settings(db)
+    _engine(db)
+    _alerting(settings)
+    from .runtime import prepare_prefect
+
+    prepare_prefect(settings)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    from .replay import monitor
+
+    summary = monitor(every=every)
+    if as_json:
+        _print_json(summary)
+    else:
+        table = Table(title="monitoring cycle", show_header=False)
+        for key, value in summary.items():
+            if key != "errors":
+                table.add_row(key.replace("_", " "), str(value))
+        out.print(table)
+        for e in summary["errors"]:
+            err.print(f"[yellow]failed[/] {e['source_id']}: {e['error']}")
+    if summary["errors"]:
+        raise typer.Exit(EXIT_ITEMS_FAILED)
+
+
+def _interval(text: str) -> Any:
+    from extractors.routing import RulesError, parse_duration
+
+    try:
+        return parse_duration(text)
+    except RulesError:
+        err.print(f"[red]error:[/] --every {text!r} is not a duration such as 15m, 1h or 1d")
+        raise typer.Exit(2) from None
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="An RSS, Atom or JSON Feed URL (or a page, with --page).")],
+    name: Annotated[str | None, typer.Option(help="A name for the outlet.")] = None,
+    every: Annotated[str, typer.Option(help="Polling interval: 5m, 15m, 1h...")] = "15m",
+    page: Annotated[bool, typer.Option("--page", help="A single page, not a feed.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Watch a feed (or a page)."""
+    from urllib.parse import urlsplit
+
+    from storage.sources import add_source
+
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        err.print(f"[red]error:[/] not an http(s) URL: {url!r}")
+        raise typer.Exit(2)
+    interval = _interval(every)
+    source_id = add_source(_engine(db), url, "page" if page else "feed", name=name, every=interval)
+    err.print(f"watching source {source_id}: {url} every {every}")
+
+
+@sources_app.command("list")
+def sources_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The watched feeds and pages, with their polling state and errors."""
+    from storage.sources import list_sources
+
+    rows = list_sources(_engine(db))
+    if as_json:
+        _print_json(rows)
+        return
+    _print_table(
+        "sources",
+        ("id", "kind", "url", "every", "last poll", "status", "next poll", "errors", "last error"),
+        (
+            (
+                str(r["id"]),
+                r["kind"],
+                r["url"],
+                f"{r['every_seconds']}s",
+                r["last_polled_at"] or "",
+                r["last_status"] or "",
+                r["next_poll_at"] or "",
+                str(r["error_count"]),
+                r["last_error"] or "",
+            )
+            for r in rows
+        ),
+    )
+
+
+@sources_app.command("remove")
+def sources_remove(
+    source: Annotated[str, typer.Argument(help="The source's id or URL.")],
+    db: DbOption = None,
+) -> None:
+    """Stop watching a source (its articles stay)."""
+    from storage.exceptions import NotFoundError
+    from storage.sources import remove_source
+
+    try:
+        removed = remove_source(_engine(db), source)
+    except NotFoundError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    err.print(f"source {removed} removed")
 
 
 @app.command()

@@ -17,23 +17,30 @@ from typing import Any, TypeVar
 from prefect import flow, get_run_logger
 
 from extractors.corpus import corpus_files, read_corpus
+from extractors.exceptions import FeedError
+from extractors.fetching import decode_html
 from extractors.models import ItemFailure, RawItem
 from storage.database import open_engine
 from storage.ingest import ensure_source
 from storage.queries import story_count, unprocessed_article_ids
 from storage.runs import fail_run, finish_run, start_run
+from storage.sources import claim_due, known_urls, record_failure, record_success
 
 from . import progress
 from .settings import get_settings
 from .tasks import (
+    Poll,
     deliver_alerts_task,
     detect_events_task,
     extract_articles_task,
+    fetch_pages_task,
+    parse_feed_task,
+    poll_source_task,
     record_events_task,
     store_articles_task,
 )
 
-__all__ = ["IngestResult", "deliver_alerts", "ingest_corpus", "process_articles", "replay"]
+__all__ = ["IngestResult", "deliver_alerts", "ingest_corpus", "monitor", "process_articles", "replay"]
 
 T = TypeVar("T")
 
@@ -127,5 +134,103 @@ def replay(path: str) -> dict[str, Any]:
     }
     finish_run(
         engine, run_id, stats={k: v for k, v in summary.items() if k != "errors"}, errors=ingested.errors
+    )
+    return summary
+
+
+def _store(source: int, items: list[RawItem | ItemFailure], result: IngestResult, batch: int) -> None:
+    for part in _batches(iter(items), batch):
+        docs, failures = extract_articles_task(part)
+        stored = store_articles_task(source, docs) if docs else []
+        result.seen += len(part)
+        result.errors.extend({"source_id": f.source_id, "error": f.error} for f in failures)
+        result.article_ids.extend(s.article_id for s in stored)
+        result.new_article_ids.extend(s.article_id for s in stored if s.new)
+
+
+def _poll(poll: Poll, result: IngestResult, batch: int) -> tuple[str, list[ItemFailure]]:
+    """Ingest what one polled source offers; returns its status line and page failures."""
+    source, got = poll.source, poll.fetched
+    assert got is not None
+    if got.not_modified:
+        return "304 not modified", []
+    if source.kind == "page":
+        items: list[RawItem | ItemFailure] = [
+            RawItem(
+                source.url,
+                "html",
+                decode_html(got.body, got.content_type),
+                url=source.url,
+                outlet=source.name,
+            )
+        ]
+        _store(source.id, items, result, batch)
+        return "200", []
+    entries = parse_feed_task(poll)
+    engine = open_engine(get_settings().database_url)
+    known = known_urls(engine, [e.url for e in entries])
+    fresh = [e for e in entries if e.url not in known]
+    items = fetch_pages_task(fresh, source.name) if fresh else []
+    failures = [i for i in items if isinstance(i, ItemFailure)]
+    _store(source.id, items, result, batch)
+    return f"200: {len(entries)} entries, {len(fresh)} fetched, {len(failures)} failed", failures
+
+
+@flow(name="monitor", log_prints=False)
+def monitor(only: list[int] | None = None, every: bool = False) -> dict[str, Any]:
+    """One monitoring cycle: poll the due feeds and pages (conditionally), fetch
+    and store their new articles, then process them and send the alerts.
+
+    A source that fails is recorded (error count, last error, a later next
+    poll) and the cycle goes on with the others. ``every`` polls every source,
+    due or not. Returns the ``run --json`` summary."""
+    settings = get_settings()
+    engine = open_engine(settings.database_url)
+    run_id = start_run(engine, "monitor", None)
+    result = IngestResult()
+    polled = not_modified = failed = 0
+    try:
+        for source in claim_due(engine, only=only or (), every=every):
+            polled += 1
+            poll = poll_source_task(source)
+            if poll.error is not None:
+                failed += 1
+                record_failure(engine, source, poll.error, retry_after=poll.retry_after)
+                result.errors.append({"source_id": source.url, "error": poll.error})
+                continue
+            try:
+                status, _ = _poll(poll, result, settings.batch_size)
+            except FeedError as exc:
+                failed += 1
+                record_failure(engine, source, str(exc))
+                result.errors.append({"source_id": source.url, "error": str(exc)})
+                continue
+            assert poll.fetched is not None
+            not_modified += poll.fetched.not_modified
+            record_success(
+                engine,
+                source,
+                status=status,
+                etag=poll.fetched.etag,
+                last_modified=poll.fetched.last_modified,
+            )
+        new_events = process_articles(unprocessed_article_ids(engine))
+        sent = deliver_alerts()
+    except BaseException as exc:
+        fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    summary: dict[str, Any] = {
+        "sources_polled": polled,
+        "sources_not_modified": not_modified,
+        "sources_failed": failed,
+        "articles_seen": result.seen,
+        "articles_new": len(result.new_article_ids),
+        "stories": story_count(engine, result.article_ids),
+        "events_new": len(new_events),
+        "alerts_sent": sent,
+        "errors": result.errors,
+    }
+    finish_run(
+        engine, run_id, stats={k: v for k, v in summary.items() if k != "errors"}, errors=result.errors
     )
     return summary

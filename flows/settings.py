@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     alert_rules: Path | None = Field(
         None, description="YAML rules choosing routes per event, and route pacing."
     )
+    fetch_per_host: int = Field(2, ge=1, description="Requests to one host at once.")
+    fetch_host_delay: float = Field(1.0, ge=0, description="Seconds between two requests to one host.")
+    fetch_timeout: float = Field(15.0, gt=0, description="Seconds to wait for a server.")
+    fetch_max_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest page or feed, decompressed.")
+    fetch_workers: int = Field(
+        8, ge=1, description="Pages of one source fetched at once (per-host limits apply)."
+    )
+    robots: bool = Field(True, description="Honour robots.txt.")
     batch_size: int = Field(200, ge=1, description="Articles per task run.")
     max_item_bytes: int = Field(3 * 1024 * 1024, ge=1024, description="Largest file or JSONL line read.")
     alert_max_attempts: int = Field(8, ge=1)

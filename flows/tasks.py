@@ -9,13 +9,19 @@ parameter: the database and routes come from the process's settings.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
+import httpx
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
 
 from extractors.articles import to_articles
+from extractors.exceptions import FetchError, RetryLater
+from extractors.feeds import FeedEntry, parse_feed
+from extractors.fetching import FetchConfig, Fetched, Fetcher, decode_html
 from extractors.models import ArticleDoc, ItemFailure, Mention, RawItem
 from extractors.notify import Notifier
 from extractors.signals import extract_mentions
@@ -24,8 +30,19 @@ from storage.database import open_engine
 from storage.ingest import EventsRecorded, StoredArticle, record_mentions, store_articles
 from storage.outbox import DeliveryPolicy, DeliveryReport, deliver_pending
 from storage.queries import article_texts
+from storage.sources import SourceState
 
 from .settings import alerting, get_settings
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """One poll of a source: the response, or why there is none."""
+
+    source: SourceState
+    fetched: Fetched | None = None
+    error: str | None = None
+    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +55,15 @@ class Reading:
 
 
 __all__ = [
+    "Poll",
     "Reading",
     "deliver_alerts_task",
     "detect_events_task",
     "extract_articles_task",
+    "fetch_pages_task",
+    "fetcher",
+    "parse_feed_task",
+    "poll_source_task",
     "record_events_task",
     "store_articles_task",
 ]
@@ -96,3 +118,68 @@ def deliver_alerts_task() -> DeliveryReport:
     configured, rules = alerting(settings)
     policy = DeliveryPolicy(max_attempts=settings.alert_max_attempts)
     return deliver_pending(_engine(), Notifier(configured), policy, pacing=rules.for_route)
+
+
+@lru_cache(maxsize=4)
+def _fetcher(per_host: int, delay: float, timeout: float, max_bytes: int, robots: bool) -> Fetcher:
+    """One shared client per process (and configuration): its connection pool,
+    per-host limits and robots.txt cache serve every task."""
+    config = FetchConfig(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        per_host=per_host,
+        host_delay=delay,
+        max_bytes=max_bytes,
+        robots=robots,
+    )
+    return Fetcher(config)
+
+
+def fetcher() -> Fetcher:
+    s = get_settings()
+    return _fetcher(s.fetch_per_host, s.fetch_host_delay, s.fetch_timeout, s.fetch_max_bytes, s.robots)
+
+
+@task(name="poll-source", cache_policy=NO_CACHE, timeout_seconds=300)
+def poll_source_task(source: SourceState) -> Poll:
+    """Network: the source's feed or page, asked conditionally (a 304 if unchanged)."""
+    try:
+        got = fetcher().get(source.url, etag=source.etag, last_modified=source.last_modified)
+    except RetryLater as exc:
+        return Poll(source, error=str(exc), retry_after=exc.retry_after)
+    except FetchError as exc:
+        return Poll(source, error=str(exc))
+    return Poll(source, got)
+
+
+@task(name="parse-feed", cache_policy=NO_CACHE, timeout_seconds=120)
+def parse_feed_task(poll: Poll) -> list[FeedEntry]:
+    """Parsing: the articles a fetched feed lists (FeedError if it cannot be read)."""
+    assert poll.fetched is not None
+    return parse_feed(poll.fetched.body, poll.fetched.final_url, poll.fetched.content_type)
+
+
+def _page(entry: FeedEntry, outlet: str | None) -> RawItem | ItemFailure:
+    try:
+        got = fetcher().get(entry.url)
+    except FetchError as exc:
+        return ItemFailure(entry.url, str(exc))
+    kind = (got.content_type or "text/html").split(";")[0].strip().lower()
+    if kind not in ("text/html", "application/xhtml+xml", "text/plain", ""):
+        return ItemFailure(entry.url, f"not a page ({kind})")
+    return RawItem(
+        source_id=entry.url,
+        kind="html" if kind != "text/plain" else "text",
+        body=decode_html(got.body, got.content_type),
+        url=entry.url,
+        title=entry.title,
+        published=entry.published,
+        outlet=outlet,
+        origin=got.final_url,
+    )
+
+
+@task(name="fetch-pages", cache_policy=NO_CACHE, timeout_seconds=900)
+def fetch_pages_task(entries: list[FeedEntry], outlet: str | None) -> list[RawItem | ItemFailure]:
+    """Network: the listed pages, several at once (per-host limits hold)."""
+    with ThreadPoolExecutor(max_workers=get_settings().fetch_workers) as pool:
+        return list(pool.map(lambda e: _page(e, outlet), entries))

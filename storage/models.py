@@ -61,10 +61,20 @@ class Source(SQLModel, table=True):
     __tablename__ = "sources"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)
+    kind: str = Field(max_length=16)  # corpus, feed or page
     location: str = Field(sa_column=sa.Column(sa.Text, nullable=False, unique=True))
     name: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    # polling state of feeds and pages (revision 0007)
+    every_seconds: int | None = None
+    etag: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    last_modified: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    next_poll_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    last_polled_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    last_status: str | None = Field(default=None, max_length=200)
+    error_count: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    removed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
 class Story(SQLModel, table=True):

@@ -23,7 +23,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from extractors.stories import POSTINGS, Description, Profile, best, rank, split, term_key
+from extractors.stories import (
+    POSTINGS,
+    Description,
+    Profile,
+    best,
+    rank,
+    recheck,
+    split,
+    split_size,
+    term_key,
+)
 
 from .locks import insert
 from .models import Article, Story, StoryKey, utcnow
@@ -153,7 +163,7 @@ def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Descr
         if found is None:
             story_id = _new_story(s, title, Profile.of([d]))
         else:
-            story_id = found
+            story_id = found[0]
             profile = _profile(s, story_id, lock=True)  # fresh, and ours until commit
             profile.add(d)
             _save(s, story_id, profile)
@@ -164,6 +174,6 @@ def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Descr
         )
         _insert_keys(s, engine, story_id, d.keys)
         out[article_id] = story_id
-        if found is not None:
+        if found is not None and recheck(found[1]) and split_size(profiles[found[0]].size + 1):
             _resplit(s, engine, story_id)
     return out

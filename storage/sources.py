@@ -1,0 +1,222 @@
+"""Feeds and pages to watch, and their polling state.
+
+A source is polled every ``every_seconds``. A poll that fails pushes the next
+one back (the interval doubled per consecutive failure, with jitter, at most
+``MAX_BACKOFF``, or later if the server said ``Retry-After``) but never drops
+the source: its error count, last error and next poll stay visible in
+``tradewatch sources list``. Removing a source keeps its articles (they may be
+in stories and events) and stops its polling.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from .database import session_scope
+from .exceptions import NotFoundError
+from .locks import insert
+from .models import Article, Source, utcnow
+
+__all__ = [
+    "MAX_BACKOFF",
+    "SourceState",
+    "add_source",
+    "claim_due",
+    "known_urls",
+    "list_sources",
+    "record_failure",
+    "record_success",
+    "remove_source",
+]
+
+MAX_BACKOFF = timedelta(hours=24)
+POLL_LEASE = timedelta(minutes=10)  # a claimed source is not claimed again by another run before this
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    id: int
+    kind: str
+    url: str
+    name: str | None
+    every: timedelta
+    etag: str | None
+    last_modified: str | None
+
+
+def _aware(t: datetime | None) -> datetime | None:
+    return None if t is None else (t if t.tzinfo else t.replace(tzinfo=UTC))
+
+
+def add_source(engine: Engine, url: str, kind: str, *, name: str | None = None, every: timedelta) -> int:
+    """Watch ``url`` (a ``feed`` or a ``page``) every ``every``; adding a source
+    again updates its name and interval (and watches it again if removed)."""
+    now = utcnow()
+    with session_scope(engine) as s:
+        s.execute(
+            insert(engine, Source)
+            .values(
+                kind=kind, location=url, name=name, created_at=now, every_seconds=int(every.total_seconds())
+            )
+            .on_conflict_do_update(
+                index_elements=["location"],
+                set_={
+                    "name": name,
+                    "every_seconds": int(every.total_seconds()),
+                    "removed_at": None,
+                    "kind": kind,
+                },
+            )
+        )
+        s.execute(
+            sa.update(Source)
+            .where(col(Source.location) == url, col(Source.next_poll_at).is_(None))
+            .values(next_poll_at=now)
+        )
+        return int(s.execute(sa.select(col(Source.id)).where(col(Source.location) == url)).scalar_one())
+
+
+def remove_source(engine: Engine, key: str) -> int:
+    """Stop watching the source with this id or URL; returns its id."""
+    with session_scope(engine) as s:
+        where = col(Source.id) == int(key) if key.isdigit() else col(Source.location) == key
+        found = s.execute(
+            sa.select(col(Source.id)).where(
+                where, col(Source.kind).in_(["feed", "page"]), col(Source.removed_at).is_(None)
+            )
+        ).scalar()
+        if found is None:
+            raise NotFoundError(f"no watched source {key!r}")
+        s.execute(sa.update(Source).where(col(Source.id) == found).values(removed_at=utcnow()))
+        return int(found)
+
+
+def list_sources(engine: Engine) -> list[dict[str, Any]]:
+    """The watched feeds and pages with their polling state (``sources --json``)."""
+    with session_scope(engine) as s:
+        rows = s.exec(
+            select(Source)
+            .where(col(Source.kind).in_(["feed", "page"]), col(Source.removed_at).is_(None))
+            .order_by(col(Source.id))
+        ).all()
+        return [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "url": r.location,
+                "name": r.name,
+                "every_seconds": r.every_seconds,
+                "last_polled_at": _iso(r.last_polled_at),
+                "last_status": r.last_status,
+                "next_poll_at": _iso(r.next_poll_at),
+                "error_count": r.error_count,
+                "last_error": r.last_error,
+            }
+            for r in rows
+        ]
+
+
+def _iso(t: datetime | None) -> str | None:
+    aware = _aware(t)
+    return None if aware is None else aware.astimezone(UTC).isoformat()
+
+
+def claim_due(
+    engine: Engine, now: datetime | None = None, *, only: Iterable[int] = (), every: bool = False
+) -> list[SourceState]:
+    """The sources due for a poll (``every``: all of them), claimed for this run
+    (their next poll moved ``POLL_LEASE`` on, so a concurrent run does not poll
+    them too)."""
+    now = now or utcnow()
+    wanted = list(only)
+    with session_scope(engine) as s:
+        stmt = select(Source).where(
+            col(Source.kind).in_(["feed", "page"]),
+            col(Source.removed_at).is_(None),
+        )
+        if not every:
+            stmt = stmt.where(col(Source.next_poll_at) <= now)
+        if wanted:
+            stmt = stmt.where(col(Source.id).in_(wanted))
+        if engine.dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        rows = s.exec(stmt.order_by(col(Source.next_poll_at))).all()
+        out = []
+        for r in rows:
+            assert r.id is not None
+            s.execute(sa.update(Source).where(col(Source.id) == r.id).values(next_poll_at=now + POLL_LEASE))
+            out.append(
+                SourceState(
+                    r.id,
+                    r.kind,
+                    r.location,
+                    r.name,
+                    timedelta(seconds=r.every_seconds or 900),
+                    r.etag,
+                    r.last_modified,
+                )
+            )
+        return out
+
+
+def record_success(
+    engine: Engine, source: SourceState, *, status: str, etag: str | None, last_modified: str | None
+) -> None:
+    now = utcnow()
+    with session_scope(engine) as s:
+        s.execute(
+            sa.update(Source)
+            .where(col(Source.id) == source.id)
+            .values(
+                etag=etag,
+                last_modified=last_modified,
+                last_polled_at=now,
+                last_status=status[:200],
+                next_poll_at=now + source.every,
+                error_count=0,
+                last_error=None,
+            )
+        )
+
+
+def record_failure(
+    engine: Engine, source: SourceState, error: str, *, retry_after: float | None = None
+) -> None:
+    """Record a failed poll and push the next one back (never drop the source)."""
+    now = utcnow()
+    with session_scope(engine) as s:
+        errors = int(
+            s.execute(sa.select(col(Source.error_count)).where(col(Source.id) == source.id)).scalar_one()
+        )
+        delay = min(source.every * 2 ** min(errors, 16), MAX_BACKOFF) * random.uniform(0.8, 1.2)
+        if retry_after is not None:
+            delay = max(delay, timedelta(seconds=retry_after))
+        s.execute(
+            sa.update(Source)
+            .where(col(Source.id) == source.id)
+            .values(
+                last_polled_at=now,
+                last_status="failed",
+                next_poll_at=now + delay,
+                error_count=errors + 1,
+                last_error=error[:1000],
+            )
+        )
+
+
+def known_urls(engine: Engine, urls: Iterable[str]) -> set[str]:
+    """Which of these canonical URLs are stored already (never fetched again)."""
+    wanted = list(set(urls))
+    if not wanted:
+        return set()
+    with session_scope(engine) as s:
+        rows = s.execute(sa.select(col(Article.canonical_url)).where(col(Article.canonical_url).in_(wanted)))
+        return {str(r[0]) for r in rows}
