@@ -20,14 +20,16 @@ agreement are measured over the matched pairs.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .cleaning import clean_text
-from .exceptions import InvalidRecord
+from .exceptions import FetchError, InvalidRecord
 from .models import Mention
 from .signals import ACTIONS, mentions_by_sentence, split_sentences
 
@@ -36,10 +38,14 @@ __all__ = [
     "BCubed",
     "GoldEvent",
     "LabelledSentence",
+    "PageScores",
     "SignalScores",
     "StoryScores",
+    "TextScores",
     "b_cubed",
     "load_labelled",
+    "ngram_scores",
+    "score_pages",
     "score_signals",
     "score_stories",
 ]
@@ -421,3 +427,103 @@ def score_stories(path: Path) -> StoryScores:
     predicted = {item: clusterer.labels[i] for item, i in placed.items()}  # after any later split
     gold = {str(r["id"]): str(r["cluster"]) for r in records}
     return StoryScores(b_cubed(gold, predicted), clusterer.stories, clusterer.compared / max(1, len(records)))
+
+
+# --- main-text extraction through the fetch path --------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class TextScores:
+    """Word-4-gram precision, recall and F1 of extracted texts, averaged over pages."""
+
+    precision: float
+    recall: float
+    pages: int
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _grams(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+
+
+def ngram_scores(pairs: Sequence[tuple[str, str]], n: int = 4) -> TextScores:
+    """``(extracted, truth)`` pairs scored as the article-extraction-benchmark
+    does: the shared word n-grams (with multiplicity) over the extracted ones
+    (precision) and over the true ones (recall), per page, then averaged."""
+    precision = recall = 0.0
+    for extracted, truth in pairs:
+        got, want = _grams(extracted, n), _grams(truth, n)
+        shared = sum((got & want).values())
+        precision += shared / sum(got.values()) if got else (1.0 if not want else 0.0)
+        recall += shared / sum(want.values()) if want else 1.0
+    count = len(pairs) or 1
+    return TextScores(precision / count, recall / count, len(pairs))
+
+
+@dataclass(frozen=True, slots=True)
+class PageScores:
+    ours: TextScores  # served over loopback, fetched and extracted by tradewatch
+    trafilatura: TextScores  # trafilatura.extract on the same files, for reference
+    failed: list[str]
+
+
+@contextmanager
+def _serve(folder: Path) -> Iterator[str]:
+    """The files of ``folder`` over HTTP on loopback (a real server, a thread)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def score_pages(folder: Path) -> PageScores:
+    """Main-text quality of tradewatch's own fetch-and-extract path on a folder
+    of pages (``pages/*.html``) with ``truth.jsonl`` (``id``, ``articleBody``):
+    the pages are served over loopback, fetched, decoded and extracted as live
+    ingestion does; trafilatura alone on the same files is scored alongside."""
+    import trafilatura
+
+    from .articles import to_article
+    from .exceptions import ItemError
+    from .fetching import FetchConfig, Fetcher, decode_html
+    from .models import RawItem
+
+    truth = {}
+    for n, line in enumerate((folder / "truth.jsonl").read_text("utf-8").splitlines(), 1):
+        record = json.loads(line)
+        if not isinstance(record, dict) or not {"id", "articleBody"} <= set(record):
+            raise InvalidRecord(f"{folder / 'truth.jsonl'}:{n}: needs 'id' and 'articleBody'")
+        truth[str(record["id"])] = str(record["articleBody"])
+    ours, bare, failed = [], [], []
+    with _serve(folder / "pages") as base, Fetcher(FetchConfig(host_delay=0.0, robots=False)) as fetcher:
+        for page_id, body in truth.items():
+            path = folder / "pages" / f"{page_id}.html"
+            bare.append((trafilatura.extract(path.read_text("utf-8"), include_comments=False) or "", body))
+            try:
+                got = fetcher.get(f"{base}/{page_id}.html")
+                doc = to_article(RawItem(page_id, "html", decode_html(got.body, got.content_type)))
+                text = doc.text
+            except (FetchError, ItemError) as exc:
+                failed.append(f"{page_id}: {exc}")
+                text = ""
+            ours.append((text, body))
+    return PageScores(ngram_scores(ours), ngram_scores(bare), failed)

@@ -621,5 +621,42 @@ def eval_stories(
         raise typer.Exit(EXIT_BELOW_FLOOR)
 
 
+@eval_app.command("pages")
+def eval_pages(
+    folder: Annotated[Path, typer.Argument(help="A folder with pages/*.html and truth.jsonl.")] = Path(
+        "../shared/corpora/fundus-pages"
+    ),
+    as_json: JsonOption = False,
+    min_f1: Annotated[float, typer.Option(help="Exit 4 below this word-4-gram F1.")] = 0.0,
+) -> None:
+    """Main-text quality of the fetch-and-extract path (pages served on loopback)."""
+    from extractors.evaluation import score_pages
+    from extractors.exceptions import InvalidRecord
+
+    try:
+        result = score_pages(folder)
+    except (OSError, InvalidRecord, json.JSONDecodeError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    report = {
+        "pages": result.ours.pages,
+        "precision": round(result.ours.precision, 4),
+        "recall": round(result.ours.recall, 4),
+        "f1": round(result.ours.f1, 4),
+        "trafilatura_f1": round(result.trafilatura.f1, 4),
+        "failed": result.failed,
+    }
+    if as_json:
+        _print_json(report)
+    else:
+        shown = {k: v for k, v in report.items() if k != "failed"}
+        _print_table("main text (word 4-grams)", tuple(shown), [tuple(str(v) for v in shown.values())])
+        for f in result.failed:
+            err.print(f"[yellow]failed[/] {f}")
+    if result.ours.f1 < min_f1:
+        err.print("[red]below the quality floor[/]")
+        raise typer.Exit(EXIT_BELOW_FLOOR)
+
+
 def main() -> None:
     app()
