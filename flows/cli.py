@@ -586,6 +586,18 @@ def eval_signals(
         raise typer.Exit(EXIT_BELOW_FLOOR)
 
 
+def _report(title: str, report: dict[str, Any], as_json: bool, below: bool) -> None:
+    """An evaluation's figures (a table, or JSON), and exit 4 below its floor."""
+    if as_json:
+        _print_json(report)
+    else:
+        shown = {k: v for k, v in report.items() if not isinstance(v, list)}
+        _print_table(title, tuple(shown), [tuple(str(v) for v in shown.values())])
+    if below:
+        err.print("[red]below the quality floor[/]")
+        raise typer.Exit(EXIT_BELOW_FLOOR)
+
+
 @eval_app.command("stories")
 def eval_stories(
     corpus: Annotated[Path, typer.Argument(help="JSONL of articles with a gold `cluster`.")] = Path(
@@ -612,13 +624,7 @@ def eval_stories(
         "f1": round(s.f1, 4),
         "candidates_per_article": round(result.candidates_per_article, 2),
     }
-    if as_json:
-        _print_json(report)
-    else:
-        _print_table("stories (B-cubed)", tuple(report), [tuple(str(v) for v in report.values())])
-    if s.f1 < min_f1:
-        err.print("[red]below the quality floor[/]")
-        raise typer.Exit(EXIT_BELOW_FLOOR)
+    _report("stories (B-cubed)", report, as_json, s.f1 < min_f1)
 
 
 @eval_app.command("pages")
@@ -646,16 +652,9 @@ def eval_pages(
         "trafilatura_f1": round(result.trafilatura.f1, 4),
         "failed": result.failed,
     }
-    if as_json:
-        _print_json(report)
-    else:
-        shown = {k: v for k, v in report.items() if k != "failed"}
-        _print_table("main text (word 4-grams)", tuple(shown), [tuple(str(v) for v in shown.values())])
-        for f in result.failed:
-            err.print(f"[yellow]failed[/] {f}")
-    if result.ours.f1 < min_f1:
-        err.print("[red]below the quality floor[/]")
-        raise typer.Exit(EXIT_BELOW_FLOOR)
+    for f in [] if as_json else result.failed:
+        err.print(f"[yellow]failed[/] {f}")
+    _report("main text (word 4-grams)", report, as_json, result.ours.f1 < min_f1)
 
 
 def main() -> None:

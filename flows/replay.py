@@ -124,7 +124,15 @@ def replay(path: str) -> dict[str, Any]:
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
         raise
+    return _finish(engine, run_id, {}, ingested, new_events, sent)
+
+
+def _finish(
+    engine: Any, run_id: int, head: dict[str, Any], ingested: IngestResult, new_events: list[int], sent: int
+) -> dict[str, Any]:
+    """Record the run and return its summary (``replay --json``, ``run --json``)."""
     summary: dict[str, Any] = {
+        **head,
         "articles_seen": ingested.seen,
         "articles_new": len(ingested.new_article_ids),
         "stories": story_count(engine, ingested.article_ids),
@@ -219,18 +227,5 @@ def monitor(only: list[int] | None = None, every: bool = False) -> dict[str, Any
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
         raise
-    summary: dict[str, Any] = {
-        "sources_polled": polled,
-        "sources_not_modified": not_modified,
-        "sources_failed": failed,
-        "articles_seen": result.seen,
-        "articles_new": len(result.new_article_ids),
-        "stories": story_count(engine, result.article_ids),
-        "events_new": len(new_events),
-        "alerts_sent": sent,
-        "errors": result.errors,
-    }
-    finish_run(
-        engine, run_id, stats={k: v for k, v in summary.items() if k != "errors"}, errors=result.errors
-    )
-    return summary
+    head = {"sources_polled": polled, "sources_not_modified": not_modified, "sources_failed": failed}
+    return _finish(engine, run_id, head, result, new_events, sent)
