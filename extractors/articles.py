@@ -14,6 +14,7 @@ from .cleaning import clean_text, guess_title
 from .corpus import parse_datetime
 from .exceptions import EmptyItem, ItemError, NoArticleText
 from .models import ArticleDoc, ItemFailure, RawItem
+from .parallel import pmap
 
 __all__ = ["MIN_WORDS", "content_hash", "to_article", "to_articles"]
 
@@ -98,18 +99,22 @@ def to_article(raw: RawItem) -> ArticleDoc:
     return article
 
 
+def _article_or_failure(item: RawItem | ItemFailure) -> ArticleDoc | ItemFailure:
+    if isinstance(item, ItemFailure):
+        return item
+    try:
+        return to_article(item)
+    except ItemError as exc:
+        return ItemFailure(item.source_id, str(exc))
+
+
 def to_articles(
-    items: list[RawItem | ItemFailure],
+    items: list[RawItem | ItemFailure], *, workers: int = 1
 ) -> tuple[list[ArticleDoc], list[ItemFailure]]:
-    """Articles of a batch, and the failures (earlier ones carried through)."""
+    """Articles of a batch, and the failures (earlier ones carried through);
+    ``workers`` processes share the work (:func:`extractors.parallel.pmap`)."""
     docs: list[ArticleDoc] = []
     failures: list[ItemFailure] = []
-    for item in items:
-        if isinstance(item, ItemFailure):
-            failures.append(item)
-            continue
-        try:
-            docs.append(to_article(item))
-        except ItemError as exc:
-            failures.append(ItemFailure(item.source_id, str(exc)))
+    for result in pmap(_article_or_failure, items, workers):
+        (failures if isinstance(result, ItemFailure) else docs).append(result)  # type: ignore[arg-type]
     return docs, failures

@@ -54,6 +54,7 @@ __all__ = [
     "JOIN",
     "KEYS",
     "SPLIT",
+    "ArticleText",
     "Description",
     "Profile",
     "StoryClusterer",
@@ -61,6 +62,7 @@ __all__ = [
     "describe_news",
     "features",
     "lede_subjects",
+    "read_article",
     "recheck",
     "score",
     "split",
@@ -465,6 +467,24 @@ def describe_news(
     """:func:`describe` for a trade monitor: the gazetteer's actors are the
     topic, and the specific measures of the article's lede its subjects."""
     return describe(title, text, published, topic=topic_names(), subjects=lede_subjects(text, mentions))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """What processing reads of a stored article."""
+
+    id: int
+    title: str | None
+    text: str
+    published: datetime | None
+
+
+def read_article(a: ArticleText) -> tuple[int, list[Mention], Description]:
+    """An article's events and its story description (one unit of CPU work)."""
+    from .signals import extract_mentions
+
+    mentions = extract_mentions(a.text)
+    return a.id, mentions, describe_news(a.title, a.text, a.published, mentions)
 
 
 def _prune(bag: dict[str, float]) -> dict[str, float]:

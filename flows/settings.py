@@ -8,6 +8,7 @@ only here: they are never flow parameters, so Prefect never stores or shows them
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,6 +44,9 @@ class Settings(BaseSettings):
         8, ge=1, description="Pages of one source fetched at once (per-host limits apply)."
     )
     robots: bool = Field(True, description="Honour robots.txt.")
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes for extraction and signals."
+    )
     batch_size: int = Field(200, ge=1, description="Articles per task run.")
     max_item_bytes: int = Field(3 * 1024 * 1024, ge=1024, description="Largest file or JSONL line read.")
     alert_max_attempts: int = Field(8, ge=1)

@@ -24,8 +24,8 @@ from extractors.feeds import FeedEntry, parse_feed
 from extractors.fetching import FetchConfig, Fetched, Fetcher, decode_html
 from extractors.models import ArticleDoc, ItemFailure, Mention, RawItem
 from extractors.notify import Notifier
-from extractors.signals import extract_mentions
-from extractors.stories import Description, describe_news
+from extractors.parallel import pmap
+from extractors.stories import Description, read_article
 from storage.database import open_engine
 from storage.ingest import EventsRecorded, StoredArticle, record_mentions, store_articles
 from storage.outbox import DeliveryPolicy, DeliveryReport, deliver_pending
@@ -78,7 +78,7 @@ def extract_articles_task(
     items: list[RawItem | ItemFailure],
 ) -> tuple[list[ArticleDoc], list[ItemFailure]]:
     """Raw items → clean articles (trafilatura for HTML, cleaning for text)."""
-    return to_articles(items)
+    return to_articles(items, workers=get_settings().workers)
 
 
 @task(
@@ -91,11 +91,8 @@ def store_articles_task(source: int, docs: list[ArticleDoc]) -> list[StoredArtic
 @task(name="detect-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=600)
 def detect_events_task(article_ids: list[int]) -> list[Reading]:
     """Stored articles → the events each one states, and what story matching reads of it."""
-    out = []
-    for a in article_texts(_engine(), article_ids):
-        mentions = extract_mentions(a.text)
-        out.append(Reading(a.id, mentions, describe_news(a.title, a.text, a.published, mentions)))
-    return out
+    texts = article_texts(_engine(), article_ids)
+    return [Reading(*r) for r in pmap(read_article, texts, get_settings().workers)]
 
 
 @task(name="record-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
+
+from extractors.stories import ArticleText
 
 from .database import session_scope
 from .exceptions import NotFoundError
@@ -173,14 +174,6 @@ def list_articles(engine: Engine) -> list[dict[str, Any]]:
             }
             for a in s.exec(select(Article).order_by(col(Article.id)))
         ]
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleText:
-    id: int
-    title: str | None
-    text: str
-    published: datetime | None
 
 
 def article_texts(engine: Engine, article_ids: list[int]) -> list[ArticleText]:

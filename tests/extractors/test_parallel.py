@@ -1,0 +1,25 @@
+"""Extraction and reading spread over worker processes give what one process gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractors.articles import to_articles
+from extractors.models import ItemFailure, RawItem
+from extractors.parallel import MIN_BATCH, pmap
+from extractors.stories import ArticleText, read_article
+
+
+def test_workers_give_the_same_articles_and_readings_in_order(shared_dir: Path, seeds_dir: Path) -> None:
+    pages = sorted((shared_dir / "corpora" / "fundus-pages" / "pages").glob("*.html"))[:MIN_BATCH]
+    items: list[RawItem | ItemFailure] = [RawItem(p.stem, "html", p.read_text("utf-8")) for p in pages]
+    items.append(ItemFailure("earlier", "failed upstream"))
+    items.append(RawItem("empty", "text", "   "))
+    assert to_articles(items, workers=2) == to_articles(items, workers=1)
+    texts = [
+        ArticleText(i, None, p.read_text("utf-8"), None)
+        for i, p in enumerate(sorted(seeds_dir.glob("*.txt")) * 2)
+    ]
+    parallel, serial = pmap(read_article, texts, 2), [read_article(t) for t in texts]
+    assert [(i, m) for i, m, _ in parallel] == [(i, m) for i, m, _ in serial]
+    assert [d.to_json() for _, _, d in parallel] == [d.to_json() for _, _, d in serial]
