@@ -46,7 +46,19 @@ def site(shared_dir: Path) -> Iterator[Site]:
         s.routes[f"/news/{name}"] = Reply(
             200, (pages / f"{name}.html").read_bytes(), {"Content-Type": "text/html; charset=utf-8"}
         )
-    items = [(f"/news/{n}", f"Feed title {n}") for n in available]
+    latin = (
+        "<html><head><title>Tariffs on cheese</title></head><body><article><h1>Tariffs on cheese</h1>"
+        + "".join(
+            f"<p>Paragraph {i}: les producteurs de Roquefort et de Comté disent que la taxe coûte {20 + i} € "
+            f"par caisse, et la coopérative numéro {i} prévoit une baisse des ventes à l'étranger.</p>"
+            for i in range(12)
+        )
+        + "</article></body></html>"
+    )
+    s.routes["/news/latin"] = Reply(
+        200, latin.encode("cp1252"), {"Content-Type": "text/html; charset=windows-1252"}
+    )
+    items = [(f"/news/{n}", f"Feed title {n}") for n in available] + [("/news/latin", "Cheese")]
     items.append((f"/news/{available[0]}?utm_source=rss&utm_medium=feed", "The same article again"))
     items.append(("/news/missing", "A page that is gone"))
     feed = _rss(s, items)
@@ -92,10 +104,11 @@ def test_a_feed_is_watched_and_a_second_run_costs_only_conditional_requests(db_u
     first = monitor()
     available = site.available  # type: ignore[attr-defined]
     assert first["sources_polled"] == 5 and first["sources_failed"] == 4, first["errors"]
-    assert first["articles_new"] == len(available)  # the page listed twice is one article
+    assert first["articles_new"] == len(available) + 1  # the page listed twice is one article
     engine = open_engine(db_url)
     articles = {a["url"]: a for a in list_articles(engine)}
-    assert len(articles) == len(available)
+    assert len(articles) == len(available) + 1
+    assert "Comté disent que la taxe coûte 25 €" in articles[site.url("/news/latin")]["text"]  # cp1252
     for name in available:
         stored = articles[site.url(f"/news/{name}")]
         assert stored["outlet"] == "Loopback News" and stored["title"] and len(stored["text"].split()) > 100
