@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 
 from extractors.stories import (
@@ -46,14 +46,14 @@ def story_lock_keys(descriptions: Iterable[Description]) -> set[int]:
     return {term_key("story|" + k) for d in descriptions for k in d.keys}
 
 
-def _insert_keys(s: Session, engine: Engine, story_id: int, terms: Iterable[str]) -> None:
+def _insert_keys(conn: Connection, engine: Engine, story_id: int, terms: Iterable[str]) -> None:
     rows = [{"key": term_key(t), "story_id": story_id} for t in set(terms)]
     if not rows:
         return
-    s.execute(insert(engine, StoryKey).values(rows).on_conflict_do_nothing())
+    conn.execute(insert(engine, StoryKey).values(rows).on_conflict_do_nothing())
 
 
-def _postings(s: Session, terms: Sequence[str]) -> list[tuple[str, int]]:
+def _postings(conn: Connection, terms: Sequence[str]) -> list[tuple[str, int]]:
     """``(term, story)`` for the newest ``POSTINGS`` stories of each term."""
     if not terms:
         return []
@@ -67,29 +67,30 @@ def _postings(s: Session, terms: Sequence[str]) -> list[tuple[str, int]]:
         for k in by_key
     ]
     query = sa.union_all(*(sa.select(p) for p in parts))
-    return [(by_key[int(str(k))], int(str(story))) for k, story in s.execute(query).all()]
+    return [(by_key[int(str(k))], int(str(story))) for k, story in conn.execute(query).all()]
 
 
-def _profile(s: Session, story_id: int, *, lock: bool) -> Profile:
+def _profile(conn: Connection, story_id: int, *, lock: bool) -> Profile:
     stmt = sa.select(col(Story.profile)).where(col(Story.id) == story_id)
     if lock:
         stmt = stmt.with_for_update()
-    data: dict[str, Any] | None = s.execute(stmt).scalar_one()
+    data: dict[str, Any] | None = conn.execute(stmt).scalar_one()
     return Profile.from_json(data) if data else Profile()
 
 
-def _save(s: Session, story_id: int, profile: Profile) -> None:
-    s.execute(
+def _save(conn: Connection, story_id: int, profile: Profile) -> None:
+    conn.execute(
         sa.update(Story).where(col(Story.id) == story_id).values(profile=profile.to_json(), size=profile.size)
     )
 
 
-def _new_story(s: Session, title: str | None, profile: Profile) -> int:
-    story = Story(title=title, created_at=utcnow(), profile=profile.to_json(), size=profile.size)
-    s.add(story)
-    s.flush()
-    assert story.id is not None
-    return story.id
+def _new_story(conn: Connection, title: str | None, profile: Profile) -> int:
+    new: object = conn.execute(
+        sa.insert(Story)
+        .values(title=title, created_at=utcnow(), profile=profile.to_json(), size=profile.size)
+        .returning(col(Story.id))
+    ).scalar_one()
+    return int(str(new))
 
 
 def _headline(text: str, limit: int = 120) -> str:
@@ -97,9 +98,9 @@ def _headline(text: str, limit: int = 120) -> str:
     return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _resplit(s: Session, engine: Engine, story_id: int) -> int | None:
+def _resplit(conn: Connection, engine: Engine, story_id: int) -> int | None:
     """Split the story if its articles are two stories; returns the new story's id."""
-    rows = s.execute(
+    rows = conn.execute(
         sa.select(col(Article.id), col(Article.title), col(Article.story_terms))
         .where(col(Article.story_id) == story_id, col(Article.copy_of).is_(None))
         .where(col(Article.story_terms).is_not(None))
@@ -113,14 +114,14 @@ def _resplit(s: Session, engine: Engine, story_id: int) -> int | None:
     moved = [(r, d) for r, d, keep in zip(rows, members, mask, strict=True) if not keep]
     first = moved[0][0]
     title = first[1] or _headline(
-        s.execute(sa.select(col(Article.text)).where(col(Article.id) == first[0])).scalar_one()
+        conn.execute(sa.select(col(Article.text)).where(col(Article.id) == first[0])).scalar_one()
     )
-    other = _new_story(s, title, Profile.of(d for _, d in moved))
+    other = _new_story(conn, title, Profile.of(d for _, d in moved))
     ids = [int(r[0]) for r, _ in moved]
-    s.execute(sa.update(Article).where(col(Article.id).in_(ids)).values(story_id=other))
-    s.execute(sa.update(Article).where(col(Article.copy_of).in_(ids)).values(story_id=other))
-    _save(s, story_id, Profile.of(kept))
-    _insert_keys(s, engine, other, (k for _, d in moved for k in d.keys))
+    conn.execute(sa.update(Article).where(col(Article.id).in_(ids)).values(story_id=other))
+    conn.execute(sa.update(Article).where(col(Article.copy_of).in_(ids)).values(story_id=other))
+    _save(conn, story_id, Profile.of(kept))
+    _insert_keys(conn, engine, other, (k for _, d in moved for k in d.keys))
     return other
 
 
@@ -129,9 +130,10 @@ def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Descr
     story, within the caller's transaction; returns ``article → story`` as
     placed (a later split may move an article on). An article already placed is
     left where it is; a version of an article goes where its original is."""
+    conn = s.connection()  # plain statements: the ORM adds nothing here but time
     out: dict[int, int] = {}
     for article_id, d in placed:
-        row = s.execute(
+        row = conn.execute(
             sa.select(
                 col(Article.story_id), col(Article.copy_of), col(Article.title), col(Article.story_terms)
             ).where(col(Article.id) == article_id)
@@ -140,7 +142,7 @@ def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Descr
         copy_of: int | None = row[1]
         title: str | None = row[2]
         if title is None:
-            text: object = s.execute(
+            text: object = conn.execute(
                 sa.select(col(Article.text)).where(col(Article.id) == article_id)
             ).scalar_one()
             title = _headline(str(text))
@@ -149,31 +151,35 @@ def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Descr
             out[article_id] = story_id
             continue
         if copy_of is not None:
-            original = s.execute(sa.select(col(Article.story_id)).where(col(Article.id) == copy_of)).scalar()
+            original = conn.execute(
+                sa.select(col(Article.story_id)).where(col(Article.id) == copy_of)
+            ).scalar()
             if original is not None:
-                s.execute(sa.update(Article).where(col(Article.id) == article_id).values(story_id=original))
+                conn.execute(
+                    sa.update(Article).where(col(Article.id) == article_id).values(story_id=original)
+                )
                 out[article_id] = original
                 continue
-        candidates = rank(_postings(s, d.keys))
-        stored = s.execute(
+        candidates = rank(_postings(conn, d.keys))
+        stored = conn.execute(
             sa.select(col(Story.id), col(Story.profile)).where(col(Story.id).in_(candidates))
         ).all()
         profiles = {int(str(i)): Profile.from_json(cast(dict[str, Any], data)) for i, data in stored if data}
         found = best(d, ((c, profiles[c]) for c in candidates if c in profiles))
         if found is None:
-            story_id = _new_story(s, title, Profile.of([d]))
+            story_id = _new_story(conn, title, Profile.of([d]))
         else:
             story_id = found[0]
-            profile = _profile(s, story_id, lock=True)  # fresh, and ours until commit
+            profile = _profile(conn, story_id, lock=True)  # fresh, and ours until commit
             profile.add(d)
-            _save(s, story_id, profile)
-        s.execute(
+            _save(conn, story_id, profile)
+        conn.execute(
             sa.update(Article)
             .where(col(Article.id) == article_id)
             .values(story_id=story_id, story_terms=d.to_json())
         )
-        _insert_keys(s, engine, story_id, d.keys)
+        _insert_keys(conn, engine, story_id, d.keys)
         out[article_id] = story_id
         if found is not None and recheck(found[1]) and split_size(profiles[found[0]].size + 1):
-            _resplit(s, engine, story_id)
+            _resplit(conn, engine, story_id)
     return out
