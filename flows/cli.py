@@ -326,6 +326,23 @@ def events(
     )
 
 
+@app.command("rebuild-stories")
+def rebuild_stories(db: DbOption = None) -> None:
+    """Place every stored article in stories again, in arrival order (events stay).
+
+    For a database from before story matching (one story per article), or after
+    the story rules changed. Run it while no worker processes articles."""
+    settings = _settings(db)
+    _engine(db)
+    from .runtime import prepare_prefect
+
+    prepare_prefect(settings)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from .replay import rebuild_stories as rebuild
+
+    err.print(f"{rebuild()} stories")
+
+
 @app.command()
 def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Stories: the articles that tell the same news."""

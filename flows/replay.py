@@ -25,6 +25,7 @@ from storage.ingest import ensure_source
 from storage.queries import story_count, unprocessed_article_ids
 from storage.runs import fail_run, finish_run, start_run
 from storage.sources import claim_due, known_urls, record_failure, record_success
+from storage.stories import reset_stories
 
 from . import progress
 from .settings import get_settings
@@ -35,12 +36,21 @@ from .tasks import (
     extract_articles_task,
     fetch_pages_task,
     parse_feed_task,
+    place_stories_task,
     poll_source_task,
     record_events_task,
     store_articles_task,
 )
 
-__all__ = ["IngestResult", "deliver_alerts", "ingest_corpus", "monitor", "process_articles", "replay"]
+__all__ = [
+    "IngestResult",
+    "deliver_alerts",
+    "ingest_corpus",
+    "monitor",
+    "process_articles",
+    "rebuild_stories",
+    "replay",
+]
 
 T = TypeVar("T")
 
@@ -229,3 +239,15 @@ def monitor(only: list[int] | None = None, every: bool = False) -> dict[str, Any
         raise
     head = {"sources_polled": polled, "sources_not_modified": not_modified, "sources_failed": failed}
     return _finish(engine, run_id, head, result, new_events, sent)
+
+
+@flow(name="rebuild-stories", log_prints=False)
+def rebuild_stories() -> int:
+    """Place every stored article in stories again, in arrival order (after an
+    upgrade from a version that kept one story per article, or a change of the
+    story rules); events and alerts are untouched. Returns the story count."""
+    engine = open_engine(get_settings().database_url)
+    ids = reset_stories(engine)
+    for batch in _batches(iter(ids), get_settings().batch_size):
+        place_stories_task(detect_events_task(batch))
+    return story_count(engine, ids)

@@ -31,6 +31,7 @@ from storage.ingest import EventsRecorded, StoredArticle, record_mentions, store
 from storage.outbox import DeliveryPolicy, DeliveryReport, deliver_pending
 from storage.queries import article_texts
 from storage.sources import SourceState
+from storage.stories import place
 
 from .settings import alerting, get_settings
 
@@ -63,6 +64,7 @@ __all__ = [
     "fetch_pages_task",
     "fetcher",
     "parse_feed_task",
+    "place_stories_task",
     "poll_source_task",
     "record_events_task",
     "store_articles_task",
@@ -106,6 +108,12 @@ def record_events_task(readings: list[Reading]) -> EventsRecorded:
         rules=rules,
         stories=[(r.article_id, r.description) for r in readings],
     )
+
+
+@task(name="place-stories", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300)
+def place_stories_task(readings: list[Reading]) -> dict[int, int]:
+    """Place already processed articles in stories again (their events stay)."""
+    return place(_engine(), [(r.article_id, r.description) for r in readings])
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE, timeout_seconds=600)

@@ -38,7 +38,7 @@ from extractors.stories import (
 from .locks import insert
 from .models import Article, Story, StoryKey, utcnow
 
-__all__ = ["place_articles", "story_lock_keys"]
+__all__ = ["place", "place_articles", "reset_stories", "story_lock_keys"]
 
 
 def story_lock_keys(descriptions: Iterable[Description]) -> set[int]:
@@ -183,3 +183,30 @@ def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Descr
         if found is not None and recheck(found[1]) and split_size(profiles[found[0]].size + 1):
             _resplit(conn, engine, story_id)
     return out
+
+
+def reset_stories(engine: Engine) -> list[int]:
+    """Forget every story (to place the articles again, in arrival order, as
+    :func:`place` does); returns the ids of the articles to place, oldest
+    first. Run it while no worker processes articles."""
+    from .database import session_scope
+    from .locks import lock
+
+    with session_scope(engine) as s:
+        lock(s, engine, [term_key("stories|rebuild")])
+        conn = s.connection()
+        conn.execute(sa.update(Article).values(story_id=None, story_terms=None))
+        conn.execute(sa.delete(StoryKey))
+        conn.execute(sa.delete(Story))
+        ids = conn.execute(sa.select(col(Article.id)).order_by(col(Article.id))).scalars().all()
+    return [int(str(i)) for i in ids]
+
+
+def place(engine: Engine, placed: Sequence[tuple[int, Description]]) -> dict[int, int]:
+    """:func:`place_articles` in a transaction of its own, under the term locks."""
+    from .database import session_scope
+    from .locks import lock
+
+    with session_scope(engine) as s:
+        lock(s, engine, story_lock_keys(d for _, d in placed))
+        return place_articles(s, engine, placed)

@@ -166,3 +166,37 @@ def test_alerts_retry_uses_the_db_given_to_alerts(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert (tmp_path / "other.db").exists()
     assert not Path("data/tradewatch.db").exists() or Path("data").resolve() != tmp_path
+
+
+def test_rebuild_stories_places_an_old_database_again(
+    sqlite_url: str, seeds_dir: Path, receiver: Receiver
+) -> None:
+    """A database from before story matching had one story per article: the
+    rebuild gives the seeds their four stories and leaves events and alerts."""
+    import sqlalchemy as sa
+
+    from flows.replay import rebuild_stories
+
+    use_settings(Settings(db_url=sqlite_url, apprise_urls=[receiver.url]))
+    replay(str(seeds_dir))
+    engine = open_engine(sqlite_url)
+    events, sent = len(list_events(engine)), len(receiver.bodies)
+    with engine.begin() as conn:  # what revision 0005 found: a story per article, nothing indexed
+        conn.execute(sa.text("UPDATE articles SET story_terms = NULL"))
+        conn.execute(sa.text("DELETE FROM story_keys"))
+        conn.execute(sa.text("UPDATE stories SET profile = NULL, size = 0"))
+        for (article_id,) in conn.execute(sa.text("SELECT id FROM articles")).all():
+            new = conn.execute(
+                sa.text(
+                    "INSERT INTO stories (title, created_at, size)"
+                    " VALUES ('old', CURRENT_TIMESTAMP, 0) RETURNING id"
+                )
+            ).scalar_one()
+            conn.execute(
+                sa.text("UPDATE articles SET story_id = :s WHERE id = :a"), {"s": new, "a": article_id}
+            )
+    assert len(list_stories(engine)) == 5 + 4  # the old per-article stories, and the emptied ones
+    assert rebuild_stories() == 4
+    stories = sorted(sorted(a["source_id"][:3] for a in st["articles"]) for st in list_stories(engine))
+    assert stories == [["000", "002"], ["001"], ["003"], ["004"]]
+    assert (len(list_events(engine)), len(receiver.bodies)) == (events, sent)
