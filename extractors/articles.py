@@ -54,6 +54,7 @@ def _html_article(raw: RawItem) -> ArticleDoc:
         published=raw.published or parse_datetime(doc.date),
         outlet=raw.outlet or doc.sitename,
         language=doc.language,
+        author=doc.author,
     )
 
 
@@ -89,6 +90,8 @@ def to_article(raw: RawItem) -> ArticleDoc:
     article = replace(
         article,
         outlet=_clip(article.outlet, MAX_OUTLET),
+        author=_clip(article.author, 500),
+        language=_clip(article.language, 16),
         title=_clip(article.title, 2000),
         url=_clip(article.url, 4000),
         published=parse_datetime(article.published),

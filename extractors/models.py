@@ -47,6 +47,7 @@ class ArticleDoc:
     published: datetime | None = None
     outlet: str | None = None
     language: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,8 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
                         canonical_url=url,
                         outlet=doc.outlet,
                         title=doc.title,
+                        author=doc.author,
+                        language=doc.language,
                         published=doc.published,
                         ingested_at=now,
                         text=doc.text,

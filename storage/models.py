@@ -117,6 +117,8 @@ class Article(SQLModel, table=True):
     url: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     outlet: str | None = Field(default=None, max_length=200)
     title: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    author: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    language: str | None = Field(default=None, max_length=16)
     published: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     ingested_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))

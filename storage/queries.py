@@ -168,6 +168,8 @@ def list_articles(engine: Engine) -> list[dict[str, Any]]:
                 "url": a.url,
                 "outlet": a.outlet,
                 "title": a.title,
+                "author": a.author,
+                "language": a.language,
                 "published": _iso(a.published),
                 "story_id": a.story_id,
                 "text": a.text,

@@ -113,6 +113,7 @@ def test_a_feed_is_watched_and_a_second_run_costs_only_conditional_requests(db_u
         stored = articles[site.url(f"/news/{name}")]
         assert stored["outlet"] == "Loopback News" and stored["title"] and len(stored["text"].split()) > 100
         assert stored["published"]
+    assert articles[site.url("/news/APNews_0")]["author"] == "MELISSA GOLDIN"  # the page's metadata
     assert len(site.asked(f"/news/{available[0]}")) == 1  # never fetched twice
     assert any(e["source_id"].endswith("/news/missing") and "404" in e["error"] for e in first["errors"])
 

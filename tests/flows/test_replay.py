@@ -145,7 +145,17 @@ def test_cli_json_contract(sqlite_url: str, seeds_dir: Path) -> None:
     alerts = json.loads(runner.invoke(app, ["alerts", "--db", sqlite_url, "--json"]).stdout)
     assert set(alerts[0]) == {"id", "event_id", "route", "status", "attempts", "sent_at", "last_error"}
     arts = json.loads(runner.invoke(app, ["articles", "--db", sqlite_url, "--json"]).stdout)
-    assert set(arts[0]) == {"source_id", "url", "outlet", "title", "published", "story_id", "text"}
+    assert set(arts[0]) == {
+        "source_id",
+        "url",
+        "outlet",
+        "title",
+        "author",
+        "language",
+        "published",
+        "story_id",
+        "text",
+    }
 
 
 @pytest.mark.parametrize("args", [["replay", "/no/such/path"], ["events", "--db", "nonsense"], ["bogus"]])
