@@ -331,6 +331,7 @@ class Description:
     ev: dict[str, float] = field(init=False, repr=False)
     nv: dict[str, float] = field(init=False, repr=False)
     main_name: str | None = field(init=False, repr=False)
+    _keys: list[str] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.wv = _weigh(self.words, "W")
@@ -343,11 +344,14 @@ class Description:
 
     @property
     def keys(self) -> list[str]:
-        """The ``KEYS`` heaviest names and words (names first at equal weight)."""
-        terms = [("E:" + t, x) for t, x in self.ev.items()] + [
-            ("W:" + t, 0.7 * x) for t, x in self.wv.items()
-        ]
-        return [t for t, _ in sorted(terms, key=lambda tx: -tx[1])[:KEYS]]
+        """The ``KEYS`` heaviest names and words (names first at equal weight),
+        sorted once: locking, lookup and indexing all read them."""
+        if self._keys is None:
+            terms = [("E:" + t, x) for t, x in self.ev.items()] + [
+                ("W:" + t, 0.7 * x) for t, x in self.wv.items()
+            ]
+            self._keys = [t for t, _ in sorted(terms, key=lambda tx: -tx[1])[:KEYS]]
+        return self._keys
 
     def similarity_vector(self) -> dict[tuple[str, str], float]:
         """Words and names in one vector (what split() compares articles on)."""

@@ -35,7 +35,8 @@ from extractors.stories import (
     term_key,
 )
 
-from .locks import insert
+from .database import session_scope
+from .locks import insert, lock
 from .models import Article, Story, StoryKey, utcnow
 
 __all__ = ["place", "place_articles", "reset_stories", "story_lock_keys"]
@@ -170,7 +171,13 @@ def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Descr
             story_id = _new_story(conn, title, Profile.of([d]))
         else:
             story_id = found[0]
-            profile = _profile(conn, story_id, lock=True)  # fresh, and ours until commit
+            # PostgreSQL: read it again under a row lock, since another worker may have
+            # joined it since; SQLite: this transaction has held the write lock throughout
+            profile = (
+                _profile(conn, story_id, lock=True)
+                if engine.dialect.name == "postgresql"
+                else profiles[story_id]
+            )
             profile.add(d)
             _save(conn, story_id, profile)
         conn.execute(
@@ -189,9 +196,6 @@ def reset_stories(engine: Engine) -> list[int]:
     """Forget every story (to place the articles again, in arrival order, as
     :func:`place` does); returns the ids of the articles to place, oldest
     first. Run it while no worker processes articles."""
-    from .database import session_scope
-    from .locks import lock
-
     with session_scope(engine) as s:
         lock(s, engine, [term_key("stories|rebuild")])
         conn = s.connection()
@@ -204,9 +208,6 @@ def reset_stories(engine: Engine) -> list[int]:
 
 def place(engine: Engine, placed: Sequence[tuple[int, Description]]) -> dict[int, int]:
     """:func:`place_articles` in a transaction of its own, under the term locks."""
-    from .database import session_scope
-    from .locks import lock
-
     with session_scope(engine) as s:
         lock(s, engine, story_lock_keys(d for _, d in placed))
         return place_articles(s, engine, placed)
