@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger
+from sqlalchemy.engine import Engine
 
 from extractors.corpus import corpus_files, read_corpus
 from extractors.exceptions import FeedError
@@ -68,6 +69,16 @@ class IngestResult:
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
+def _store_batch(source: int, batch: list[RawItem | ItemFailure], result: IngestResult) -> None:
+    """Extract and store one batch of a source's items; count it in ``result``."""
+    docs, failures = extract_articles_task(batch)
+    stored = store_articles_task(source, docs) if docs else []
+    result.seen += len(batch)
+    result.errors.extend({"source_id": f.source_id, "error": f.error} for f in failures)
+    result.article_ids.extend(s.article_id for s in stored)
+    result.new_article_ids.extend(s.article_id for s in stored if s.new)
+
+
 @flow(name="ingest-corpus", log_prints=False)
 def ingest_corpus(path: str) -> IngestResult:
     """Read a folder or file of articles and store them (exact copies once)."""
@@ -79,12 +90,7 @@ def ingest_corpus(path: str) -> IngestResult:
     result = IngestResult()
     items: Iterator[RawItem | ItemFailure] = read_corpus(root, max_bytes=settings.max_item_bytes)
     for batch in _batches(items, settings.batch_size):
-        docs, failures = extract_articles_task(batch)
-        stored = store_articles_task(source, docs) if docs else []
-        result.seen += len(batch)
-        result.errors.extend({"source_id": f.source_id, "error": f.error} for f in failures)
-        result.article_ids.extend(s.article_id for s in stored)
-        result.new_article_ids.extend(s.article_id for s in stored if s.new)
+        _store_batch(source, batch, result)
         progress.advance(result.seen, total)
     get_run_logger().info(
         "read %d items: %d new articles, %d failed",
@@ -158,20 +164,16 @@ def _finish(
 
 def _store(source: int, items: list[RawItem | ItemFailure], result: IngestResult, batch: int) -> None:
     for part in _batches(iter(items), batch):
-        docs, failures = extract_articles_task(part)
-        stored = store_articles_task(source, docs) if docs else []
-        result.seen += len(part)
-        result.errors.extend({"source_id": f.source_id, "error": f.error} for f in failures)
-        result.article_ids.extend(s.article_id for s in stored)
-        result.new_article_ids.extend(s.article_id for s in stored if s.new)
+        _store_batch(source, part, result)
 
 
-def _poll(poll: Poll, result: IngestResult, batch: int) -> tuple[str, list[ItemFailure]]:
-    """Ingest what one polled source offers; returns its status line and page failures."""
+def _poll(engine: Engine, poll: Poll, result: IngestResult, batch: int) -> str:
+    """Ingest what one polled source offers (a page's failure goes to ``result.errors``);
+    returns the source's status line."""
     source, got = poll.source, poll.fetched
     assert got is not None
     if got.not_modified:
-        return "304 not modified", []
+        return "304 not modified"
     if source.kind == "page":
         items: list[RawItem | ItemFailure] = [
             RawItem(
@@ -183,15 +185,14 @@ def _poll(poll: Poll, result: IngestResult, batch: int) -> tuple[str, list[ItemF
             )
         ]
         _store(source.id, items, result, batch)
-        return "200", []
+        return "200"
     entries = parse_feed_task(poll)
-    engine = open_engine(get_settings().database_url)
     known = known_urls(engine, [e.url for e in entries])
     fresh = [e for e in entries if e.url not in known]
     items = fetch_pages_task(fresh, source.name) if fresh else []
-    failures = [i for i in items if isinstance(i, ItemFailure)]
+    failed = sum(isinstance(i, ItemFailure) for i in items)
     _store(source.id, items, result, batch)
-    return f"200: {len(entries)} entries, {len(fresh)} fetched, {len(failures)} failed", failures
+    return f"200: {len(entries)} entries, {len(fresh)} fetched, {failed} failed"
 
 
 @flow(name="monitor", log_prints=False)
@@ -217,7 +218,7 @@ def monitor(only: list[int] | None = None, every: bool = False) -> dict[str, Any
                 result.errors.append({"source_id": source.url, "error": poll.error})
                 continue
             try:
-                status, _ = _poll(poll, result, settings.batch_size)
+                status = _poll(engine, poll, result, settings.batch_size)
             except FeedError as exc:
                 failed += 1
                 record_failure(engine, source, str(exc))

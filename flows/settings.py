@@ -84,7 +84,15 @@ def get_settings() -> Settings:
     return _current[0]
 
 
+_alerting: list[tuple[Settings, tuple[dict[str, str], AlertRules]]] = []
+
+
 def alerting(settings: Settings) -> tuple[dict[str, str], AlertRules]:
     """The alert channels (name → apprise URL) and routing rules the settings
-    configure; :class:`DeliveryError` or :class:`RulesError` says what is wrong."""
-    return channels(settings.apprise_urls, settings.apprise_config), load_rules(settings.alert_rules)
+    configure, read once per settings object (every batch of a run asks);
+    :class:`DeliveryError` or :class:`RulesError` says what is wrong."""
+    if _alerting and _alerting[0][0] is settings:
+        return _alerting[0][1]
+    found = channels(settings.apprise_urls, settings.apprise_config), load_rules(settings.alert_rules)
+    _alerting[:] = [(settings, found)]
+    return found
