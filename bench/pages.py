@@ -23,7 +23,7 @@ from pathlib import Path
 import trafilatura
 
 from extractors.articles import to_articles
-from extractors.evaluation import _serve
+from extractors.evaluation import serve_folder
 from extractors.fetching import FetchConfig, Fetcher, decode_html
 from extractors.models import RawItem
 from extractors.parallel import pmap
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     ids = [json.loads(line)["id"] for line in (FOLDER / "truth.jsonl").open()]
-    with _serve(FOLDER / "pages") as base:
+    with serve_folder(FOLDER / "pages") as base:
         whole(ids[:20], base)  # warm up: imports, gazetteers, wordfreq, the worker processes
         ours = min(whole(ids, base) for _ in range(args.rounds))
         alone = min(bare(ids) for _ in range(args.rounds))

@@ -48,6 +48,7 @@ __all__ = [
     "score_pages",
     "score_signals",
     "score_stories",
+    "serve_folder",
 ]
 
 ACTION_CLASSES: dict[str, str] = {
@@ -475,7 +476,7 @@ class PageScores:
 
 
 @contextmanager
-def _serve(folder: Path) -> Iterator[str]:
+def serve_folder(folder: Path) -> Iterator[str]:
     """The files of ``folder`` over HTTP on loopback (a real server, a thread)."""
     import functools
     import threading
@@ -514,7 +515,10 @@ def score_pages(folder: Path) -> PageScores:
             raise InvalidRecord(f"{folder / 'truth.jsonl'}:{n}: needs 'id' and 'articleBody'")
         truth[str(record["id"])] = str(record["articleBody"])
     ours, bare, failed = [], [], []
-    with _serve(folder / "pages") as base, Fetcher(FetchConfig(host_delay=0.0, robots=False)) as fetcher:
+    with (
+        serve_folder(folder / "pages") as base,
+        Fetcher(FetchConfig(host_delay=0.0, robots=False)) as fetcher,
+    ):
         for page_id, body in truth.items():
             path = folder / "pages" / f"{page_id}.html"
             bare.append((trafilatura.extract(path.read_text("utf-8"), include_comments=False) or "", body))
