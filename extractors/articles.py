@@ -12,11 +12,12 @@ from trafilatura.settings import Document
 
 from .cleaning import clean_text, guess_title
 from .corpus import parse_datetime
+from .deduplication import fingerprint
 from .exceptions import EmptyItem, ItemError, NoArticleText
 from .models import ArticleDoc, ItemFailure, RawItem
 from .parallel import pmap
 
-__all__ = ["MIN_WORDS", "content_hash", "to_article", "to_articles"]
+__all__ = ["MIN_WORDS", "article_or_failure", "content_hash", "to_article", "to_articles"]
 
 MIN_WORDS = 25
 _SPACE = re.compile(r"\s+")
@@ -95,6 +96,7 @@ def to_article(raw: RawItem) -> ArticleDoc:
         title=_clip(article.title, 2000),
         url=_clip(article.url, 4000),
         published=parse_datetime(article.published),
+        fingerprint=fingerprint(article.text),
     )
     words = len(article.text.split())
     if words < MIN_WORDS:
@@ -102,7 +104,8 @@ def to_article(raw: RawItem) -> ArticleDoc:
     return article
 
 
-def _article_or_failure(item: RawItem | ItemFailure) -> ArticleDoc | ItemFailure:
+def article_or_failure(item: RawItem | ItemFailure) -> ArticleDoc | ItemFailure:
+    """:func:`to_article`, with an item's error as its failure (a failure is passed on)."""
     if isinstance(item, ItemFailure):
         return item
     try:
@@ -118,6 +121,6 @@ def to_articles(
     ``workers`` processes share the work (:func:`extractors.parallel.pmap`)."""
     docs: list[ArticleDoc] = []
     failures: list[ItemFailure] = []
-    for result in pmap(_article_or_failure, items, workers):
+    for result in pmap(article_or_failure, items, workers):
         (failures if isinstance(result, ItemFailure) else docs).append(result)  # type: ignore[arg-type]
     return docs, failures

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .deduplication import Fingerprint
 
 __all__ = ["ArticleDoc", "ItemFailure", "Mention", "RawItem"]
 
@@ -48,6 +51,7 @@ class ArticleDoc:
     outlet: str | None = None
     language: str | None = None
     author: str | None = None
+    fingerprint: Fingerprint | None = None  # computed with the text, where CPU is spread (or at store)
 
 
 @dataclass(frozen=True, slots=True)

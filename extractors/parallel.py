@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-__all__ = ["MIN_BATCH", "pmap"]
+__all__ = ["MIN_BATCH", "pimap", "pmap"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,10 +38,18 @@ def _shutdown() -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def pimap(fn: Callable[[T], R], items: Sequence[T], workers: int = 1) -> Iterator[R]:
+    """``fn(x)`` for each of ``items``, in order, as the results come in: the
+    caller can use the first ones (write them, say) while the workers go on
+    with the rest. ``fn`` must be a module-level function, its items and
+    results picklable."""
+    if workers <= 1 or len(items) < MIN_BATCH:
+        return (fn(x) for x in items)
+    chunk = max(1, min(4, len(items) // (workers * 4)))
+    return _pool(workers).map(fn, items, chunksize=chunk)
+
+
 def pmap(fn: Callable[[T], R], items: Sequence[T], workers: int = 1) -> list[R]:
     """``[fn(x) for x in items]``, in order, over ``workers`` processes
-    (``fn`` must be a module-level function, its items and results picklable)."""
-    if workers <= 1 or len(items) < MIN_BATCH:
-        return [fn(x) for x in items]
-    chunk = max(1, len(items) // (workers * 4))
-    return list(_pool(workers).map(fn, items, chunksize=chunk))
+    (:func:`pimap`, collected)."""
+    return list(pimap(fn, items, workers))

@@ -1,9 +1,11 @@
 """The flows: ingest → process → alert, composed by ``replay``.
 
-``ingest_corpus`` reads an offline corpus in batches and stores its articles;
-``process_articles`` finds the events in stored articles and writes them with
-their outbox alerts; ``deliver_alerts`` sends what the outbox holds. Each can
-run on its own (the later deployments do); ``replay`` runs all three.
+``ingest_corpus`` reads an offline corpus in batches and stores its articles
+with their stories, events and outbox alerts (:mod:`flows.pipeline`);
+``process_articles`` does the reading for stored articles left unprocessed;
+``deliver_alerts`` sends what the outbox holds. Each can run on its own (the
+deployments do); ``replay`` runs them in turn, and ``monitor`` polls the live
+sources in place of the corpus.
 """
 
 from __future__ import annotations
@@ -34,13 +36,12 @@ from .tasks import (
     Poll,
     deliver_alerts_task,
     detect_events_task,
-    extract_articles_task,
     fetch_pages_task,
+    ingest_items_task,
     parse_feed_task,
     place_stories_task,
     poll_source_task,
     record_events_task,
-    store_articles_task,
 )
 
 __all__ = [
@@ -66,22 +67,24 @@ class IngestResult:
     seen: int = 0
     new_article_ids: list[int] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
+    new_event_ids: list[int] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
 def _store_batch(source: int, batch: list[RawItem | ItemFailure], result: IngestResult) -> None:
-    """Extract and store one batch of a source's items; count it in ``result``."""
-    docs, failures = extract_articles_task(batch)
-    stored = store_articles_task(source, docs) if docs else []
+    """Read, store and record one batch of a source's items; count it in ``result``."""
+    got = ingest_items_task(source, batch)
     result.seen += len(batch)
-    result.errors.extend({"source_id": f.source_id, "error": f.error} for f in failures)
-    result.article_ids.extend(s.article_id for s in stored)
-    result.new_article_ids.extend(s.article_id for s in stored if s.new)
+    result.errors.extend({"source_id": f.source_id, "error": f.error} for f in got.failures)
+    result.article_ids.extend(got.article_ids)
+    result.new_article_ids.extend(got.new_article_ids)
+    result.new_event_ids.extend(got.new_event_ids)
 
 
 @flow(name="ingest-corpus", log_prints=False)
 def ingest_corpus(path: str) -> IngestResult:
-    """Read a folder or file of articles and store them (exact copies once)."""
+    """Read a folder or file of articles and store them (exact copies once),
+    with their stories and events (new events get their outbox alerts)."""
     settings = get_settings()
     engine = open_engine(settings.database_url)
     root = Path(path).expanduser().resolve()
@@ -103,7 +106,11 @@ def ingest_corpus(path: str) -> IngestResult:
 
 @flow(name="process-articles", log_prints=False)
 def process_articles(article_ids: list[int]) -> list[int]:
-    """Find and store the events of these articles; returns new event ids."""
+    """Find and store the events of these stored articles; returns new event ids.
+
+    The ingesting flows record what they store as they go; this reads what they
+    left unprocessed (a run that died between storing and recording, or articles
+    stored by an older version)."""
     settings = get_settings()
     new_events: list[int] = []
     for batch in _batches(iter(article_ids), settings.batch_size):
@@ -135,12 +142,18 @@ def replay(path: str) -> dict[str, Any]:
     run_id = start_run(engine, "replay", path)
     try:
         ingested = ingest_corpus(path)
-        new_events = process_articles(unprocessed_article_ids(engine))
+        new_events = ingested.new_event_ids + _leftovers(engine)
         sent = deliver_alerts()
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
         raise
     return _finish(engine, run_id, {}, ingested, new_events, sent)
+
+
+def _leftovers(engine: Engine) -> list[int]:
+    """Process what is stored but unread (nothing, unless a run died midway)."""
+    pending = unprocessed_article_ids(engine)
+    return process_articles(pending) if pending else []
 
 
 def _finish(
@@ -233,7 +246,7 @@ def monitor(only: list[int] | None = None, every: bool = False) -> dict[str, Any
                 etag=poll.fetched.etag,
                 last_modified=poll.fetched.last_modified,
             )
-        new_events = process_articles(unprocessed_article_ids(engine))
+        new_events = result.new_event_ids + _leftovers(engine)
         sent = deliver_alerts()
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")

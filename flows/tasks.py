@@ -18,21 +18,21 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
 
-from extractors.articles import to_articles
 from extractors.exceptions import FetchError, RetryLater
 from extractors.feeds import FeedEntry, parse_feed
 from extractors.fetching import FetchConfig, Fetched, Fetcher, decode_html
-from extractors.models import ArticleDoc, ItemFailure, Mention, RawItem
+from extractors.models import ItemFailure, Mention, RawItem
 from extractors.notify import Notifier
 from extractors.parallel import pmap
 from extractors.stories import Description, read_article
 from storage.database import open_engine
-from storage.ingest import EventsRecorded, StoredArticle, record_mentions, store_articles
+from storage.ingest import EventsRecorded, record_mentions
 from storage.outbox import DeliveryPolicy, DeliveryReport, deliver_pending
 from storage.queries import article_texts
 from storage.sources import SourceState
 from storage.stories import place
 
+from .pipeline import Ingested, ingest_items
 from .settings import alerting, get_settings
 
 
@@ -60,14 +60,13 @@ __all__ = [
     "Reading",
     "deliver_alerts_task",
     "detect_events_task",
-    "extract_articles_task",
     "fetch_pages_task",
     "fetcher",
+    "ingest_items_task",
     "parse_feed_task",
     "place_stories_task",
     "poll_source_task",
     "record_events_task",
-    "store_articles_task",
 ]
 
 
@@ -75,19 +74,17 @@ def _engine() -> Engine:
     return open_engine(get_settings().database_url)
 
 
-@task(name="extract-articles", cache_policy=NO_CACHE, timeout_seconds=600)
-def extract_articles_task(
-    items: list[RawItem | ItemFailure],
-) -> tuple[list[ArticleDoc], list[ItemFailure]]:
-    """Raw items → clean articles (trafilatura for HTML, cleaning for text)."""
-    return to_articles(items, workers=get_settings().workers)
-
-
-@task(
-    name="store-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300
-)
-def store_articles_task(source: int, docs: list[ArticleDoc]) -> list[StoredArticle]:
-    return store_articles(_engine(), source, docs)
+@task(name="ingest-items", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=900)
+def ingest_items_task(source: int, items: list[RawItem | ItemFailure]) -> Ingested:
+    """Raw items → articles, events and stories, stored (:func:`flows.pipeline.ingest_items`):
+    extraction and reading in worker processes, writing here as results come in.
+    A retry is safe: stored texts are copies the second time, and what was stored
+    but not recorded is left to ``process-articles``."""
+    settings = get_settings()
+    configured, rules = alerting(settings)
+    return ingest_items(
+        _engine(), source, items, routes=list(configured), rules=rules, workers=settings.workers
+    )
 
 
 @task(name="detect-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=600)

@@ -31,11 +31,18 @@ from extractors.routing import AlertRules
 from extractors.stories import Description
 
 from .database import session_scope
-from .locks import insert, lock
+from .locks import insert, lock, table
 from .models import Alert, Article, ArticleBand, ArticleCopy, Event, EventMention, Source, utcnow
 from .stories import place_articles, story_lock_keys
 
-__all__ = ["EventsRecorded", "StoredArticle", "ensure_source", "record_mentions", "store_articles"]
+__all__ = [
+    "DEFAULT_RULES",
+    "EventsRecorded",
+    "StoredArticle",
+    "ensure_source",
+    "record_mentions",
+    "store_articles",
+]
 
 
 def ensure_source(engine: Engine, kind: str, location: str, name: str | None = None) -> int:
@@ -107,7 +114,7 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
     read, so an update's new facts are not lost. Anything else is a new article;
     its story is found when it is processed (:func:`record_mentions`).
     """
-    prints = [fingerprint(doc.text) for doc in docs]
+    prints = [doc.fingerprint or fingerprint(doc.text) for doc in docs]
     urls = [canonical_url(doc.url) for doc in docs]
     out: list[StoredArticle] = []
     with session_scope(engine) as s:
@@ -145,10 +152,9 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
                 ).scalar_one()
                 new = True
                 if copy_of is None:  # versions are found through their original
-                    s.execute(
-                        insert(engine, ArticleBand)
-                        .values([{"band": band, "article_id": article_id} for band in set(fp.bands)])
-                        .on_conflict_do_nothing()
+                    s.connection().execute(
+                        insert(engine, table(ArticleBand)).on_conflict_do_nothing(),
+                        [{"band": band, "article_id": article_id} for band in set(fp.bands)],
                     )
             s.execute(
                 insert(engine, ArticleCopy)

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-__all__ = ["insert", "lock"]
+__all__ = ["insert", "lock", "table"]
 
 
 def insert(engine_or_conn: Any, table: Any) -> Any:
@@ -22,6 +22,13 @@ def insert(engine_or_conn: Any, table: Any) -> Any:
     if dialect == "sqlite":
         return sqlite.insert(table)
     raise NotImplementedError(f"unsupported database dialect: {dialect}")
+
+
+def table(model: Any) -> sa.Table:
+    """The table of a SQLModel class: Core statements on it skip the ORM's
+    per-row work (an executemany of plain rows compiles once)."""
+    t: sa.Table = model.__table__
+    return t
 
 
 def lock(s: Session, engine: Engine, keys: Iterable[int]) -> None:

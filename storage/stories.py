@@ -17,6 +17,7 @@ story; a story's row is locked (``FOR UPDATE``) while its profile is rewritten.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -36,7 +37,7 @@ from extractors.stories import (
 )
 
 from .database import session_scope
-from .locks import insert, lock
+from .locks import insert, lock, table
 from .models import Article, Story, StoryKey, utcnow
 
 __all__ = ["place", "place_articles", "reset_stories", "story_lock_keys"]
@@ -51,7 +52,7 @@ def _insert_keys(conn: Connection, engine: Engine, story_id: int, terms: Iterabl
     rows = [{"key": term_key(t), "story_id": story_id} for t in set(terms)]
     if not rows:
         return
-    conn.execute(insert(engine, StoryKey).values(rows).on_conflict_do_nothing())
+    conn.execute(insert(engine, table(StoryKey)).on_conflict_do_nothing(), rows)
 
 
 def _postings(conn: Connection, terms: Sequence[str]) -> list[tuple[str, int]]:
@@ -59,16 +60,24 @@ def _postings(conn: Connection, terms: Sequence[str]) -> list[tuple[str, int]]:
     if not terms:
         return []
     by_key = {term_key(t): t for t in terms}
+    params = {f"k{i}": k for i, k in enumerate(by_key)}
+    rows = conn.execute(_postings_query(len(by_key)), params).all()
+    return [(by_key[int(str(k))], int(str(story))) for k, story in rows]
+
+
+@lru_cache(maxsize=64)
+def _postings_query(n: int) -> sa.CompoundSelect[Any]:
+    """The union of ``n`` per-term index reads (built once per ``n``: building
+    it costs more than running it)."""
     parts = [
         sa.select(col(StoryKey.key), col(StoryKey.story_id))
-        .where(col(StoryKey.key) == k)
+        .where(col(StoryKey.key) == sa.bindparam(f"k{i}", type_=sa.BigInteger))
         .order_by(col(StoryKey.story_id).desc())
         .limit(POSTINGS)
         .subquery()
-        for k in by_key
+        for i in range(n)
     ]
-    query = sa.union_all(*(sa.select(p) for p in parts))
-    return [(by_key[int(str(k))], int(str(story))) for k, story in conn.execute(query).all()]
+    return sa.union_all(*(sa.select(p) for p in parts))
 
 
 def _profile(conn: Connection, story_id: int, *, lock: bool) -> Profile:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from extractors.articles import to_articles
 from extractors.models import ItemFailure, RawItem
-from extractors.parallel import MIN_BATCH, pmap
+from extractors.parallel import MIN_BATCH, pimap, pmap
+from extractors.reading import ReadItem, read_item
 from extractors.stories import ArticleText, read_article
 
 
@@ -23,3 +24,21 @@ def test_workers_give_the_same_articles_and_readings_in_order(shared_dir: Path, 
     parallel, serial = pmap(read_article, texts, 2), [read_article(t) for t in texts]
     assert [(i, m) for i, m, _ in parallel] == [(i, m) for i, m, _ in serial]
     assert [d.to_json() for _, _, d in parallel] == [d.to_json() for _, _, d in serial]
+
+
+def test_items_read_in_workers_equal_items_read_here(shared_dir: Path) -> None:
+    pages = sorted((shared_dir / "corpora" / "fundus-pages" / "pages").glob("*.html"))[: MIN_BATCH + 1]
+    items: list[RawItem | ItemFailure] = [RawItem(p.stem, "html", p.read_text("utf-8")) for p in pages]
+    items.insert(2, ItemFailure("earlier", "failed upstream"))
+    parallel, serial = list(pimap(read_item, items, 2)), [read_item(i) for i in items]
+    assert [type(r) for r in parallel] == [type(r) for r in serial]
+    for p, s in zip(parallel, serial, strict=True):
+        if isinstance(p, ReadItem) and isinstance(s, ReadItem):
+            assert (p.doc, p.mentions, p.description.to_json()) == (
+                s.doc,
+                s.mentions,
+                s.description.to_json(),
+            )
+            assert p.doc.fingerprint is not None  # computed with the text, in the worker
+        else:
+            assert p == s
