@@ -214,6 +214,52 @@ def run(
         raise typer.Exit(EXIT_ITEMS_FAILED)
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's run logs.")] = False,
+) -> None:
+    """Run unattended: poll on a schedule, deliver alerts when events are detected.
+
+    Serves the deployments of flows/deployments.py from this process until
+    stopped (Ctrl-C). Without PREFECT_API_URL, a local Prefect server is started
+    on 127.0.0.1 (TRADEWATCH_PREFECT_PORT, default 4200; its UI at that address)
+    and stopped on exit."""
+    settings = _settings(db)
+    _engine(db)
+    _alerting(settings)
+    if db:
+        os.environ["TRADEWATCH_DB_URL"] = db  # flow runs are child processes: they read the environment
+    from .runtime import prepare_prefect
+
+    prepare_prefect(settings)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "5")  # a triggered run starts within 5 s
+    import signal
+    from contextlib import ExitStack
+
+    from .server import ServerError, local_server
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the local server on the way out
+
+    with ExitStack() as stack:
+        if not os.environ.get("PREFECT_API_URL"):
+            home = (settings.data_dir / "prefect").expanduser().absolute()
+            err.print(f"starting a local Prefect server on 127.0.0.1:{settings.prefect_port} ({home})")
+            try:
+                url = stack.enter_context(
+                    local_server(home, settings.prefect_port, timeout=settings.prefect_startup_timeout)
+                )
+            except ServerError as exc:
+                err.print(f"[red]error:[/] {exc}")
+                raise typer.Exit(1) from None
+            os.environ["PREFECT_API_URL"] = url
+            err.print(f"Prefect UI: {url.removesuffix('/api')}")
+        from .deployments import serve_all
+
+        serve_all(settings)
+
+
 def _interval(text: str) -> Any:
     from extractors.routing import RulesError, parse_duration
 

@@ -10,13 +10,15 @@ sources in place of the corpus.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, tags
 from sqlalchemy.engine import Engine
 
 from extractors.corpus import corpus_files, read_corpus
@@ -27,10 +29,12 @@ from storage.database import open_engine
 from storage.ingest import ensure_source
 from storage.queries import story_count, unprocessed_article_ids
 from storage.runs import fail_run, finish_run, start_run
-from storage.sources import claim_due, known_urls, record_failure, record_success
+from storage.sources import SourceState, claim_due, known_urls, record_failure, record_success
 from storage.stories import reset_stories
 
 from . import progress
+from .artifacts import publish_run
+from .events import announce
 from .settings import get_settings
 from .tasks import (
     Poll,
@@ -71,9 +75,13 @@ class IngestResult:
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
-def _store_batch(source: int, batch: list[RawItem | ItemFailure], result: IngestResult) -> None:
-    """Read, store and record one batch of a source's items; count it in ``result``."""
+def _store_batch(
+    engine: Engine, source: int, batch: list[RawItem | ItemFailure], result: IngestResult
+) -> None:
+    """Read, store and record one batch of a source's items; count it in
+    ``result``; announce its new events (:func:`flows.events.announce`)."""
     got = ingest_items_task(source, batch)
+    announce(engine, got.new_event_ids)
     result.seen += len(batch)
     result.errors.extend({"source_id": f.source_id, "error": f.error} for f in got.failures)
     result.article_ids.extend(got.article_ids)
@@ -93,7 +101,7 @@ def ingest_corpus(path: str) -> IngestResult:
     result = IngestResult()
     items: Iterator[RawItem | ItemFailure] = read_corpus(root, max_bytes=settings.max_item_bytes)
     for batch in _batches(items, settings.batch_size):
-        _store_batch(source, batch, result)
+        _store_batch(engine, source, batch, result)
         progress.advance(result.seen, total)
     get_run_logger().info(
         "read %d items: %d new articles, %d failed",
@@ -112,38 +120,57 @@ def process_articles(article_ids: list[int]) -> list[int]:
     left unprocessed (a run that died between storing and recording, or articles
     stored by an older version)."""
     settings = get_settings()
+    engine = open_engine(settings.database_url)
     new_events: list[int] = []
     for batch in _batches(iter(article_ids), settings.batch_size):
         found = detect_events_task(batch)
         recorded = record_events_task(found)
+        announce(engine, recorded.new_event_ids)
         new_events.extend(recorded.new_event_ids)
     get_run_logger().info("%d articles processed: %d new events", len(article_ids), len(new_events))
     return new_events
 
 
+LINGER_STEP = 2.0  # seconds between two reads of the outbox while lingering
+
+
 @flow(name="deliver-alerts", log_prints=False)
-def deliver_alerts() -> int:
-    """Send every due alert in the outbox; returns how many were sent."""
-    report = deliver_alerts_task()
+def deliver_alerts(linger: float = 0.0) -> int:
+    """Send every due alert in the outbox; returns how many were sent.
+
+    ``linger`` (seconds): read the outbox again every couple of seconds until it
+    has been empty that long, so one run started by the first event of a burst
+    also sends the burst's later alerts (the detected-event trigger's debounce)."""
     logger = get_run_logger()
-    for error in report.errors:
-        logger.warning(error)
-    logger.info("alerts: %d sent, %d to retry, %d dead", report.sent, report.failed, report.dead)
-    return report.sent
+    sent = 0
+    quiet_since = time.monotonic()
+    while True:
+        report = deliver_alerts_task()
+        for error in report.errors:
+            logger.warning(error)
+        if report.sent or report.failed or report.dead:
+            logger.info("alerts: %d sent, %d to retry, %d dead", report.sent, report.failed, report.dead)
+        sent += report.sent
+        if report.sent:
+            quiet_since = time.monotonic()
+        if time.monotonic() - quiet_since >= linger:
+            return sent
+        time.sleep(LINGER_STEP)
 
 
 @flow(name="replay", log_prints=False)
-def replay(path: str) -> dict[str, Any]:
+def replay(path: str, deliver: bool = True) -> dict[str, Any]:
     """Replay an offline corpus end to end: ingest, process, alert.
 
-    Returns the ``replay --json`` summary.
+    ``deliver=False`` leaves the alerts to the delivery deployment (which the
+    new events' announcements start). Returns the ``replay --json`` summary.
     """
     engine = open_engine(get_settings().database_url)
     run_id = start_run(engine, "replay", path)
     try:
         ingested = ingest_corpus(path)
         new_events = ingested.new_event_ids + _leftovers(engine)
-        sent = deliver_alerts()
+        sent = deliver_alerts() if deliver else 0
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
         raise
@@ -172,12 +199,15 @@ def _finish(
     finish_run(
         engine, run_id, stats={k: v for k, v in summary.items() if k != "errors"}, errors=ingested.errors
     )
+    publish_run(engine, summary, ingested.article_ids, new_events)
     return summary
 
 
-def _store(source: int, items: list[RawItem | ItemFailure], result: IngestResult, batch: int) -> None:
+def _store(
+    engine: Engine, source: int, items: list[RawItem | ItemFailure], result: IngestResult, batch: int
+) -> None:
     for part in _batches(iter(items), batch):
-        _store_batch(source, part, result)
+        _store_batch(engine, source, part, result)
 
 
 def _poll(engine: Engine, poll: Poll, result: IngestResult, batch: int) -> str:
@@ -197,25 +227,47 @@ def _poll(engine: Engine, poll: Poll, result: IngestResult, batch: int) -> str:
                 outlet=source.name,
             )
         ]
-        _store(source.id, items, result, batch)
+        _store(engine, source.id, items, result, batch)
         return "200"
     entries = parse_feed_task(poll)
     known = known_urls(engine, [e.url for e in entries])
     fresh = [e for e in entries if e.url not in known]
     items = fetch_pages_task(fresh, source.name) if fresh else []
     failed = sum(isinstance(i, ItemFailure) for i in items)
-    _store(source.id, items, result, batch)
+    _store(engine, source.id, items, result, batch)
     return f"200: {len(entries)} entries, {len(fresh)} fetched, {failed} failed"
 
 
+def _cycle(engine: Engine, source: SourceState, result: IngestResult, batch: int) -> str:
+    """Poll one claimed source and ingest what it offers; record the outcome
+    on the source. Returns ``"failed"``, ``"not modified"`` or ``"ok"``."""
+    poll = poll_source_task(source)
+    if poll.error is not None:
+        record_failure(engine, source, poll.error, retry_after=poll.retry_after)
+        result.errors.append({"source_id": source.url, "error": poll.error})
+        return "failed"
+    try:
+        status = _poll(engine, poll, result, batch)
+    except FeedError as exc:
+        record_failure(engine, source, str(exc))
+        result.errors.append({"source_id": source.url, "error": str(exc)})
+        return "failed"
+    assert poll.fetched is not None
+    record_success(
+        engine, source, status=status, etag=poll.fetched.etag, last_modified=poll.fetched.last_modified
+    )
+    return "not modified" if poll.fetched.not_modified else "ok"
+
+
 @flow(name="monitor", log_prints=False)
-def monitor(only: list[int] | None = None, every: bool = False) -> dict[str, Any]:
+def monitor(only: list[int] | None = None, every: bool = False, deliver: bool = True) -> dict[str, Any]:
     """One monitoring cycle: poll the due feeds and pages (conditionally), fetch
     and store their new articles, then process them and send the alerts.
 
     A source that fails is recorded (error count, last error, a later next
     poll) and the cycle goes on with the others. ``every`` polls every source,
-    due or not. Returns the ``run --json`` summary."""
+    due or not; ``deliver=False`` leaves the alerts to the delivery
+    deployment. Returns the ``run --json`` summary."""
     settings = get_settings()
     engine = open_engine(settings.database_url)
     run_id = start_run(engine, "monitor", None)
@@ -224,30 +276,13 @@ def monitor(only: list[int] | None = None, every: bool = False) -> dict[str, Any
     try:
         for source in claim_due(engine, only=only or (), every=every):
             polled += 1
-            poll = poll_source_task(source)
-            if poll.error is not None:
-                failed += 1
-                record_failure(engine, source, poll.error, retry_after=poll.retry_after)
-                result.errors.append({"source_id": source.url, "error": poll.error})
-                continue
-            try:
-                status = _poll(engine, poll, result, settings.batch_size)
-            except FeedError as exc:
-                failed += 1
-                record_failure(engine, source, str(exc))
-                result.errors.append({"source_id": source.url, "error": str(exc)})
-                continue
-            assert poll.fetched is not None
-            not_modified += poll.fetched.not_modified
-            record_success(
-                engine,
-                source,
-                status=status,
-                etag=poll.fetched.etag,
-                last_modified=poll.fetched.last_modified,
-            )
+            host = urlsplit(source.url).hostname or "unknown"
+            with tags(f"source:{source.name or source.id}", f"host:{host}"):  # for filtering in the UI
+                outcome = _cycle(engine, source, result, settings.batch_size)
+            failed += outcome == "failed"
+            not_modified += outcome == "not modified"
         new_events = result.new_event_ids + _leftovers(engine)
-        sent = deliver_alerts()
+        sent = deliver_alerts() if deliver else 0
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
         raise

@@ -9,6 +9,7 @@ only here: they are never flow parameters, so Prefect never stores or shows them
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +17,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from extractors.notify import channels
-from extractors.routing import AlertRules, load_rules
+from extractors.routing import AlertRules, RulesError, load_rules, parse_duration
 
 __all__ = ["Settings", "alerting", "get_settings", "use_settings"]
 
@@ -53,12 +54,44 @@ class Settings(BaseSettings):
     prefect_startup_timeout: int = Field(
         120, ge=5, description="Seconds to wait for Prefect's temporary server."
     )
+    poll_every: timedelta = Field(
+        timedelta(minutes=5), description="`serve`: how often the poll deployment runs (30s, 5m, 1h)."
+    )
+    poll_cron: str | None = Field(None, description="`serve`: a cron schedule for polling, instead.")
+    sweep_every: timedelta = Field(
+        timedelta(minutes=10), description="`serve`: how often pending alerts are swept up and sent."
+    )
+    alert_window: timedelta = Field(
+        timedelta(seconds=15),
+        description="`serve`: a burst of detected events within this window starts one delivery run.",
+    )
+    poll_runs: int = Field(1, ge=1, description="`serve`/pools: poll runs at once (each claims its sources).")
+    prefect_port: int = Field(
+        4200, ge=1, le=65535, description="`serve`: port of the local Prefect server it starts."
+    )
+
+    @field_validator("poll_every", "sweep_every", "alert_window", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() and value.strip()[-1] in "smhd":
+            try:
+                return parse_duration(value.strip(), "duration")
+            except RulesError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("apprise_urls", mode="before")
     @classmethod
     def _split_urls(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [u for u in value.replace(",", " ").split() if u]
+        return value
+
+    @field_validator("poll_every", "sweep_every", "alert_window")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be a positive duration")
         return value
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,11 +20,13 @@ from .models import Alert, Article, Event, EventMention, Story
 __all__ = [
     "ArticleText",
     "event_view",
+    "events_by_id",
     "events_where",
     "list_alerts",
     "list_articles",
     "list_events",
     "list_stories",
+    "stories_of",
     "story_count",
     "unprocessed_article_ids",
 ]
@@ -97,6 +100,41 @@ def events_where(session: Session, where: Any) -> list[dict[str, Any]]:
 def list_events(engine: Engine, *, type_: str | None = None) -> list[dict[str, Any]]:
     with session_scope(engine) as s:
         return _events(s, None if type_ is None else col(Event.type) == type_)
+
+
+def events_by_id(engine: Engine, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """These events, as ``events --json`` shows them, oldest first."""
+    if not ids:
+        return []
+    with session_scope(engine) as s:
+        return _events(s, col(Event.id).in_(list(ids)))
+
+
+def stories_of(engine: Engine, article_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The stories these articles are in: id, title and article count (versions
+    and copies of an article are not counted again)."""
+    if not article_ids:
+        return []
+    with session_scope(engine) as s:
+        ids = {
+            int(i)
+            for i in s.exec(
+                select(col(Article.story_id)).where(
+                    col(Article.id).in_(list(article_ids)), col(Article.story_id).is_not(None)
+                )
+            )
+            if i is not None
+        }
+        if not ids:
+            return []
+        rows = s.execute(
+            sa.select(col(Story.id), col(Story.title), sa.func.count(col(Article.id)))
+            .join(Article, col(Article.story_id) == col(Story.id))
+            .where(col(Story.id).in_(ids), col(Article.copy_of).is_(None))
+            .group_by(col(Story.id), col(Story.title))
+            .order_by(col(Story.id))
+        ).all()
+        return [{"id": int(str(i)), "title": t, "articles": int(str(n))} for i, t, n in rows]
 
 
 def event_view(session: Session, event_id: int) -> dict[str, Any]:

@@ -1,0 +1,300 @@
+"""tradewatch on a real Prefect server, started here on a PostgreSQL database of
+its own (not the in-process test harness):
+
+* ``tradewatch serve`` serves the deployments; a run of the ``replay``
+  deployment over the seeds announces its new events, the detected-event
+  trigger starts the ``deliver`` deployment, and the alerts reach a loopback
+  receiver, each once;
+* two ``tradewatch run`` processes over one PostgreSQL database poll the same
+  feed at once, and every article, story, event and alert exists once.
+
+Everything is bounded in time and stopped after.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from flows.artifacts import EVENTS_KEY
+from flows.server import local_server
+from storage.database import open_engine
+from storage.queries import list_alerts, list_articles, list_events, list_stories
+from storage.sources import add_source
+
+from ..conftest import PG_ADMIN_URL, Receiver
+from ..site import Reply, Site
+
+TRADEWATCH = str(Path(sys.executable).parent / "tradewatch")
+ALERTABLE = ("tariff", "sanction")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Prefect server (``prefect server start``) on loopback, its
+    database a fresh PostgreSQL database dropped after."""
+    name = f"tw_prefect_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    db = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    try:
+        with local_server(
+            tmp_path_factory.mktemp("prefect-home"),
+            _free_port(),
+            timeout=300,
+            ui=False,
+            env={"PREFECT_SERVER_DATABASE_CONNECTION_URL": db},
+        ) as url:
+            yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+class Api:
+    """The few Prefect REST calls the tests read with."""
+
+    def __init__(self, url: str) -> None:
+        self.client = httpx.Client(base_url=url, timeout=30)
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        response = self.client.post(path, json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def deployments(self) -> dict[str, dict[str, Any]]:
+        return {d["name"]: d for d in self.post("/deployments/filter", {"limit": 100})}
+
+    def flow_runs(self, deployment_id: str) -> list[dict[str, Any]]:
+        body = {"deployments": {"id": {"any_": [deployment_id]}}, "limit": 100, "sort": "ID_DESC"}
+        return list(self.post("/flow_runs/filter", body))
+
+    def artifacts(self, key: str) -> list[dict[str, Any]]:
+        body = {"artifacts": {"key": {"any_": [key]}}, "limit": 20, "sort": "CREATED_DESC"}
+        return list(self.post("/artifacts/filter", body))
+
+
+def _wait(what: str, check: Callable[[], bool], timeout: float, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            tail = log.read_text("utf-8", "replace")[-3000:] if log and log.exists() else ""
+            pytest.fail(f"{what}: not within {timeout:.0f} s\n{tail}")
+        time.sleep(1)
+
+
+def _env(prefect_api: str, db_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRADEWATCH_", "PREFECT_"))}
+    env.update(
+        PREFECT_API_URL=prefect_api,
+        PREFECT_HOME=str(tmp_path / "prefect-client"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        TRADEWATCH_DB_URL=db_url,
+        TRADEWATCH_DATA_DIR=str(tmp_path / "data"),
+        TRADEWATCH_WORKERS="1",
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture
+def served(prefect_api: str, pg_url: str, receiver: Receiver, tmp_path: Path) -> Iterator[Path]:
+    """``tradewatch serve`` against the server; yields its log file."""
+    env = _env(
+        prefect_api,
+        pg_url,
+        tmp_path,
+        TRADEWATCH_APPRISE_URLS=receiver.url,
+        TRADEWATCH_POLL_EVERY="1d",
+        TRADEWATCH_SWEEP_EVERY="1d",  # no sweep within the test: only the trigger can deliver
+        TRADEWATCH_ALERT_WINDOW="5s",
+        PREFECT_RUNNER_POLL_FREQUENCY="2",
+    )
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [TRADEWATCH, "serve", "-v"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        yield log
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_serve_replays_the_seeds_and_the_detected_events_trigger_the_delivery(
+    prefect_api: str, pg_url: str, receiver: Receiver, served: Path, seeds_dir: Path
+) -> None:
+    api = Api(prefect_api)
+    names = {"poll", "deliver", "replay", "rebuild"}
+    _wait("the four deployments served", lambda: names <= set(api.deployments()), 180, served)
+    deployments = api.deployments()
+    deliver_id, replay_id = deployments["deliver"]["id"], deployments["replay"]["id"]
+    run = api.post(f"/deployments/{replay_id}/create_flow_run", {"parameters": {"path": str(seeds_dir)}})
+    _wait(
+        "the replay run completed",
+        lambda: (
+            api.post("/flow_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 1})[0][
+                "state_type"
+            ]
+            == "COMPLETED"
+        ),
+        240,
+        served,
+    )
+    engine = open_engine(pg_url)
+    alertable = [e for e in list_events(engine) if e["type"] in ALERTABLE]
+    assert len(alertable) >= 10
+    _wait("every alert at the receiver", lambda: len(receiver.bodies) >= len(alertable), 180, served)
+    time.sleep(3)  # nothing more comes
+    assert len(receiver.bodies) == len(alertable)
+    assert all(a["status"] == "sent" for a in list_alerts(engine))
+
+    triggered = [
+        r for r in api.flow_runs(deliver_id) if (r.get("created_by") or {}).get("type") == "AUTOMATION"
+    ]
+    assert len(triggered) == 1, "one burst of events, one delivery run"
+    assert triggered[0]["parameters"] == {"linger": 5.0}
+    _wait(
+        "the delivery run ends once quiet",
+        lambda: api.flow_runs(deliver_id)[0]["state_type"] == "COMPLETED",
+        60,
+        served,
+    )
+
+    replayed = api.post("/flow_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 1})[0]
+    assert {"tradewatch", "replay"} <= set(replayed["tags"])
+    tables = [a for a in api.artifacts(EVENTS_KEY) if a["flow_run_id"] == run["id"]]
+    assert len(tables) == 1
+    rows = json.loads(tables[0]["data"]) if isinstance(tables[0]["data"], str) else tables[0]["data"]
+    assert len(rows) == len(list_events(engine))
+
+
+# --- two workers --------------------------------------------------------------------------------
+
+
+def _seed_page(path: Path) -> bytes:
+    text = path.read_text("utf-8").strip()
+    title, *paragraphs = [p for p in text.split("\n") if p.strip()] or [text]
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in (paragraphs or [title]))
+    return (
+        f"<html><head><title>{html.escape(title[:120])}</title></head>"
+        f"<body><article><h1>{html.escape(title[:120])}</h1>{body}</article></body></html>"
+    ).encode()
+
+
+def _feed(site: Site, pages: dict[str, bytes]) -> None:
+    when = format_datetime(datetime.now(UTC))
+    items = "".join(
+        f"<item><title>{name}</title><link>{site.url('/news/' + name)}</link><pubDate>{when}</pubDate></item>"
+        for name in pages
+    )
+    for name, body in pages.items():
+        site.routes[f"/news/{name}"] = Reply(200, body, {"Content-Type": "text/html; charset=utf-8"})
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    site.routes["/feed.xml"] = Reply(200, feed.encode(), {"Content-Type": "application/rss+xml"})
+    site.routes["/robots.txt"] = Reply(200, b"User-agent: *\n")
+
+
+def _partition(engine: Any) -> list[list[str]]:
+    return sorted(sorted(a["url"].rsplit("/", 1)[1] for a in s["articles"]) for s in list_stories(engine))
+
+
+def test_two_workers_over_one_postgresql_store_every_article_story_event_and_alert_once(
+    prefect_api: str,
+    pg_url: str,
+    sqlite_url: str,
+    receiver: Receiver,
+    seeds_dir: Path,
+    shared_dir: Path,
+    tmp_path: Path,
+) -> None:
+    fundus = sorted((shared_dir / "corpora" / "fundus-pages" / "pages").glob("*.html"))[:12]
+    pages = {p.stem: _seed_page(p) for p in sorted(seeds_dir.glob("*.txt"))}
+    pages |= {p.stem: p.read_bytes() for p in fundus}
+    site = Site()
+    _feed(site, pages)
+    try:
+        for url in (pg_url, sqlite_url):
+            add_source(open_engine(url), site.url("/feed.xml"), "feed", name="wire", every=timedelta(hours=1))
+        env = _env(
+            prefect_api,
+            pg_url,
+            tmp_path,
+            TRADEWATCH_APPRISE_URLS=receiver.url,
+            TRADEWATCH_FETCH_HOST_DELAY="0",
+        )
+        workers = [
+            subprocess.Popen(
+                [TRADEWATCH, "run", "--all", "--json"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+            )
+            for _ in range(2)
+        ]
+        outputs = [w.communicate(timeout=300) for w in workers]
+        for w, (_, err) in zip(workers, outputs, strict=True):
+            assert w.returncode == 0, err.decode()[-3000:]
+        summaries = [json.loads(out) for out, _ in outputs]
+        assert all(s["sources_polled"] == 1 for s in summaries), "both workers polled the feed"
+
+        # the same pages through one process, on SQLite: what "once" means
+        reference = _env(prefect_api, sqlite_url, tmp_path, TRADEWATCH_FETCH_HOST_DELAY="0")
+        single = subprocess.run(
+            [TRADEWATCH, "run", "--all", "--json"], env=reference, capture_output=True, timeout=300
+        )
+        assert single.returncode == 0, single.stderr.decode()[-3000:]
+    finally:
+        site.close()
+
+    pg, lite = open_engine(pg_url), open_engine(sqlite_url)
+    articles = list_articles(pg)
+    assert len(articles) == len(pages) == len({a["url"] for a in articles})
+    assert sum(s["articles_new"] for s in summaries) == len(pages)
+    assert _partition(pg) == _partition(lite)
+
+    def measures(engine: Any) -> list[tuple[Any, ...]]:
+        keys = ("type", "action", "actor", "target", "rate_to", "amount_usd")
+        return sorted(tuple(str(e[k]) for k in keys) for e in list_events(engine))
+
+    assert measures(pg) == measures(lite)
+    assert len(measures(pg)) == len(set(measures(pg)))
+    alertable = [e for e in list_events(pg) if e["type"] in ALERTABLE]
+    alerts = list_alerts(pg)
+    assert len(alerts) == len(alertable) and all(a["status"] == "sent" for a in alerts)
+    assert len(receiver.bodies) == len(alertable)
+    assert sum(s["alerts_sent"] for s in summaries) == len(alertable)
