@@ -129,7 +129,7 @@ def served(prefect_api: str, pg_url: str, receiver: Receiver, tmp_path: Path) ->
         pg_url,
         tmp_path,
         TRADEWATCH_APPRISE_URLS=receiver.url,
-        TRADEWATCH_POLL_EVERY="1d",
+        TRADEWATCH_POLL_EVERY="10s",  # scheduled runs within the test (no sources: quick)
         TRADEWATCH_SWEEP_EVERY="1d",  # no sweep within the test: only the trigger can deliver
         TRADEWATCH_ALERT_WINDOW="5s",
         PREFECT_RUNNER_POLL_FREQUENCY="2",
@@ -162,6 +162,14 @@ def test_serve_replays_the_seeds_and_the_detected_events_trigger_the_delivery(
     _wait("the four deployments served", lambda: names <= set(api.deployments()), 180, served)
     deployments = api.deployments()
     deliver_id, replay_id = deployments["deliver"]["id"], deployments["replay"]["id"]
+    poll_id = deployments["poll"]["id"]
+    _wait(
+        "a scheduled poll run completed",
+        lambda: any(r["state_type"] == "COMPLETED" for r in api.flow_runs(poll_id)),
+        120,
+        served,
+    )
+    assert all(r["parameters"] == {"deliver": False} for r in api.flow_runs(poll_id))
     run = api.post(f"/deployments/{replay_id}/create_flow_run", {"parameters": {"path": str(seeds_dir)}})
     _wait(
         "the replay run completed",
