@@ -39,6 +39,11 @@ __all__ = [
 
 MAX_BACKOFF = timedelta(hours=24)
 POLL_LEASE = timedelta(minutes=10)  # a claimed source is not claimed again by another run before this
+# A source counts as due this much of its interval early (at most MAX_EARLY), so that a
+# schedule as frequent as the source is not skipped for being a few seconds early: its
+# next poll is counted from the start of this one, and runs start with some jitter.
+EARLY = 0.1
+MAX_EARLY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,7 @@ class SourceState:
     every: timedelta
     etag: str | None
     last_modified: str | None
+    claimed_at: datetime | None = None  # the start of this poll: the next is counted from it
 
 
 def _aware(t: datetime | None) -> datetime | None:
@@ -143,7 +149,7 @@ def claim_due(
             col(Source.removed_at).is_(None),
         )
         if not every:
-            stmt = stmt.where(col(Source.next_poll_at) <= now)
+            stmt = stmt.where(col(Source.next_poll_at) <= now + MAX_EARLY)
         if wanted:
             stmt = stmt.where(col(Source.id).in_(wanted))
         if engine.dialect.name == "postgresql":
@@ -152,6 +158,10 @@ def claim_due(
         out = []
         for r in rows:
             assert r.id is not None
+            interval = timedelta(seconds=r.every_seconds or 900)
+            due = _aware(r.next_poll_at)
+            if not every and due is not None and due > now + min(interval * EARLY, MAX_EARLY):
+                continue
             s.execute(sa.update(Source).where(col(Source.id) == r.id).values(next_poll_at=now + POLL_LEASE))
             out.append(
                 SourceState(
@@ -159,9 +169,10 @@ def claim_due(
                     r.kind,
                     r.location,
                     r.name,
-                    timedelta(seconds=r.every_seconds or 900),
+                    interval,
                     r.etag,
                     r.last_modified,
+                    now,
                 )
             )
         return out
@@ -180,7 +191,7 @@ def record_success(
                 last_modified=last_modified,
                 last_polled_at=now,
                 last_status=status[:200],
-                next_poll_at=now + source.every,
+                next_poll_at=(source.claimed_at or now) + source.every,
                 error_count=0,
                 last_error=None,
             )
