@@ -42,6 +42,8 @@ from ..conftest import PG_ADMIN_URL, Receiver
 from ..site import Reply, Site
 
 TRADEWATCH = str(Path(sys.executable).parent / "tradewatch")
+PREFECT = str(Path(sys.executable).parent / "prefect")
+ROOT = Path(__file__).resolve().parents[2]
 ALERTABLE = ("tariff", "sanction")
 
 
@@ -51,10 +53,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Prefect server (``prefect server start``) on loopback, its
-    database a fresh PostgreSQL database dropped after."""
+    database a fresh PostgreSQL database dropped after (one per test: each
+    declares the same deployments its own way)."""
     name = f"tw_prefect_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -306,3 +309,83 @@ def test_two_workers_over_one_postgresql_store_every_article_story_event_and_ale
     assert len(alerts) == len(alertable) and all(a["status"] == "sent" for a in alerts)
     assert len(receiver.bodies) == len(alertable)
     assert sum(s["alerts_sent"] for s in summaries) == len(alertable)
+
+
+# --- a work pool ---------------------------------------------------------------------------------
+
+
+def test_deploy_prefect_yaml_to_a_pool_and_two_workers_run_what_it_declares(
+    prefect_api: str, pg_url: str, receiver: Receiver, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """``prefect deploy`` of deploy/prefect.yaml, two process workers on the
+    pool; two replays of the seeds at once: everything once, alerts by trigger."""
+    env = _env(
+        prefect_api,
+        pg_url,
+        tmp_path,
+        TRADEWATCH_APPRISE_URLS=receiver.url,
+        TRADEWATCH_HOME=str(ROOT),
+        PREFECT_WORKER_QUERY_SECONDS="2",
+    )
+
+    def prefect(*args: str) -> None:
+        done = subprocess.run([PREFECT, *args], env=env, cwd=ROOT, capture_output=True, timeout=180)
+        assert done.returncode == 0, (done.stdout + done.stderr).decode()[-3000:]
+
+    prefect("work-pool", "create", "tradewatch", "--type", "process")
+    prefect("--no-prompt", "deploy", "--all", "--prefect-file", "deploy/prefect.yaml")
+    api = Api(prefect_api)
+    deployments = api.deployments()
+    assert set(deployments) == {"poll", "deliver", "replay", "rebuild"}
+    assert all(d["work_pool_name"] == "tradewatch" for d in deployments.values())
+
+    logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
+    workers = []
+    for n, log in enumerate(logs, 1):
+        with log.open("wb") as out:
+            workers.append(
+                subprocess.Popen(
+                    [PREFECT, "worker", "start", "--pool", "tradewatch", "--name", f"worker-{n}"],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                )
+            )
+    try:
+        replay_id = deployments["replay"]["id"]
+        runs = [
+            api.post(f"/deployments/{replay_id}/create_flow_run", {"parameters": {"path": str(seeds_dir)}})
+            for _ in range(2)
+        ]
+
+        def states() -> list[str]:
+            ids = [r["id"] for r in runs]
+            found = api.post("/flow_runs/filter", {"flow_runs": {"id": {"any_": ids}}, "limit": 2})
+            return [str(r["state_type"]) for r in found]
+
+        _wait("both replays completed", lambda: states() == ["COMPLETED"] * 2, 300, logs[0])
+        engine = open_engine(pg_url)
+        alertable = [e for e in list_events(engine) if e["type"] in ALERTABLE]
+        _wait("every alert at the receiver", lambda: len(receiver.bodies) >= len(alertable), 180, logs[0])
+        time.sleep(3)
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            try:
+                w.wait(30)
+            except subprocess.TimeoutExpired:
+                w.kill()
+                w.wait()
+
+    assert len(list_articles(engine)) == 5
+    assert len(alertable) >= 10 and len(receiver.bodies) == len(alertable)
+    assert all(a["status"] == "sent" for a in list_alerts(engine))
+    triggered = [
+        r
+        for r in api.flow_runs(deployments["deliver"]["id"])
+        if (r.get("created_by") or {}).get("type") == "AUTOMATION"
+    ]
+    assert triggered, "the detected events started a delivery run on the pool"
