@@ -47,7 +47,7 @@ from .exceptions import (
     TransportError,
 )
 
-__all__ = ["FetchConfig", "Fetched", "Fetcher", "decode_html"]
+__all__ = ["FetchConfig", "Fetched", "Fetcher", "decode_html", "hide_credentials"]
 
 USER_AGENT = "tradewatch/0.1 (trade-dispute news monitor; polite: robots.txt, conditional GET)"
 _TRANSIENT = {429, 500, 502, 503, 504}
@@ -55,6 +55,20 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 _STAY_OUT = ["User-agent: *", "Disallow: /"]
 _RETRY_ROBOTS = 600.0  # seconds before a robots.txt that failed is asked again
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
+_USERINFO = re.compile(r"(//[^/\s:@]+:)[^@/\s]+@")
+_SECRET_PARAM = re.compile(
+    r"([?&;][\w.-]*(?:key|token|secret|sig|signature|password|passwd|auth|session)[\w.-]*=)[^&;#\s]+",
+    re.IGNORECASE,
+)
+
+
+def hide_credentials(text: str) -> str:
+    """``text`` with the credentials in any URL it holds hidden (a password in
+    the user part, and query values named like keys, tokens or signatures),
+    for what others see: the Prefect UI's artifacts."""
+    return _SECRET_PARAM.sub(r"\1***", _USERINFO.sub(r"\1***@", text))
 
 
 @dataclass(frozen=True, slots=True)

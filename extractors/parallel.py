@@ -13,6 +13,7 @@ import atexit
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 __all__ = ["MIN_BATCH", "pimap", "pmap"]
@@ -46,7 +47,17 @@ def pimap(fn: Callable[[T], R], items: Sequence[T], workers: int = 1) -> Iterato
     if workers <= 1 or len(items) < MIN_BATCH:
         return (fn(x) for x in items)
     chunk = max(1, min(4, len(items) // (workers * 4)))
-    return _pool(workers).map(fn, items, chunksize=chunk)
+    return _results(workers, _pool(workers).map(fn, items, chunksize=chunk))
+
+
+def _results(workers: int, results: Iterator[R]) -> Iterator[R]:
+    try:
+        yield from results
+    except BrokenProcessPool:  # a worker died (killed, out of memory): the next call starts afresh
+        broken = _pools.pop(workers, None)
+        if broken is not None:
+            broken.shutdown(wait=False, cancel_futures=True)
+        raise
 
 
 def pmap(fn: Callable[[T], R], items: Sequence[T], workers: int = 1) -> list[R]:

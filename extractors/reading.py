@@ -28,10 +28,14 @@ class ReadItem:
 
 def read_item(item: RawItem | ItemFailure) -> ReadItem | ItemFailure:
     """:func:`extractors.articles.to_article`, then
-    :func:`extractors.stories.read_article` of the article; an item's error,
-    or one passed in, comes back as its :class:`ItemFailure`."""
-    doc = article_or_failure(item)
-    if isinstance(doc, ItemFailure):
-        return doc
-    _, mentions, description = read_article(ArticleText(0, doc.title, doc.text, doc.published))
+    :func:`extractors.stories.read_article` of the article; an item's error
+    (any exception a parser raises on it), or one passed in, comes back as its
+    :class:`ItemFailure`."""
+    try:
+        doc = article_or_failure(item)
+        if isinstance(doc, ItemFailure):
+            return doc
+        _, mentions, description = read_article(ArticleText(0, doc.title, doc.text, doc.published))
+    except Exception as exc:  # a page that breaks a parser loses itself, not its batch
+        return ItemFailure(item.source_id, f"could not read the item: {type(exc).__name__}: {exc}")
     return ReadItem(doc, mentions, description)

@@ -15,14 +15,16 @@ from typing import Any
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from sqlalchemy.engine import Engine
 
+from extractors.fetching import hide_credentials
 from storage.queries import events_by_id, stories_of
 from storage.sources import list_sources
 
-__all__ = ["EVENTS_KEY", "RUN_KEY", "STORIES_KEY", "publish_run"]
+__all__ = ["EVENTS_KEY", "MAX_ROWS", "RUN_KEY", "STORIES_KEY", "publish_run"]
 
 EVENTS_KEY = "tradewatch-new-events"
 STORIES_KEY = "tradewatch-stories"
 RUN_KEY = "tradewatch-run"
+MAX_ROWS = 500  # a table artifact shows the newest this many rows (a large replay has thousands)
 
 
 def _rate(e: dict[str, Any]) -> str:
@@ -33,14 +35,14 @@ def _rate(e: dict[str, Any]) -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "/").split())
+    return " ".join(hide_credentials(text).replace("|", "/").split())
 
 
 def publish_run(
     engine: Engine, summary: dict[str, Any], article_ids: Sequence[int], new_event_ids: Sequence[int]
 ) -> None:
     """The run's artifacts (see the module's docstring)."""
-    events = events_by_id(engine, new_event_ids)
+    events = events_by_id(engine, new_event_ids[-MAX_ROWS:])
     create_table_artifact(
         [
             {
@@ -52,12 +54,15 @@ def publish_run(
                 "rate": _rate(e),
                 "amount_usd": e["amount_usd"] or "",
                 "products": ", ".join(e["products"]),
-                "source": e["articles"][0]["url"] or e["articles"][0]["source_id"] if e["articles"] else "",
+                "source": hide_credentials(e["articles"][0]["url"] or e["articles"][0]["source_id"])
+                if e["articles"]
+                else "",
             }
             for e in events
         ],
         key=EVENTS_KEY,
-        description=f"{len(events)} new trade events",
+        description=f"{len(new_event_ids)} new trade events"
+        + (f" (the newest {MAX_ROWS} shown)" if len(new_event_ids) > MAX_ROWS else ""),
     )
     stories = stories_of(engine, article_ids)
     create_table_artifact(

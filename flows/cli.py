@@ -188,18 +188,30 @@ def run(
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's run logs.")] = False,
     every: Annotated[bool, typer.Option("--all", help="Poll every source now, due or not.")] = False,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Only this source (id or URL), due or not; repeatable."),
+    ] = None,
 ) -> None:
     """One monitoring cycle over the due sources: fetch, extract, process, alert."""
+    from storage.exceptions import NotFoundError
+    from storage.sources import find_source
+
     settings = _settings(db)
-    _engine(db)
+    engine = _engine(db)
     _alerting(settings)
+    try:
+        only = [find_source(engine, key) for key in source or []]
+    except NotFoundError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
     from .runtime import prepare_prefect
 
     prepare_prefect(settings)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     from .replay import monitor
 
-    summary = monitor(every=every)
+    summary = monitor(only=only, every=every or bool(only))
     if as_json:
         _print_json(summary)
     else:
@@ -217,7 +229,7 @@ def run(
 @app.command()
 def serve(
     db: DbOption = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's run logs.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logs too.")] = False,
 ) -> None:
     """Run unattended: poll on a schedule, deliver alerts when events are detected.
 
@@ -233,7 +245,8 @@ def serve(
     from .runtime import prepare_prefect
 
     prepare_prefect(settings)
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    if verbose:  # otherwise Prefect's INFO: run logs reach the UI (flow runs inherit the level)
+        os.environ["PREFECT_LOGGING_LEVEL"] = "DEBUG"
     os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "5")  # a triggered run starts within 5 s
     import signal
     from contextlib import ExitStack
@@ -242,8 +255,14 @@ def serve(
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the local server on the way out
 
+    from prefect.settings import get_current_settings
+
     with ExitStack() as stack:
-        if not os.environ.get("PREFECT_API_URL"):
+        configured = os.environ.get("PREFECT_API_URL") or get_current_settings().api.url  # env or profile
+        if configured:
+            os.environ["PREFECT_API_URL"] = configured  # the flow-run processes inherit it
+            err.print(f"using the Prefect server at {configured}")
+        else:
             home = (settings.data_dir / "prefect").expanduser().absolute()
             err.print(f"starting a local Prefect server on 127.0.0.1:{settings.prefect_port} ({home})")
             try:
@@ -255,9 +274,12 @@ def serve(
                 raise typer.Exit(1) from None
             os.environ["PREFECT_API_URL"] = url
             err.print(f"Prefect UI: {url.removesuffix('/api')}")
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
         from .deployments import serve_all
 
-        serve_all(settings)
+        with temporary_settings(updates={PREFECT_API_URL: os.environ["PREFECT_API_URL"]}):
+            serve_all(settings)
 
 
 def _interval(text: str) -> Any:

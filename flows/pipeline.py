@@ -12,7 +12,7 @@ chunk overlaps the extraction of the next. An article stored but not recorded
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -45,6 +45,7 @@ def _write(
     out: Ingested,
     routes: Sequence[str],
     rules: AlertRules,
+    on_recorded: Callable[[list[int]], object] | None,
 ) -> None:
     stored = store_articles(engine, source, [r.doc for r in read])
     out.article_ids.extend(s.article_id for s in stored)
@@ -59,6 +60,8 @@ def _write(
             stories=[(a, r.description) for a, r in new],
         )
         out.new_event_ids.extend(recorded.new_event_ids)
+        if on_recorded is not None and recorded.new_event_ids:
+            on_recorded(recorded.new_event_ids)  # committed: what it starts finds them
 
 
 def ingest_items(
@@ -70,9 +73,12 @@ def ingest_items(
     rules: AlertRules = DEFAULT_RULES,
     workers: int = 1,
     chunk: int = CHUNK,
+    on_recorded: Callable[[list[int]], object] | None = None,
 ) -> Ingested:
     """Read, store and record one source's items (failures are returned, and
-    lose nothing else); copies of stored texts are counted, not read again."""
+    lose nothing else); copies of stored texts are counted, not read again.
+    ``on_recorded`` gets each chunk's new event ids once they are committed
+    (so a later chunk's failure does not lose their announcement)."""
     out = Ingested()
     pending: list[ReadItem] = []
     for result in pimap(read_item, items, workers):
@@ -81,8 +87,8 @@ def ingest_items(
             continue
         pending.append(result)
         if len(pending) >= chunk:
-            _write(engine, source, pending, out, routes, rules)
+            _write(engine, source, pending, out, routes, rules, on_recorded)
             pending = []
     if pending:
-        _write(engine, source, pending, out, routes, rules)
+        _write(engine, source, pending, out, routes, rules, on_recorded)
     return out

@@ -75,13 +75,10 @@ class IngestResult:
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
-def _store_batch(
-    engine: Engine, source: int, batch: list[RawItem | ItemFailure], result: IngestResult
-) -> None:
-    """Read, store and record one batch of a source's items; count it in
-    ``result``; announce its new events (:func:`flows.events.announce`)."""
+def _store_batch(source: int, batch: list[RawItem | ItemFailure], result: IngestResult) -> None:
+    """Read, store and record one batch of a source's items (the task announces
+    the new events, :func:`flows.events.announce`); count it in ``result``."""
     got = ingest_items_task(source, batch)
-    announce(engine, got.new_event_ids)
     result.seen += len(batch)
     result.errors.extend({"source_id": f.source_id, "error": f.error} for f in got.failures)
     result.article_ids.extend(got.article_ids)
@@ -101,7 +98,7 @@ def ingest_corpus(path: str) -> IngestResult:
     result = IngestResult()
     items: Iterator[RawItem | ItemFailure] = read_corpus(root, max_bytes=settings.max_item_bytes)
     for batch in _batches(items, settings.batch_size):
-        _store_batch(engine, source, batch, result)
+        _store_batch(source, batch, result)
         progress.advance(result.seen, total)
     get_run_logger().info(
         "read %d items: %d new articles, %d failed",
@@ -132,6 +129,7 @@ def process_articles(article_ids: list[int]) -> list[int]:
 
 
 LINGER_STEP = 2.0  # seconds between two reads of the outbox while lingering
+LINGER_MAX = 10  # a run lingers at most this many windows (a steady trickle is left to the next run)
 
 
 @flow(name="deliver-alerts", log_prints=False)
@@ -139,11 +137,12 @@ def deliver_alerts(linger: float = 0.0) -> int:
     """Send every due alert in the outbox; returns how many were sent.
 
     ``linger`` (seconds): read the outbox again every couple of seconds until it
-    has been empty that long, so one run started by the first event of a burst
-    also sends the burst's later alerts (the detected-event trigger's debounce)."""
+    has been empty that long (at most ``LINGER_MAX`` times that in all), so one
+    run started by the first event of a burst also sends the burst's later
+    alerts (the detected-event trigger's debounce)."""
     logger = get_run_logger()
     sent = 0
-    quiet_since = time.monotonic()
+    quiet_since = started = time.monotonic()
     while True:
         report = deliver_alerts_task()
         for error in report.errors:
@@ -153,7 +152,8 @@ def deliver_alerts(linger: float = 0.0) -> int:
         sent += report.sent
         if report.sent:
             quiet_since = time.monotonic()
-        if time.monotonic() - quiet_since >= linger:
+        now = time.monotonic()
+        if now - quiet_since >= linger or now - started >= LINGER_MAX * linger:
             return sent
         time.sleep(LINGER_STEP)
 
@@ -199,15 +199,16 @@ def _finish(
     finish_run(
         engine, run_id, stats={k: v for k, v in summary.items() if k != "errors"}, errors=ingested.errors
     )
-    publish_run(engine, summary, ingested.article_ids, new_events)
+    try:
+        publish_run(engine, summary, ingested.article_ids, new_events)
+    except Exception:  # the run's work is done and recorded: a failed upload must not fail it
+        get_run_logger().warning("could not publish the run's artifacts", exc_info=True)
     return summary
 
 
-def _store(
-    engine: Engine, source: int, items: list[RawItem | ItemFailure], result: IngestResult, batch: int
-) -> None:
+def _store(source: int, items: list[RawItem | ItemFailure], result: IngestResult, batch: int) -> None:
     for part in _batches(iter(items), batch):
-        _store_batch(engine, source, part, result)
+        _store_batch(source, part, result)
 
 
 def _poll(engine: Engine, poll: Poll, result: IngestResult, batch: int) -> str:
@@ -227,14 +228,14 @@ def _poll(engine: Engine, poll: Poll, result: IngestResult, batch: int) -> str:
                 outlet=source.name,
             )
         ]
-        _store(engine, source.id, items, result, batch)
+        _store(source.id, items, result, batch)
         return "200"
     entries = parse_feed_task(poll)
     known = known_urls(engine, [e.url for e in entries])
     fresh = [e for e in entries if e.url not in known]
     items = fetch_pages_task(fresh, source.name) if fresh else []
     failed = sum(isinstance(i, ItemFailure) for i in items)
-    _store(engine, source.id, items, result, batch)
+    _store(source.id, items, result, batch)
     return f"200: {len(entries)} entries, {len(fresh)} fetched, {failed} failed"
 
 
@@ -248,9 +249,12 @@ def _cycle(engine: Engine, source: SourceState, result: IngestResult, batch: int
         return "failed"
     try:
         status = _poll(engine, poll, result, batch)
-    except FeedError as exc:
-        record_failure(engine, source, str(exc))
-        result.errors.append({"source_id": source.url, "error": str(exc)})
+    except Exception as exc:  # a bad feed, or anything else: recorded, and the cycle goes on
+        error = str(exc) if isinstance(exc, FeedError) else f"{type(exc).__name__}: {exc}"
+        if not isinstance(exc, FeedError):
+            get_run_logger().exception("source %s failed", source.id)
+        record_failure(engine, source, error)
+        result.errors.append({"source_id": source.url, "error": error})
         return "failed"
     assert poll.fetched is not None
     record_success(

@@ -32,6 +32,7 @@ from storage.queries import article_texts
 from storage.sources import SourceState
 from storage.stories import place
 
+from .events import announce
 from .pipeline import Ingested, ingest_items
 from .settings import alerting, get_settings
 
@@ -82,8 +83,15 @@ def ingest_items_task(source: int, items: list[RawItem | ItemFailure]) -> Ingest
     but not recorded is left to ``process-articles``."""
     settings = get_settings()
     configured, rules = alerting(settings)
+    engine = _engine()
     return ingest_items(
-        _engine(), source, items, routes=list(configured), rules=rules, workers=settings.workers
+        engine,
+        source,
+        items,
+        routes=list(configured),
+        rules=rules,
+        workers=settings.workers,
+        on_recorded=lambda ids: announce(engine, ids),
     )
 
 
@@ -113,7 +121,9 @@ def place_stories_task(readings: list[Reading]) -> dict[int, int]:
     return place(_engine(), [(r.article_id, r.description) for r in readings])
 
 
-@task(name="deliver-alerts", cache_policy=NO_CACHE, timeout_seconds=600)
+@task(
+    name="deliver-alerts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10], timeout_seconds=600
+)
 def deliver_alerts_task() -> DeliveryReport:
     """Send what the outbox holds; failures stay on their rows for the next sweep."""
     settings = get_settings()

@@ -27,9 +27,11 @@ from .models import Article, Source, utcnow
 
 __all__ = [
     "MAX_BACKOFF",
+    "POLL_LEASE",
     "SourceState",
     "add_source",
     "claim_due",
+    "find_source",
     "known_urls",
     "list_sources",
     "record_failure",
@@ -55,7 +57,7 @@ class SourceState:
     every: timedelta
     etag: str | None
     last_modified: str | None
-    claimed_at: datetime | None = None  # the start of this poll: the next is counted from it
+    claimed_at: datetime | None = None  # when this run claimed it: the next poll is counted from then
 
 
 def _aware(t: datetime | None) -> datetime | None:
@@ -90,19 +92,30 @@ def add_source(engine: Engine, url: str, kind: str, *, name: str | None = None, 
         return int(s.execute(sa.select(col(Source.id)).where(col(Source.location) == url)).scalar_one())
 
 
+def _watched(s: Any, key: str) -> int:
+    where = col(Source.id) == int(key) if key.isdigit() else col(Source.location) == key
+    found = s.execute(
+        sa.select(col(Source.id)).where(
+            where, col(Source.kind).in_(["feed", "page"]), col(Source.removed_at).is_(None)
+        )
+    ).scalar()
+    if found is None:
+        raise NotFoundError(f"no watched source {key!r}")
+    return int(found)
+
+
+def find_source(engine: Engine, key: str) -> int:
+    """The id of the watched source with this id or URL (:class:`NotFoundError` if none)."""
+    with session_scope(engine) as s:
+        return _watched(s, key)
+
+
 def remove_source(engine: Engine, key: str) -> int:
     """Stop watching the source with this id or URL; returns its id."""
     with session_scope(engine) as s:
-        where = col(Source.id) == int(key) if key.isdigit() else col(Source.location) == key
-        found = s.execute(
-            sa.select(col(Source.id)).where(
-                where, col(Source.kind).in_(["feed", "page"]), col(Source.removed_at).is_(None)
-            )
-        ).scalar()
-        if found is None:
-            raise NotFoundError(f"no watched source {key!r}")
+        found = _watched(s, key)
         s.execute(sa.update(Source).where(col(Source.id) == found).values(removed_at=utcnow()))
-        return int(found)
+        return found
 
 
 def list_sources(engine: Engine) -> list[dict[str, Any]]:
@@ -162,7 +175,8 @@ def claim_due(
             due = _aware(r.next_poll_at)
             if not every and due is not None and due > now + min(interval * EARLY, MAX_EARLY):
                 continue
-            s.execute(sa.update(Source).where(col(Source.id) == r.id).values(next_poll_at=now + POLL_LEASE))
+            lease = now + POLL_LEASE + MAX_EARLY  # not due again, even early, while the lease lasts
+            s.execute(sa.update(Source).where(col(Source.id) == r.id).values(next_poll_at=lease))
             out.append(
                 SourceState(
                     r.id,

@@ -5,8 +5,10 @@ its own (not the in-process test harness):
   deployment over the seeds announces its new events, the detected-event
   trigger starts the ``deliver`` deployment, and the alerts reach a loopback
   receiver, each once;
-* two ``tradewatch run`` processes over one PostgreSQL database poll the same
-  feed at once, and every article, story, event and alert exists once.
+* two ``tradewatch run`` processes over one PostgreSQL database poll two feeds
+  listing the same pages at once, and every article, story, event and alert
+  exists once;
+* ``deploy/prefect.yaml`` deployed to a pool, served by two process workers.
 
 Everything is bounded in time and stopped after.
 """
@@ -226,7 +228,7 @@ def _seed_page(path: Path) -> bytes:
     ).encode()
 
 
-def _feed(site: Site, pages: dict[str, bytes]) -> None:
+def _feed(site: Site, pages: dict[str, bytes], feeds: tuple[str, ...]) -> None:
     when = format_datetime(datetime.now(UTC))
     items = "".join(
         f"<item><title>{name}</title><link>{site.url('/news/' + name)}</link><pubDate>{when}</pubDate></item>"
@@ -235,7 +237,8 @@ def _feed(site: Site, pages: dict[str, bytes]) -> None:
     for name, body in pages.items():
         site.routes[f"/news/{name}"] = Reply(200, body, {"Content-Type": "text/html; charset=utf-8"})
     feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
-    site.routes["/feed.xml"] = Reply(200, feed.encode(), {"Content-Type": "application/rss+xml"})
+    for path in feeds:  # outlets listing the same articles
+        site.routes[path] = Reply(200, feed.encode(), {"Content-Type": "application/rss+xml"})
     site.routes["/robots.txt"] = Reply(200, b"User-agent: *\n")
 
 
@@ -256,10 +259,14 @@ def test_two_workers_over_one_postgresql_store_every_article_story_event_and_ale
     pages = {p.stem: _seed_page(p) for p in sorted(seeds_dir.glob("*.txt"))}
     pages |= {p.stem: p.read_bytes() for p in fundus}
     site = Site()
-    _feed(site, pages)
+    feeds = ("/wire.xml", "/mirror.xml")
+    _feed(site, pages, feeds)
     try:
         for url in (pg_url, sqlite_url):
-            add_source(open_engine(url), site.url("/feed.xml"), "feed", name="wire", every=timedelta(hours=1))
+            for feed in feeds:
+                add_source(
+                    open_engine(url), site.url(feed), "feed", name=feed[1:-4], every=timedelta(hours=1)
+                )
         env = _env(
             prefect_api,
             pg_url,
@@ -267,21 +274,22 @@ def test_two_workers_over_one_postgresql_store_every_article_story_event_and_ale
             TRADEWATCH_APPRISE_URLS=receiver.url,
             TRADEWATCH_FETCH_HOST_DELAY="0",
         )
-        workers = [
+        workers = [  # each polls its feed, both list the same pages: both fetch and store them at once
             subprocess.Popen(
-                [TRADEWATCH, "run", "--all", "--json"],
+                [TRADEWATCH, "run", "--source", site.url(feed), "--json"],
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 stdin=subprocess.DEVNULL,
             )
-            for _ in range(2)
+            for feed in feeds
         ]
         outputs = [w.communicate(timeout=300) for w in workers]
         for w, (_, err) in zip(workers, outputs, strict=True):
             assert w.returncode == 0, err.decode()[-3000:]
         summaries = [json.loads(out) for out, _ in outputs]
-        assert all(s["sources_polled"] == 1 for s in summaries), "both workers polled the feed"
+        assert [s["sources_polled"] for s in summaries] == [1, 1]
+        assert all(s["articles_seen"] > 0 for s in summaries), "both workers fetched pages"
 
         # the same pages through one process, on SQLite: what "once" means
         reference = _env(prefect_api, sqlite_url, tmp_path, TRADEWATCH_FETCH_HOST_DELAY="0")

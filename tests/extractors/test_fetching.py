@@ -153,3 +153,19 @@ def test_charsets_from_header_meta_or_detection() -> None:
     assert text in decode_html(meta, "text/html")
     assert decode_html(text.encode("utf-8")) == text
     assert decode_html(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
+
+
+def test_credentials_in_urls_are_hidden_from_what_others_see() -> None:
+    from extractors.fetching import hide_credentials
+
+    text = (
+        "GET https://alice:s3cr3t@feeds.example.com/rss?api_key=K3Y&lang=en failed; "
+        "see http://example.org/a?x=1&access_token=T0K&sig=abc#top"
+    )
+    hidden = hide_credentials(text)
+    assert not any(secret in hidden for secret in ("s3cr3t", "K3Y", "T0K", "abc#"))
+    assert "https://alice:***@feeds.example.com/rss?api_key=***&lang=en" in hidden
+    assert "x=1&access_token=***&sig=***#top" in hidden
+    assert hide_credentials("https://example.com/news/2026/tariffs?page=2") == (
+        "https://example.com/news/2026/tariffs?page=2"
+    )

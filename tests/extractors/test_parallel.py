@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+
+import pytest
 
 from extractors.articles import to_articles
 from extractors.models import ItemFailure, RawItem
@@ -42,3 +46,26 @@ def test_items_read_in_workers_equal_items_read_here(shared_dir: Path) -> None:
             assert p.doc.fingerprint is not None  # computed with the text, in the worker
         else:
             assert p == s
+
+
+def _dies(x: int) -> int:
+    if x == 3:
+        os._exit(1)  # a worker killed mid-batch (out of memory, say)
+    return x
+
+
+def test_a_dead_worker_fails_its_batch_and_the_next_batch_gets_a_fresh_pool() -> None:
+    with pytest.raises(BrokenProcessPool):
+        pmap(_dies, list(range(MIN_BATCH)), 2)
+    assert pmap(abs, [-x for x in range(MIN_BATCH)], 2) == list(range(MIN_BATCH))
+
+
+def test_an_item_that_breaks_a_parser_is_a_failure_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    import extractors.reading as reading
+
+    def explodes(*args: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(reading, "read_article", explodes)
+    got = read_item(RawItem("deep", "text", "Tariffs on steel were raised to 25 percent. " * 10))
+    assert isinstance(got, ItemFailure) and got.source_id == "deep" and "RecursionError" in got.error

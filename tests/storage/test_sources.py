@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from storage.database import open_engine
 from storage.models import utcnow
-from storage.sources import add_source, claim_due, list_sources, record_failure, record_success
+from storage.sources import POLL_LEASE, add_source, claim_due, list_sources, record_failure, record_success
 
 EVERY = timedelta(seconds=30)
 
@@ -38,3 +38,12 @@ def test_a_failing_source_backs_off_and_is_never_dropped(db_url: str) -> None:
     assert waits == sorted(waits) and len(set(waits)) == 3
     (row,) = list_sources(engine)
     assert (row["error_count"], row["last_error"]) == (3, "connection refused")
+
+
+def test_a_claimed_source_is_not_due_again_before_its_lease_ends_even_early(db_url: str) -> None:
+    engine = open_engine(db_url)
+    add_source(engine, "http://127.0.0.1:9/hourly.xml", "feed", every=timedelta(hours=1))
+    now = utcnow() + timedelta(seconds=1)
+    assert len(claim_due(engine, now)) == 1  # a run claims it, then dies without recording anything
+    assert claim_due(engine, now + POLL_LEASE - timedelta(seconds=1)) == []  # its 5 minutes' tolerance
+    assert len(claim_due(engine, now + POLL_LEASE + timedelta(seconds=1))) == 1  # the lease is over
