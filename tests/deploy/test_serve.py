@@ -142,7 +142,7 @@ def served(prefect_api: str, pg_url: str, receiver: Receiver, tmp_path: Path) ->
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [TRADEWATCH, "serve", "-v"],
+            [TRADEWATCH, "serve"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
