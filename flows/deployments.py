@@ -4,7 +4,8 @@
 deployment         flow                runs
 =================  ==================  ==========================================
 ``poll``           ``monitor``         on a schedule (``poll_every`` or
-                                       ``poll_cron``); alerts left to ``deliver``
+                                       ``poll_cron``; under ``serve``, first
+                                       as it starts); alerts left to ``deliver``
 ``deliver``        ``deliver-alerts``  when new events are announced (trigger),
                                        and every ``sweep_every`` (the sweep)
 ``replay``         ``replay``          on demand, with a ``path``
@@ -30,13 +31,14 @@ declares the same for work pools, and a test keeps the two equal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from prefect import Flow, serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import RunnerDeployment
 from prefect.events import DeploymentEventTrigger
+from prefect.schedules import Interval
 
 from .events import DETECTED, RESOURCE_PREFIX
 from .replay import deliver_alerts, monitor, rebuild_stories, replay
@@ -126,8 +128,15 @@ def specs(settings: Settings) -> list[Spec]:
     ]
 
 
+FIRST_RUN = timedelta(seconds=10)  # after serve starts: a poll and a sweep, then every interval
+
+
 def runner_deployments(settings: Settings) -> list[RunnerDeployment]:
-    """The specs as deployments that a runner (``serve``) executes."""
+    """The specs as deployments that a runner (``serve``) executes. Interval
+    schedules are anchored just after now, so ``serve`` polls and sweeps as
+    it starts (alerts left pending before a restart go out at once) instead
+    of one interval later."""
+    anchor = datetime.now(UTC) + FIRST_RUN
     return [
         cast(
             RunnerDeployment,
@@ -135,7 +144,7 @@ def runner_deployments(settings: Settings) -> list[RunnerDeployment]:
                 name=s.name,
                 description=s.description,
                 parameters=s.parameters,
-                interval=s.interval,
+                schedules=[Interval(s.interval, anchor_date=anchor)] if s.interval else None,
                 cron=s.cron,
                 triggers=list(s.triggers),
                 concurrency_limit=s.concurrency,

@@ -135,7 +135,7 @@ def served(prefect_api: str, pg_url: str, receiver: Receiver, tmp_path: Path) ->
         tmp_path,
         TRADEWATCH_APPRISE_URLS=receiver.url,
         TRADEWATCH_POLL_EVERY="10s",  # scheduled runs within the test (no sources: quick)
-        TRADEWATCH_SWEEP_EVERY="1d",  # no sweep within the test: only the trigger can deliver
+        TRADEWATCH_SWEEP_EVERY="1d",  # one sweep, as serve starts: later alerts are the trigger's
         TRADEWATCH_ALERT_WINDOW="5s",
         PREFECT_RUNNER_POLL_FREQUENCY="2",
     )
@@ -175,6 +175,12 @@ def test_serve_replays_the_seeds_and_the_detected_events_trigger_the_delivery(
         served,
     )
     assert all(r["parameters"] == {"deliver": False} for r in api.flow_runs(poll_id))
+    _wait(
+        "the sweep as serve starts",
+        lambda: any(r["state_type"] == "COMPLETED" for r in api.flow_runs(deliver_id)),
+        120,
+        served,
+    )
     run = api.post(f"/deployments/{replay_id}/create_flow_run", {"parameters": {"path": str(seeds_dir)}})
     _wait(
         "the replay run completed",
