@@ -57,18 +57,18 @@ _RETRY_ROBOTS = 600.0  # seconds before a robots.txt that failed is asked again
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
 
-_USERINFO = re.compile(r"(//[^/\s:@]+:)[^@/\s]+@")
+_USERINFO = re.compile(r"//[^/\s?#]*@(?=[^@/\s?#]*(?:[/?#\s]|$))")  # the whole user part, to the last @
 _SECRET_PARAM = re.compile(
-    r"([?&;][\w.-]*(?:key|token|secret|sig|signature|password|passwd|auth|session)[\w.-]*=)[^&;#\s]+",
+    r"([?&;#][\w.-]*(?:key|token|secret|sig|signature|pass|pwd|credential|auth|session)[\w.-]*=)[^&;#\s]+",
     re.IGNORECASE,
 )
 
 
 def hide_credentials(text: str) -> str:
-    """``text`` with the credentials in any URL it holds hidden (a password in
-    the user part, and query values named like keys, tokens or signatures),
-    for what others see: the Prefect UI's artifacts."""
-    return _SECRET_PARAM.sub(r"\1***", _USERINFO.sub(r"\1***@", text))
+    """``text`` with the credentials in any URL it holds hidden (the whole user
+    part, and query or fragment values named like keys, tokens, passwords or
+    signatures), for what others see: the Prefect UI's artifacts."""
+    return _SECRET_PARAM.sub(r"\1***", _USERINFO.sub("//***@", text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,16 +47,25 @@ def pimap(fn: Callable[[T], R], items: Sequence[T], workers: int = 1) -> Iterato
     if workers <= 1 or len(items) < MIN_BATCH:
         return (fn(x) for x in items)
     chunk = max(1, min(4, len(items) // (workers * 4)))
-    return _results(workers, _pool(workers).map(fn, items, chunksize=chunk))
+    try:
+        results = _pool(workers).map(fn, items, chunksize=chunk)
+    except BrokenProcessPool:  # a worker died while the pool was idle: start afresh, once
+        _drop(workers)
+        results = _pool(workers).map(fn, items, chunksize=chunk)
+    return _results(workers, results)
+
+
+def _drop(workers: int) -> None:
+    broken = _pools.pop(workers, None)
+    if broken is not None:
+        broken.shutdown(wait=False, cancel_futures=True)
 
 
 def _results(workers: int, results: Iterator[R]) -> Iterator[R]:
     try:
         yield from results
     except BrokenProcessPool:  # a worker died (killed, out of memory): the next call starts afresh
-        broken = _pools.pop(workers, None)
-        if broken is not None:
-            broken.shutdown(wait=False, cancel_futures=True)
+        _drop(workers)
         raise
 
 

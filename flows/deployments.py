@@ -4,8 +4,9 @@
 deployment         flow                runs
 =================  ==================  ==========================================
 ``poll``           ``monitor``         on a schedule (``poll_every`` or
-                                       ``poll_cron``; under ``serve``, first
-                                       as it starts); alerts left to ``deliver``
+                                       ``poll_cron``; under ``serve`` an
+                                       interval first fires about 10 s after it
+                                       starts); alerts left to ``deliver``
 ``deliver``        ``deliver-alerts``  when new events are announced (trigger),
                                        and every ``sweep_every`` (the sweep)
 ``replay``         ``replay``          on demand, with a ``path``

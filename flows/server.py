@@ -81,6 +81,11 @@ def local_server(
         PREFECT_UI_ENABLED="true" if ui else "false",
         PREFECT_SERVER_UI_ENABLED="true" if ui else "false",
         PREFECT_SERVER_DATABASE_TIMEOUT=environ.get("PREFECT_SERVER_DATABASE_TIMEOUT", "30"),
+        # concurrency slots' leases on disk: kept in memory (the default), they vanish when the
+        # server stops mid-run, the slot is never given back, and every later poll is refused
+        PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE=environ.get(
+            "PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE", "prefect.server.concurrency.lease_storage.filesystem"
+        ),
     )
     log_path = home / "server.log"
     with log_path.open("ab") as log:

@@ -164,8 +164,20 @@ def test_credentials_in_urls_are_hidden_from_what_others_see() -> None:
     )
     hidden = hide_credentials(text)
     assert not any(secret in hidden for secret in ("s3cr3t", "K3Y", "T0K", "abc#"))
-    assert "https://alice:***@feeds.example.com/rss?api_key=***&lang=en" in hidden
+    assert "https://***@feeds.example.com/rss?api_key=***&lang=en" in hidden
     assert "x=1&access_token=***&sig=***#top" in hidden
+    for url in (
+        "https://T0KEN1234@host.example/feed",
+        "https://:pw9@host.example/feed",
+        "https://user:p@ss9@host.example/feed",
+        "https://host.example/feed?pass=pw9",
+        "https://host.example/feed?pwd=pw9",
+        "https://s3.example/f?X-Amz-Credential=pw9",
+        "https://host.example/cb#access_token=pw9",
+    ):
+        hidden = hide_credentials(f"failed: {url} (timeout)")
+        assert all(s not in hidden for s in ("T0KEN1234", "pw9", "ss9")), hidden
+        assert hidden.endswith(" (timeout)") and ("host.example" in hidden or "s3.example" in hidden)
     assert hide_credentials("https://example.com/news/2026/tariffs?page=2") == (
         "https://example.com/news/2026/tariffs?page=2"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -69,3 +70,18 @@ def test_an_item_that_breaks_a_parser_is_a_failure_not_a_crash(monkeypatch: pyte
     monkeypatch.setattr(reading, "read_article", explodes)
     got = read_item(RawItem("deep", "text", "Tariffs on steel were raised to 25 percent. " * 10))
     assert isinstance(got, ItemFailure) and got.source_id == "deep" and "RecursionError" in got.error
+
+
+def test_a_worker_killed_while_the_pool_is_idle_costs_nothing() -> None:
+    from extractors import parallel
+
+    assert pmap(abs, [-x for x in range(MIN_BATCH)], 2) == list(range(MIN_BATCH))
+    pool = parallel._pools[2]
+    victim = next(iter(pool._processes.values()))
+    victim.kill()
+    victim.join()
+    deadline = time.monotonic() + 10
+    while not pool._broken and time.monotonic() < deadline:  # the pool notices its dead worker
+        time.sleep(0.05)
+    assert pool._broken
+    assert pmap(abs, [-x for x in range(MIN_BATCH)], 2) == list(range(MIN_BATCH))
