@@ -15,9 +15,8 @@ from .corpus import parse_datetime
 from .deduplication import fingerprint
 from .exceptions import EmptyItem, ItemError, NoArticleText
 from .models import ArticleDoc, ItemFailure, RawItem
-from .parallel import pmap
 
-__all__ = ["MIN_WORDS", "article_or_failure", "content_hash", "to_article", "to_articles"]
+__all__ = ["MIN_WORDS", "article_or_failure", "content_hash", "to_article"]
 
 MIN_WORDS = 25
 _SPACE = re.compile(r"\s+")
@@ -112,15 +111,3 @@ def article_or_failure(item: RawItem | ItemFailure) -> ArticleDoc | ItemFailure:
         return to_article(item)
     except ItemError as exc:
         return ItemFailure(item.source_id, str(exc))
-
-
-def to_articles(
-    items: list[RawItem | ItemFailure], *, workers: int = 1
-) -> tuple[list[ArticleDoc], list[ItemFailure]]:
-    """Articles of a batch, and the failures (earlier ones carried through);
-    ``workers`` processes share the work (:func:`extractors.parallel.pmap`)."""
-    docs: list[ArticleDoc] = []
-    failures: list[ItemFailure] = []
-    for result in pmap(article_or_failure, items, workers):
-        (failures if isinstance(result, ItemFailure) else docs).append(result)  # type: ignore[arg-type]
-    return docs, failures

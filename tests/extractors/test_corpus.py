@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.articles import content_hash, to_article, to_articles
+from extractors.articles import article_or_failure, content_hash, to_article
 from extractors.corpus import read_corpus
 from extractors.exceptions import NoArticleText
 from extractors.models import ItemFailure, RawItem
@@ -77,8 +77,8 @@ def test_html_goes_through_trafilatura_with_metadata(shared_dir: Path) -> None:
 
 def test_html_without_an_article_is_an_error() -> None:
     html = "<html><body><nav><a href='/'>Home</a> <a href='/x'>World</a></nav></body></html>"
-    docs, failures = to_articles([RawItem("nav", "html", html)])
-    assert docs == [] and failures[0].source_id == "nav"
+    failure = article_or_failure(RawItem("nav", "html", html))
+    assert isinstance(failure, ItemFailure) and failure.source_id == "nav"
     with pytest.raises(NoArticleText):
         to_article(RawItem("nav", "html", html))
 

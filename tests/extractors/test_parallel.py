@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.articles import to_articles
+from extractors.articles import article_or_failure
 from extractors.models import ItemFailure, RawItem
 from extractors.parallel import MIN_BATCH, pimap, pmap
 from extractors.reading import ReadItem, read_item
@@ -21,7 +21,7 @@ def test_workers_give_the_same_articles_and_readings_in_order(shared_dir: Path, 
     items: list[RawItem | ItemFailure] = [RawItem(p.stem, "html", p.read_text("utf-8")) for p in pages]
     items.append(ItemFailure("earlier", "failed upstream"))
     items.append(RawItem("empty", "text", "   "))
-    assert to_articles(items, workers=2) == to_articles(items, workers=1)
+    assert pmap(article_or_failure, items, 2) == [article_or_failure(i) for i in items]
     texts = [
         ArticleText(i, None, p.read_text("utf-8"), None)
         for i, p in enumerate(sorted(seeds_dir.glob("*.txt")) * 2)
