@@ -115,22 +115,12 @@ def stories_of(engine: Engine, article_ids: Sequence[int]) -> list[dict[str, Any
     and copies of an article are not counted again)."""
     if not article_ids:
         return []
+    stories = sa.select(col(Article.story_id)).where(col(Article.id).in_(list(article_ids)))
     with session_scope(engine) as s:
-        ids = {
-            int(i)
-            for i in s.exec(
-                select(col(Article.story_id)).where(
-                    col(Article.id).in_(list(article_ids)), col(Article.story_id).is_not(None)
-                )
-            )
-            if i is not None
-        }
-        if not ids:
-            return []
         rows = s.execute(
             sa.select(col(Story.id), col(Story.title), sa.func.count(col(Article.id)))
             .join(Article, col(Article.story_id) == col(Story.id))
-            .where(col(Story.id).in_(ids), col(Article.copy_of).is_(None))
+            .where(col(Story.id).in_(stories), col(Article.copy_of).is_(None))
             .group_by(col(Story.id), col(Story.title))
             .order_by(col(Story.id))
         ).all()
