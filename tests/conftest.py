@@ -22,6 +22,13 @@ SHARED = ROOT.parent / "shared"
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS
@@ -126,9 +133,7 @@ class SMTPServer:
             ok = auth_data.login == b"tradewatch" and auth_data.password == self.PASSWORD.encode()
             return AuthResult(success=ok)
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.controller = Controller(
             Handler(),
             hostname="127.0.0.1",

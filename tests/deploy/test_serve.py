@@ -19,7 +19,6 @@ import html
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,25 +33,19 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from flows.artifacts import EVENTS_KEY
+from flows.artifacts import EVENTS_KEY, STORIES_KEY
 from flows.server import local_server
 from storage.database import open_engine
 from storage.queries import list_alerts, list_articles, list_events, list_stories
 from storage.sources import add_source
 
-from ..conftest import PG_ADMIN_URL, Receiver
+from ..conftest import PG_ADMIN_URL, Receiver, free_port
 from ..site import Reply, Site
 
 TRADEWATCH = str(Path(sys.executable).parent / "tradewatch")
 PREFECT = str(Path(sys.executable).parent / "prefect")
 ROOT = Path(__file__).resolve().parents[2]
 ALERTABLE = ("tariff", "sanction")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -68,7 +61,7 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         with local_server(
             tmp_path_factory.mktemp("prefect-home"),
-            _free_port(),
+            free_port(),
             timeout=300,
             ui=False,
             env={"PREFECT_SERVER_DATABASE_CONNECTION_URL": db},
@@ -93,6 +86,11 @@ class Api:
 
     def deployments(self) -> dict[str, dict[str, Any]]:
         return {d["name"]: d for d in self.post("/deployments/filter", {"limit": 100})}
+
+    def runs(self, *ids: str) -> list[dict[str, Any]]:
+        return list(
+            self.post("/flow_runs/filter", {"flow_runs": {"id": {"any_": list(ids)}}, "limit": len(ids)})
+        )
 
     def flow_runs(self, deployment_id: str) -> list[dict[str, Any]]:
         body = {"deployments": {"id": {"any_": [deployment_id]}}, "limit": 100, "sort": "ID_DESC"}
@@ -184,12 +182,7 @@ def test_serve_replays_the_seeds_and_the_detected_events_trigger_the_delivery(
     run = api.post(f"/deployments/{replay_id}/create_flow_run", {"parameters": {"path": str(seeds_dir)}})
     _wait(
         "the replay run completed",
-        lambda: (
-            api.post("/flow_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 1})[0][
-                "state_type"
-            ]
-            == "COMPLETED"
-        ),
+        lambda: api.runs(run["id"])[0]["state_type"] == "COMPLETED",
         240,
         served,
     )
@@ -213,12 +206,15 @@ def test_serve_replays_the_seeds_and_the_detected_events_trigger_the_delivery(
         served,
     )
 
-    replayed = api.post("/flow_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 1})[0]
+    (replayed,) = api.runs(run["id"])
     assert {"tradewatch", "replay"} <= set(replayed["tags"])
     tables = [a for a in api.artifacts(EVENTS_KEY) if a["flow_run_id"] == run["id"]]
     assert len(tables) == 1
     rows = json.loads(tables[0]["data"]) if isinstance(tables[0]["data"], str) else tables[0]["data"]
     assert len(rows) == len(list_events(engine))
+    (stories,) = [a for a in api.artifacts(STORIES_KEY) if a["flow_run_id"] == run["id"]]
+    rows = json.loads(stories["data"]) if isinstance(stories["data"], str) else stories["data"]
+    assert sorted(r["articles"] for r in rows) == [1, 1, 1, 2]  # the seeds' four stories
 
 
 # --- two workers --------------------------------------------------------------------------------
@@ -375,9 +371,7 @@ def test_deploy_prefect_yaml_to_a_pool_and_two_workers_run_what_it_declares(
         ]
 
         def states() -> list[str]:
-            ids = [r["id"] for r in runs]
-            found = api.post("/flow_runs/filter", {"flow_runs": {"id": {"any_": ids}}, "limit": 2})
-            return [str(r["state_type"]) for r in found]
+            return [str(r["state_type"]) for r in api.runs(*(r["id"] for r in runs))]
 
         _wait("both replays completed", lambda: states() == ["COMPLETED"] * 2, 300, logs[0])
         engine = open_engine(pg_url)

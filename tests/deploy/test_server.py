@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from flows.server import healthy
+
+from ..conftest import free_port
 
 SCRIPT = """
 import sys, time
@@ -21,9 +22,7 @@ with local_server(Path(sys.argv[1]), int(sys.argv[2]), ui=False, timeout=300) as
 
 
 def test_a_killed_parent_leaves_no_prefect_server_behind(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     parent = subprocess.Popen(
         [sys.executable, "-c", SCRIPT, str(tmp_path / "home"), str(port)],
         stdout=subprocess.PIPE,
