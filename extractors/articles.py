@@ -7,9 +7,6 @@ import re
 import unicodedata
 from dataclasses import replace
 
-import trafilatura
-from trafilatura.settings import Document
-
 from .cleaning import clean_text, guess_title
 from .corpus import parse_datetime
 from .deduplication import fingerprint
@@ -33,6 +30,9 @@ def content_hash(text: str) -> str:
 
 
 def _html_article(raw: RawItem) -> ArticleDoc:
+    import trafilatura  # here, not at the top: a command that reads no HTML need not import it
+    from trafilatura.settings import Document
+
     doc = trafilatura.bare_extraction(
         raw.body,
         url=raw.url,

@@ -26,14 +26,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 from courlan import normalize_url
-from datasketch import MinHash
+
+from .models import EventLike
 
 __all__ = [
     "BANDS",
@@ -94,6 +93,8 @@ def _shingles(text: str) -> list[bytes]:
 
 def fingerprint(text: str) -> Fingerprint:
     """The MinHash of ``text``'s word 5-grams, with its band keys."""
+    from datasketch import MinHash  # here, not at the top: it imports scipy (0.6 s), which reads need not
+
     m = MinHash(num_perm=NUM_PERM, seed=_SEED)
     m.update_batch(_shingles(text))
     values = m.hashvalues.astype(np.uint32)
@@ -115,27 +116,6 @@ def similarity(a: bytes, b: bytes) -> float:
 
 
 # --- events -------------------------------------------------------------------
-
-
-class EventLike(Protocol):
-    """What event matching reads: a stored event or a fresh mention."""
-
-    @property
-    def type(self) -> str: ...
-    @property
-    def action(self) -> str: ...
-    @property
-    def actor(self) -> str | None: ...
-    @property
-    def target(self) -> str | None: ...
-    @property
-    def rate_from(self) -> float | None: ...
-    @property
-    def rate_to(self) -> float | None: ...
-    @property
-    def amount_usd(self) -> float | None: ...
-    @property
-    def products(self) -> Sequence[str]: ...
 
 
 def _agree(a: float | None, b: float | None) -> bool:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from .deduplication import Fingerprint
 
-__all__ = ["ArticleDoc", "ItemFailure", "Mention", "RawItem"]
+__all__ = ["ArticleDoc", "EventLike", "ItemFailure", "Mention", "RawItem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +70,24 @@ class Mention:
     products: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     evidence: tuple[str, ...] = field(default=())
+
+
+class EventLike(Protocol):
+    """What event matching reads: a stored event or a fresh mention."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def target(self) -> str | None: ...
+    @property
+    def rate_from(self) -> float | None: ...
+    @property
+    def rate_to(self) -> float | None: ...
+    @property
+    def amount_usd(self) -> float | None: ...
+    @property
+    def products(self) -> Sequence[str]: ...

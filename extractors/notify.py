@@ -7,8 +7,11 @@ route with one URL is one channel named like the route; a route with several
 has one channel per URL (``compliance/mailto``, ``compliance/slack``), so the
 outbox keeps one row per event and channel and one failing channel never
 resends the others. Untagged URLs of a config file are routes named by their
-scheme too. With no URL at all, the single route ``console`` (an apprise schema
-registered here, writing to standard error).
+scheme too. With no URL at all, the single route ``console`` (``console://``,
+writing to standard error; also an apprise schema registered here, so an apprise
+config file can name it). apprise, and the plugins it loads as a schema is
+registered (0.3 s), are imported only when a channel other than the console is
+configured.
 
 What tradewatch stores and shows is the channel's name; the URLs, which hold
 tokens and passwords, are never stored, logged or printed.
@@ -18,28 +21,40 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TextIO
 from urllib.parse import urlsplit
-
-import apprise
-from apprise.decorators import notify
 
 from .exceptions import ExtractorError
 from .messages import Message
 
-__all__ = ["CONSOLE_ROUTE", "DeliveryError", "Notifier", "channels"]
+__all__ = ["CONSOLE_ROUTE", "CONSOLE_URL", "DeliveryError", "Notifier", "channels"]
 
 CONSOLE_ROUTE = "console"
+CONSOLE_URL = "console://"
 _console_stream: list[TextIO] = [sys.stderr]
 
 
-@notify(on="console", name="tradewatch console")
-def _console(body: str, title: str, notify_type: str, *args: Any, **kwargs: Any) -> bool:
+def _write_console(title: str, body: str) -> None:
     stream = _console_stream[0]
     stream.write(f"\n🔔 {title}\n{body}\n")
     stream.flush()
-    return True
+
+
+@cache
+def _apprise() -> ModuleType:
+    """apprise, with the ``console`` schema registered (once per process)."""
+    import apprise
+    from apprise.decorators import notify
+
+    @notify(on="console", name="tradewatch console")
+    def _console(body: str, title: str, notify_type: str, *args: Any, **kwargs: Any) -> bool:
+        _write_console(title, body)
+        return True
+
+    return apprise
 
 
 class DeliveryError(ExtractorError):
@@ -54,7 +69,7 @@ def channels(urls: Sequence[str] = (), config: Path | None = None) -> dict[str, 
     """``channel name → apprise URL`` for the configured routes."""
     routes: dict[str, list[str]] = {}
     if config is not None:
-        cfg = apprise.AppriseConfig()
+        cfg = _apprise().AppriseConfig()
         if not cfg.add(str(config)) or not cfg.servers():
             raise DeliveryError(f"{config}: not an apprise config file with at least one URL")
         for server in cfg.servers():
@@ -69,7 +84,7 @@ def channels(urls: Sequence[str] = (), config: Path | None = None) -> dict[str, 
             name = f"{scheme}-{n}"
         routes[name] = [url]
     if not routes:
-        return {CONSOLE_ROUTE: "console://"}
+        return {CONSOLE_ROUTE: CONSOLE_URL}
     out: dict[str, str] = {}
     for route, members in routes.items():
         if len(members) == 1:
@@ -104,10 +119,15 @@ class Notifier:
         self._secrets = sorted(
             {p for url in configured.values() for p in _secret_parts(url)}, key=len, reverse=True
         )
-        self._apprise: dict[str, apprise.Apprise] = {}
+        self._apprise: dict[str, Any] = {}  # channel → apprise.Apprise
+        self._names = list(configured)
+        self._consoles = {name for name, url in configured.items() if url == CONSOLE_URL}
         if console is not None:
             _console_stream[0] = console
         for name, url in configured.items():
+            if name in self._consoles:
+                continue
+            apprise = _apprise()
             ap = apprise.Apprise()
             if not ap.add(url):
                 raise DeliveryError(f"channel {name!r}: not a valid apprise URL (scheme {_scheme(url)!r})")
@@ -119,7 +139,7 @@ class Notifier:
 
     @property
     def channels(self) -> list[str]:
-        return list(self._apprise)
+        return [name for name in self._names if name in self._consoles or name in self._apprise]
 
     def _redact(self, text: str) -> str:
         for secret in self._secrets:
@@ -127,9 +147,13 @@ class Notifier:
         return text
 
     def __call__(self, channel: str, message: Message) -> None:
+        if channel in self._consoles:
+            _write_console(message.title, message.text)
+            return
         ap = self._apprise.get(channel)
         if ap is None:
             raise DeliveryError(f"channel {channel!r} is not configured")
+        apprise = _apprise()
         server = ap[0]
         html = server.notify_format == apprise.NotifyFormat.HTML  # email: HTML with a plain-text part
         with apprise.LogCapture(level=apprise.logging.WARNING) as log:

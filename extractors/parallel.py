@@ -4,23 +4,32 @@ trafilatura, the signal rules and story descriptions are pure Python and hold
 the GIL, so threads do not help; a pool of processes does, one per core. The
 pool is created on first use and kept for the life of the process (a worker
 costs about a second to start: it imports trafilatura and the gazetteers), and
-small batches are not worth shipping across: they run here.
+small batches are not worth shipping across to a pool not yet started: they
+run here.
+
+A command that knows it will read calls :func:`warm` first thing, while it has
+no other thread: the pool's workers are then forked, not spawned, so they start
+with what the command has imported and load the extractors on the other core
+while the command imports Prefect. Once a pool is up, batches of any size go to
+it. (Spawned as it starts, a worker imports the command again, and the seed
+replay took 4.7 s instead of 3.5; forked, 2.8 s.)
 """
 
 from __future__ import annotations
 
 import atexit
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
-__all__ = ["MIN_BATCH", "pimap", "pmap"]
+__all__ = ["MIN_BATCH", "pimap", "pmap", "warm"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-MIN_BATCH = 8  # fewer items than this run in this process
+MIN_BATCH = 8  # fewer items than this run in this process, unless the pool is up
 
 _pools: dict[int, ProcessPoolExecutor] = {}
 
@@ -39,12 +48,27 @@ def _shutdown() -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def warm(fn: Callable[[], object], workers: int) -> bool:
+    """Start the pool of ``workers`` processes now, each worker running ``fn``
+    (what it imports and loads) while the caller goes on. Only before any other
+    thread exists (forking a process with threads can copy a held lock); returns
+    whether the pool was started."""
+    if workers <= 1 or workers in _pools or threading.active_count() > 1:
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    pool = _pools[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    for _ in range(workers):  # a forked pool starts all its workers at the first submit
+        pool.submit(fn)
+    return True
+
+
 def pimap(fn: Callable[[T], R], items: Sequence[T], workers: int = 1) -> Iterator[R]:
     """``fn(x)`` for each of ``items``, in order, as the results come in: the
     caller can use the first ones (write them, say) while the workers go on
     with the rest. ``fn`` must be a module-level function, its items and
     results picklable."""
-    if workers <= 1 or len(items) < MIN_BATCH:
+    if workers <= 1 or (len(items) < MIN_BATCH and workers not in _pools):
         return (fn(x) for x in items)
     chunk = max(1, min(4, len(items) // (workers * 4)))
     try:

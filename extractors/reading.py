@@ -14,7 +14,7 @@ from .articles import article_or_failure
 from .models import ArticleDoc, ItemFailure, Mention, RawItem
 from .stories import ArticleText, Description, read_article
 
-__all__ = ["ReadItem", "read_item"]
+__all__ = ["ReadItem", "read_item", "warm_up"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +39,13 @@ def read_item(item: RawItem | ItemFailure) -> ReadItem | ItemFailure:
     except Exception as exc:  # a page that breaks a parser loses itself, not its batch
         return ItemFailure(item.source_id, f"could not read the item: {type(exc).__name__}: {exc}")
     return ReadItem(doc, mentions, description)
+
+
+_WARM_UP = RawItem("warm-up", "text", "Washington imposed 25% tariffs on $34 billion of Chinese steel.")
+
+
+def warm_up() -> None:
+    """Read one short item, so that a worker process has imported and loaded
+    what reading needs (the word frequencies, MinHash, the gazetteers) before
+    its first real item."""
+    read_item(_WARM_UP)

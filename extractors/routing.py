@@ -38,8 +38,8 @@ from typing import Any, Protocol
 
 import yaml
 
-from .deduplication import EventLike
 from .exceptions import ExtractorError
+from .models import EventLike
 
 __all__ = [
     "DEFAULT_TYPES",

@@ -43,9 +43,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-from wordfreq import zipf_frequency
-
 from .gazetteer import topic_names
 from .models import Mention
 
@@ -188,6 +185,8 @@ _DATES = (
 
 @lru_cache(maxsize=200_000)
 def _zipf(term: str) -> float:
+    from wordfreq import zipf_frequency  # here, not at the top: 0.7 s to import, which reads need not
+
     return zipf_frequency(term.replace("_", " "), "en")
 
 
@@ -662,6 +661,8 @@ def split(members: Sequence[Description]) -> list[bool] | None:
     n = len(members)
     if not split_size(n):
         return None
+    import numpy as np  # here, not at the top: the read commands import this module for ArticleText
+
     vocabulary: dict[tuple[str, str], int] = {}
     rows: list[int] = []
     columns: list[int] = []

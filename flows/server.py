@@ -1,29 +1,37 @@
-"""A local Prefect server for ``tradewatch serve`` (the embedded default).
+"""Local Prefect servers, run as child processes that die with this one.
 
-Prefect's temporary in-process server runs neither the scheduler nor a UI, so a
-long-lived ``serve`` needs a real one. When ``PREFECT_API_URL`` is not set,
-``serve`` starts ``prefect server start`` on loopback as a child process, with
-its own ``PREFECT_HOME`` (``<data_dir>/prefect``: its database and logs), waits
-until it answers, and stops it on the way out. A Prefect server already
-answering on that port is used as it is.
+* :func:`local_server`, for ``tradewatch serve``: Prefect's temporary server runs
+  neither the scheduler nor a UI, so a long-lived ``serve`` needs a real one.
+  When ``PREFECT_API_URL`` is not set, ``serve`` starts ``prefect server start``
+  on loopback, with its own ``PREFECT_HOME`` (``<data_dir>/prefect``: its
+  database and logs), waits until it answers, and stops it on the way out. A
+  Prefect server already answering on that port is used as it is.
+* :class:`TemporaryServer`, for the one-shot commands (``replay``, ``run``...)
+  when no server is up: the app Prefect's own temporary server runs (no UI, no
+  services), started by this module *before* the command imports Prefect, so
+  that it boots on the other core while this process imports and reads. Left to
+  Prefect, the same server is started only at the first flow call, after the
+  client has imported the server's code itself (2.2 s) just to start it.
 """
 
 from __future__ import annotations
 
 import ctypes
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
-__all__ = ["ServerError", "healthy", "local_server"]
+__all__ = ["ServerError", "TemporaryServer", "answering", "healthy", "local_server"]
 
 
 def _prctl() -> Any:
@@ -54,6 +62,82 @@ def healthy(api_url: str) -> bool:
         return httpx.get(f"{api_url}/health", timeout=2.0).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def answering(port: int, timeout: float = 1.0) -> bool:
+    """Whether a Prefect API answers on ``127.0.0.1:port``: with the standard
+    library, so that a command that finds nothing there has imported nothing."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", "/api/health")
+        return connection.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+
+
+def _spawn(args: list[str], env: Mapping[str, str], log: int | IO[bytes]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, *args],
+        env=dict(env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent if _PRCTL is not None else None,
+    )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class TemporaryServer:
+    """Prefect's temporary server app on a free loopback port, starting now:
+    :meth:`wait` for it before the first flow call, :meth:`stop` it after."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self.port = _free_port()
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        environ = dict(env if env is not None else os.environ)
+        environ.pop("PREFECT_API_URL", None)
+        # as prefect.server.api.server.SubprocessASGIServer runs it
+        environ.update(PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
+        self._proc = _spawn(
+            [
+                "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+                "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on",
+            ],
+            environ,
+            subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def wait(self, timeout: float) -> str:
+        """The API URL once the server answers; :class:`ServerError` if it
+        exits or does not answer within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while not answering(self.port, timeout=2.0):
+            if self._proc.poll() is not None:
+                raise ServerError(f"Prefect's temporary server exited ({self._proc.returncode})")
+            if time.monotonic() > deadline:
+                raise ServerError(f"Prefect's temporary server did not answer within {timeout:.0f} s")
+            time.sleep(0.05)
+        return self.api_url
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            _stop(self._proc)
 
 
 @contextmanager
@@ -89,14 +173,8 @@ def local_server(
     )
     log_path = home / "server.log"
     with log_path.open("ab") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=environ,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent if _PRCTL is not None else None,
-        )
+        command = ["-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+        proc = _spawn(command, environ, log)
     try:
         deadline = time.monotonic() + timeout
         while not healthy(api_url):
@@ -110,9 +188,4 @@ def local_server(
             time.sleep(0.5)
         yield api_url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)

@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from extractors.notify import channels
-from extractors.routing import AlertRules, RulesError, load_rules, parse_duration
+from extractors.routing import RulesError, parse_duration
+
+if TYPE_CHECKING:  # apprise (through notify) is imported only when alerts are configured or sent
+    from extractors.routing import AlertRules
 
 __all__ = ["Settings", "alerting", "get_settings", "use_settings"]
 
@@ -66,6 +68,9 @@ class Settings(BaseSettings):
         description="`serve`: a burst of detected events within this window starts one delivery run.",
     )
     poll_runs: int = Field(1, ge=1, description="`serve`/pools: poll runs at once (each claims its sources).")
+    telemetry: bool = Field(
+        False, description="Let Prefect send its anonymous usage data (server analytics and client)."
+    )
     prefect_port: int = Field(
         4200, ge=1, le=65535, description="`serve`: port of the local Prefect server it starts."
     )
@@ -126,6 +131,9 @@ def alerting(settings: Settings) -> tuple[dict[str, str], AlertRules]:
     :class:`DeliveryError` or :class:`RulesError` says what is wrong."""
     if _alerting and _alerting[0][0] is settings:
         return _alerting[0][1]
+    from extractors.notify import channels
+    from extractors.routing import load_rules
+
     found = channels(settings.apprise_urls, settings.apprise_config), load_rules(settings.alert_rules)
     _alerting[:] = [(settings, found)]
     return found

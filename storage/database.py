@@ -1,9 +1,12 @@
 """The one module that owns the engine and the schema.
 
 ``open_engine(url)`` returns an engine whose schema is at the newest Alembic
-revision: a new database is migrated up, an up-to-date one costs one query, and
-one newer than this code (a later release wrote it) is refused rather than
-written with a schema the code does not know.
+revision: a new database is created from the models and stamped with that
+revision (what the migrations build, a test holds them equal, in a fraction of
+the time: no Alembic import, no eight revisions replayed), an older one is
+migrated up, an up-to-date one costs one query, and one newer than this code (a
+later release wrote it) is refused rather than written with a schema the code
+does not know.
 """
 
 from __future__ import annotations
@@ -70,12 +73,11 @@ def _alembic_config(connection: sa.Connection) -> Any:
 
 
 def _head() -> str:
-    from alembic.script import ScriptDirectory
-
-    cfg = _alembic_config(None)  # type: ignore[arg-type]
-    head = ScriptDirectory.from_config(cfg).get_current_head()
-    assert head is not None
-    return head
+    """The newest revision. The history is linear and each revision's id is its
+    file's four-digit prefix (a test holds both to Alembic's own reading), so an
+    up-to-date database is checked without importing Alembic (0.2 s of every
+    command's start-up)."""
+    return max(p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def _current(connection: sa.Connection) -> str | None:
@@ -94,11 +96,34 @@ def _known(script: Any, revision: str) -> bool:
         return False
 
 
+def _empty(connection: sa.Connection) -> bool:
+    """Whether none of tradewatch's tables exist (other tables may)."""
+    from sqlmodel import SQLModel
+
+    from . import models  # noqa: F401  (registers the tables)
+
+    inspector = sa.inspect(connection)
+    return not any(inspector.has_table(name) for name in SQLModel.metadata.tables)
+
+
+def _create(connection: sa.Connection, head: str) -> None:
+    """The newest schema from the models, stamped as Alembic stamps it."""
+    from sqlmodel import SQLModel
+
+    from . import models  # noqa: F401  (registers the tables)
+
+    SQLModel.metadata.create_all(connection)
+    connection.execute(
+        sa.text(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
+    )
+    connection.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision (no-op when it is there)."""
-    from alembic import command
-    from alembic.script import ScriptDirectory
-
     head = _head()
     with engine.connect() as conn:
         current = _current(conn)
@@ -110,6 +135,12 @@ def upgrade(engine: Engine) -> None:
         current = _current(conn)
         if current == head:
             return
+        if current is None and _empty(conn):
+            _create(conn, head)
+            return
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
         script = ScriptDirectory.from_config(_alembic_config(conn))
         if current is not None and not _known(script, current):
             raise SchemaError(

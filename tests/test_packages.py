@@ -47,3 +47,36 @@ def test_read_only_cli_commands_do_not_load_prefect() -> None:
     code = "import sys, flows.cli; print('prefect' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+HEAVY_FOR_READS = (
+    "prefect",
+    "trafilatura",
+    "apprise",
+    "alembic",
+    "datasketch",
+    "wordfreq",
+    "concurrent.futures.process",
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["events"], ["events", "--json"], ["stories"], ["articles"], ["alerts"], ["sources", "list"]],
+    ids=" ".join,
+)
+def test_read_commands_import_nothing_heavy(command: list[str], sqlite_url: str) -> None:
+    """A read command runs against a database at the current revision without
+    importing Prefect, trafilatura, apprise, Alembic or the worker pool."""
+    from storage.database import open_engine
+
+    open_engine(sqlite_url).dispose()  # migrated here, so the command only reads
+    code = (
+        "import sys\n"
+        "from flows.cli import app\n"
+        f"try: app({[*command, '--db', sqlite_url]!r})\n"
+        "except SystemExit as e: assert not e.code, e.code\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules if m.startswith({HEAVY_FOR_READS!r})}}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout

@@ -167,3 +167,68 @@ def test_migrations_match_the_models(db_url: str) -> None:
     engine = open_engine(db_url)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+
+
+def test_the_newest_revision_read_from_file_names_is_alembics_only_head() -> None:
+    """``open_engine`` checks the revision without Alembic: by file names."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(database.MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    assert script.get_heads() == [database._head()]
+    for rev in script.walk_revisions():
+        assert rev.path is not None and rev.path.split("/")[-1].startswith(f"{rev.revision}_")
+
+
+def _schema(engine: sa.Engine) -> dict[str, Any]:
+    inspector = sa.inspect(engine)
+    return {
+        table: (
+            sorted(
+                (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                for c in inspector.get_columns(table)
+            ),
+            sorted(
+                (i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)
+            ),
+            sorted((u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)),
+            sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
+                for f in inspector.get_foreign_keys(table)
+            ),
+            inspector.get_pk_constraint(table)["constrained_columns"],
+        )
+        for table in inspector.get_table_names()
+    }
+
+
+def test_a_new_database_made_from_the_models_equals_one_the_migrations_made(
+    db_url: str, tmp_path: Any
+) -> None:
+    """open_engine creates a new database from the models and stamps it; the
+    migrations, replayed one by one, must build exactly that schema."""
+    from alembic import command
+
+    made = open_engine(db_url)
+    if db_url.startswith("sqlite"):
+        other_url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    else:
+        other_url = db_url.replace("search_path%3D", "search_path%3Dm")
+        with made.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "m{db_url.rsplit("%3D", 1)[1]}"'))
+    migrated = database.create_engine(other_url)
+    try:
+        with migrated.begin() as conn:
+            command.upgrade(database._alembic_config(conn), "head")
+        assert _schema(made) == _schema(migrated)
+        with made.connect() as conn:
+            assert (
+                conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == database._head()
+            )
+    finally:
+        migrated.dispose()
+        if not db_url.startswith("sqlite"):
+            with made.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "m{db_url.rsplit("%3D", 1)[1]}" CASCADE'))
