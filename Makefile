@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench clean venv
+.PHONY: demo test lint bench clean venv wheel
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +25,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## wheel: build the sdist and wheel, install the wheel in a fresh venv, replay the seeds with it
+wheel: $(STAMP)
+	bash .ci/wheel
+
 lint: $(STAMP)
 	$(BIN)/ruff check extractors storage flows tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRADEWATCH_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(Path("data"), description="Folder of the default SQLite database.")
+    corpora: Path = Field(
+        Path("../shared/corpora"),
+        description="The shared evaluation corpora (fundus-pages, ecbplus-dev, plover-gsr, trade-news).",
+    )
     db_url: str | None = Field(None, description="Any SQLAlchemy URL; default: SQLite in data_dir.")
     apprise_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

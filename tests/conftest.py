@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import uuid
@@ -18,7 +19,6 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -34,11 +34,28 @@ def seeds_dir() -> Path:
     return SEEDS
 
 
+def corpora() -> Path:
+    """The shared corpora: the ``corpora`` setting (``TRADEWATCH_CORPORA``),
+    whose default is relative to the working directory; tests run from the
+    checkout."""
+    from flows.settings import Settings
+
+    folder = Settings().corpora
+    return folder if folder.is_absolute() else ROOT / folder
+
+
 @pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"../shared is missing (expected at {SHARED})")
-    return SHARED
+def corpora_dir() -> Path:
+    """The shared corpora, or a skip saying where they were looked for (a
+    failure when ``TRADEWATCH_REQUIRE_CORPORA`` is set, as CI sets it: there,
+    the quality gates must run)."""
+    folder = corpora()
+    if not folder.is_dir():
+        reason = f"the shared corpora are not at {folder} (set TRADEWATCH_CORPORA)"
+        if os.environ.get("TRADEWATCH_REQUIRE_CORPORA"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return folder
 
 
 @pytest.fixture

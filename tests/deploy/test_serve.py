@@ -254,10 +254,10 @@ def test_two_workers_over_one_postgresql_store_every_article_story_event_and_ale
     sqlite_url: str,
     receiver: Receiver,
     seeds_dir: Path,
-    shared_dir: Path,
+    corpora_dir: Path,
     tmp_path: Path,
 ) -> None:
-    fundus = sorted((shared_dir / "corpora" / "fundus-pages" / "pages").glob("*.html"))[:12]
+    fundus = sorted((corpora_dir / "fundus-pages" / "pages").glob("*.html"))[:12]
     pages = {p.stem: _seed_page(p) for p in sorted(seeds_dir.glob("*.txt"))}
     pages |= {p.stem: p.read_bytes() for p in fundus}
     site = Site()

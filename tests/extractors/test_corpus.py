@@ -67,8 +67,8 @@ def test_missing_path_raises() -> None:
         list(read_corpus(Path("/nonexistent/corpus"), max_bytes=MB))
 
 
-def test_html_goes_through_trafilatura_with_metadata(shared_dir: Path) -> None:
-    page = next((shared_dir / "corpora/fundus-pages/pages").glob("*.html"))
+def test_html_goes_through_trafilatura_with_metadata(corpora_dir: Path) -> None:
+    page = next((corpora_dir / "fundus-pages/pages").glob("*.html"))
     doc = to_article(RawItem(page.stem, "html", page.read_bytes()))
     assert len(doc.text.split()) > 50
     assert doc.title

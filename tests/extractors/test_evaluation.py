@@ -1,5 +1,5 @@
 """The signal scorer, and the quality floors the extractor must hold on the
-labelled sets in eval/signals (see the README's "Signal quality")."""
+labelled sets in eval/signals (see docs/EVALUATION.md)."""
 
 import json
 from pathlib import Path
@@ -17,8 +17,8 @@ EVAL = Path(__file__).resolve().parents[2] / "eval" / "signals"
 DEV_SETS = ("seeds", "plover", "written", "independent")
 
 
-def _load(name: str, seeds_dir: Path, shared_dir: Path) -> list[LabelledSentence]:
-    plover = shared_dir / "corpora" / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
+def _load(name: str, seeds_dir: Path, corpora_dir: Path) -> list[LabelledSentence]:
+    plover = corpora_dir / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
     return load_labelled(EVAL / f"{name}.jsonl", seeds_dir=seeds_dir, plover=plover)
 
 
@@ -101,8 +101,10 @@ def test_a_seed_sentence_must_exist_in_its_article(tmp_path: Path, seeds_dir: Pa
         score_signals(items)
 
 
-def test_the_development_set_is_big_enough_and_covers_every_action(seeds_dir: Path, shared_dir: Path) -> None:
-    items = [i for name in DEV_SETS for i in _load(name, seeds_dir, shared_dir)]
+def test_the_development_set_is_big_enough_and_covers_every_action(
+    seeds_dir: Path, corpora_dir: Path
+) -> None:
+    items = [i for name in DEV_SETS for i in _load(name, seeds_dir, corpora_dir)]
     assert len(items) >= 150
     labelled = {(e.type, e.action) for i in items for e in i.events}
     from extractors.signals import ACTIONS
@@ -120,9 +122,9 @@ FLOORS = {
 
 
 @pytest.mark.parametrize("which", ["dev", "heldout"])
-def test_quality_floor(which: str, seeds_dir: Path, shared_dir: Path) -> None:
+def test_quality_floor(which: str, seeds_dir: Path, corpora_dir: Path) -> None:
     names = DEV_SETS if which == "dev" else ("heldout",)
-    s = score_signals(i for name in names for i in _load(name, seeds_dir, shared_dir))
+    s = score_signals(i for name in names for i in _load(name, seeds_dir, corpora_dir))
     floor = FLOORS[which]
     got = dict(
         precision=s.overall.precision,
@@ -134,11 +136,11 @@ def test_quality_floor(which: str, seeds_dir: Path, shared_dir: Path) -> None:
     assert not below, f"below the floor {floor}: {below}"
 
 
-def test_no_trade_events_in_real_non_trade_news(shared_dir: Path) -> None:
+def test_no_trade_events_in_real_non_trade_news(corpora_dir: Path) -> None:
     """ECB+ holds 772 real articles on crimes, disasters, sports, courts and
     politics: sanctions by the NCAA, off-duty agents and barred police are not
     trade measures."""
-    path = shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl"
+    path = corpora_dir / "ecbplus-dev" / "stories.jsonl"
     alarms = [
         (r["id"], m.type, m.evidence[0][:80])
         for r in map(json.loads, path.read_text("utf-8").splitlines())
@@ -148,14 +150,14 @@ def test_no_trade_events_in_real_non_trade_news(shared_dir: Path) -> None:
     assert len(alarms) <= 2, alarms
 
 
-def test_eval_command_prints_the_figures_and_holds_a_floor(seeds_dir: Path, shared_dir: Path) -> None:
-    plover = shared_dir / "corpora" / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
+def test_eval_command_prints_the_figures_and_holds_a_floor(seeds_dir: Path, corpora_dir: Path) -> None:
+    plover = corpora_dir / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
     args = ["eval", "signals", str(EVAL / "seeds.jsonl"), "--seeds", str(seeds_dir), "--plover", str(plover)]
     runner = CliRunner()
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["sentences"] == len(_load("seeds", seeds_dir, shared_dir))
+    assert report["sentences"] == len(_load("seeds", seeds_dir, corpora_dir))
     assert set(report["by_class"]) >= {
         "tariff/threat",
         "tariff/imposition",

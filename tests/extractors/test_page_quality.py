@@ -20,16 +20,16 @@ def test_the_ngram_scorer() -> None:
     assert half.precision == pytest.approx(2 / 3) and half.recall == pytest.approx(2 / 5)
 
 
-def test_fetch_and_extract_holds_its_floor_and_trafilaturas(shared_dir: Path) -> None:
+def test_fetch_and_extract_holds_its_floor_and_trafilaturas(corpora_dir: Path) -> None:
     """Measured: F1 0.949 (P 0.937, R 0.960); trafilatura alone 0.941."""
-    result = score_pages(shared_dir / "corpora" / "fundus-pages")
+    result = score_pages(corpora_dir / "fundus-pages")
     assert result.ours.pages == 80 and result.failed == []
     assert result.ours.f1 >= 0.94 and result.ours.f1 >= result.trafilatura.f1 - 0.005
 
 
-def test_eval_pages_command(shared_dir: Path, tmp_path: Path) -> None:
+def test_eval_pages_command(corpora_dir: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    folder = shared_dir / "corpora" / "fundus-pages"
+    folder = corpora_dir / "fundus-pages"
     result = runner.invoke(app, ["eval", "pages", str(folder), "--json", "--min-f1", "0.9"])
     assert result.exit_code == 0, result.output
     assert set(json.loads(result.stdout)) >= {"precision", "recall", "f1", "trafilatura_f1"}

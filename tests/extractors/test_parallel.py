@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -16,8 +18,8 @@ from extractors.reading import ReadItem, read_item
 from extractors.stories import ArticleText, read_article
 
 
-def test_workers_give_the_same_articles_and_readings_in_order(shared_dir: Path, seeds_dir: Path) -> None:
-    pages = sorted((shared_dir / "corpora" / "fundus-pages" / "pages").glob("*.html"))[:MIN_BATCH]
+def test_workers_give_the_same_articles_and_readings_in_order(corpora_dir: Path, seeds_dir: Path) -> None:
+    pages = sorted((corpora_dir / "fundus-pages" / "pages").glob("*.html"))[:MIN_BATCH]
     items: list[RawItem | ItemFailure] = [RawItem(p.stem, "html", p.read_text("utf-8")) for p in pages]
     items.append(ItemFailure("earlier", "failed upstream"))
     items.append(RawItem("empty", "text", "   "))
@@ -31,8 +33,8 @@ def test_workers_give_the_same_articles_and_readings_in_order(shared_dir: Path, 
     assert [d.to_json() for _, _, d in parallel] == [d.to_json() for _, _, d in serial]
 
 
-def test_items_read_in_workers_equal_items_read_here(shared_dir: Path) -> None:
-    pages = sorted((shared_dir / "corpora" / "fundus-pages" / "pages").glob("*.html"))[: MIN_BATCH + 1]
+def test_items_read_in_workers_equal_items_read_here(corpora_dir: Path) -> None:
+    pages = sorted((corpora_dir / "fundus-pages" / "pages").glob("*.html"))[: MIN_BATCH + 1]
     items: list[RawItem | ItemFailure] = [RawItem(p.stem, "html", p.read_text("utf-8")) for p in pages]
     items.insert(2, ItemFailure("earlier", "failed upstream"))
     parallel, serial = list(pimap(read_item, items, 2)), [read_item(i) for i in items]
@@ -85,3 +87,33 @@ def test_a_worker_killed_while_the_pool_is_idle_costs_nothing() -> None:
         time.sleep(0.05)
     assert pool._broken
     assert pmap(abs, [-x for x in range(MIN_BATCH)], 2) == list(range(MIN_BATCH))
+
+
+WARM = """
+import os, sys, threading
+from extractors.models import RawItem
+from extractors.parallel import _pools, pimap, warm
+from extractors.reading import read_item, warm_up
+
+if sys.argv[1] == "thread":
+    threading.Thread(target=lambda: threading.Event().wait(5), daemon=True).start()
+print(warm(warm_up, 2), warm(warm_up, 2))
+items = [RawItem(f"i{n}", "text", f"Washington imposed {n}0% tariffs on Chinese steel on Friday. " * 6)
+         for n in range(3)]
+got = list(pimap(read_item, items, 2))
+print(got == [read_item(i) for i in items], 2 in _pools)
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"), [("none", "True False\nTrue True"), ("thread", "False False\nTrue False")]
+)
+def test_a_warmed_pool_is_forked_before_any_thread_and_takes_small_batches(
+    before: str, expected: str
+) -> None:
+    """warm() forks the workers only while the process has no other thread;
+    once up, the pool reads batches under MIN_BATCH too, and gives what one
+    process gives."""
+    out = subprocess.run([sys.executable, "-c", WARM, before], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == expected

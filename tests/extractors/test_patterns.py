@@ -32,8 +32,8 @@ def _all_caseless() -> list[tuple[str, Caseless]]:
 
 
 @pytest.fixture
-def real_text(seeds_dir: Path, shared_dir: Path) -> list[str]:
-    stories = (shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl").read_text("utf-8").splitlines()
+def real_text(seeds_dir: Path, corpora_dir: Path) -> list[str]:
+    stories = (corpora_dir / "ecbplus-dev" / "stories.jsonl").read_text("utf-8").splitlines()
     texts = [p.read_text("utf-8") for p in sorted(seeds_dir.iterdir())]
     texts += [json.loads(line)["text"] for line in stories[:150]]
     # upper case, mixed case, and a character whose lower case is longer (İ → i̇)

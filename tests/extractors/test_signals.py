@@ -139,13 +139,13 @@ def test_amounts_and_rates(text: str, amount: float, rate: float | None) -> None
     assert m.rate_to == rate
 
 
-def test_every_trigger_match_holds_one_of_its_stems(seeds_dir: Path, shared_dir: Path) -> None:
+def test_every_trigger_match_holds_one_of_its_stems(seeds_dir: Path, corpora_dir: Path) -> None:
     """A clause is only searched for a trigger when it holds one of the
     trigger's stems: a stem list that misses a way the pattern matches would
     silently drop those events."""
     from extractors import signals
 
-    stories = (shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl").read_text("utf-8").splitlines()
+    stories = (corpora_dir / "ecbplus-dev" / "stories.jsonl").read_text("utf-8").splitlines()
     labelled = [
         json.loads(line).get("text", "")
         for path in sorted(EVAL.glob("*.jsonl"))

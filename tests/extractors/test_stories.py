@@ -118,16 +118,16 @@ def test_descriptions_and_profiles_survive_json() -> None:
     assert score(d, q) == pytest.approx(score(d, p), abs=1e-3)
 
 
-def _ecb(shared_dir: Path, *topics: int) -> list[Description]:
-    path = shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl"
+def _ecb(corpora_dir: Path, *topics: int) -> list[Description]:
+    path = corpora_dir / "ecbplus-dev" / "stories.jsonl"
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     return [describe(r["title"], r["text"]) for r in records if int(r["topic"]) in topics]
 
 
-def test_split_divides_two_events_told_alike_and_keeps_one_event_whole(shared_dir: Path) -> None:
+def test_split_divides_two_events_told_alike_and_keeps_one_event_whole(corpora_dir: Path) -> None:
     """ECB+ topic 3: two prison escapes told in the same words; each event's
     articles alone are one story."""
-    path = shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl"
+    path = corpora_dir / "ecbplus-dev" / "stories.jsonl"
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     topic = [r for r in records if r["topic"] == "3"]
     events = sorted({r["cluster"] for r in topic})
@@ -150,18 +150,18 @@ def test_seeds_make_four_stories(seeds_dir: Path) -> None:
     assert clusterer.labels == [0, 1, 0, 2, 3]
 
 
-def test_story_clustering_on_ecbplus_holds_its_floor(shared_dir: Path) -> None:
+def test_story_clustering_on_ecbplus_holds_its_floor(corpora_dir: Path) -> None:
     """772 real articles, each topic with two different events of one kind (the
     hard negatives). Target F1 0.90; measured 0.906: the floor guards it."""
-    result = score_stories(shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl")
+    result = score_stories(corpora_dir / "ecbplus-dev" / "stories.jsonl")
     assert result.scores.items == 772
     assert result.scores.f1 >= 0.89 and result.scores.precision >= 0.87
     assert result.candidates_per_article < 10  # the index, not a scan
 
 
-def test_eval_stories_command(shared_dir: Path, tmp_path: Path) -> None:
+def test_eval_stories_command(corpora_dir: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    corpus = shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl"
+    corpus = corpora_dir / "ecbplus-dev" / "stories.jsonl"
     result = runner.invoke(app, ["eval", "stories", str(corpus), "--json", "--min-f1", "0.8"])
     assert result.exit_code == 0, result.output
     assert set(json.loads(result.stdout)) >= {"precision", "recall", "f1", "stories"}
@@ -169,3 +169,19 @@ def test_eval_stories_command(shared_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "1"}\n')
     assert runner.invoke(app, ["eval", "stories", str(bad)]).exit_code == 2
+
+
+def test_eval_stories_finds_its_corpus_through_the_corpora_setting(
+    corpora_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from anywhere, the eval commands read TRADEWATCH_CORPORA, not a path
+    relative to the working directory."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    monkeypatch.setenv("TRADEWATCH_CORPORA", str(corpora_dir))
+    result = runner.invoke(app, ["eval", "stories", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["articles"] > 700
+    monkeypatch.setenv("TRADEWATCH_CORPORA", str(tmp_path / "nowhere"))
+    missing = runner.invoke(app, ["eval", "stories"])
+    assert missing.exit_code == 2 and "nowhere" in missing.output

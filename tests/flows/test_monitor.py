@@ -37,10 +37,10 @@ def _rss(site: Site, items: list[tuple[str, str]]) -> bytes:
 
 
 @pytest.fixture
-def site(shared_dir: Path) -> Iterator[Site]:
+def site(corpora_dir: Path) -> Iterator[Site]:
     s = Site()
     s.routes["/robots.txt"] = Reply(200, b"User-agent: *\nDisallow: /private/\n")
-    pages = shared_dir / "corpora" / "fundus-pages" / "pages"
+    pages = corpora_dir / "fundus-pages" / "pages"
     available = [p for p in PAGES if (pages / f"{p}.html").exists()]
     for name in available:
         s.routes[f"/news/{name}"] = Reply(

@@ -19,18 +19,18 @@ from storage.ingest import ensure_source
 from storage.queries import list_events, unprocessed_article_ids
 
 
-def _pages(shared_dir: Path, n: int) -> list[RawItem | ItemFailure]:
-    pages = sorted((shared_dir / "corpora" / "fundus-pages" / "pages").glob("*.html"))[:n]
+def _pages(corpora_dir: Path, n: int) -> list[RawItem | ItemFailure]:
+    pages = sorted((corpora_dir / "fundus-pages" / "pages").glob("*.html"))[:n]
     return [RawItem(p.stem, "html", p.read_text("utf-8"), url=f"https://news.test/{p.stem}") for p in pages]
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_items_are_read_stored_and_recorded_in_chunks_and_failures_lose_nothing_else(
-    sqlite_url: str, shared_dir: Path, workers: int
+    sqlite_url: str, corpora_dir: Path, workers: int
 ) -> None:
     engine = open_engine(sqlite_url)
     source = ensure_source(engine, "feed", "https://news.test/feed")
-    items = _pages(shared_dir, MIN_BATCH + 3)
+    items = _pages(corpora_dir, MIN_BATCH + 3)
     items.insert(3, RawItem("empty", "text", "   "))
     items.insert(5, ItemFailure("gone", "404 Not Found"))
 

@@ -69,10 +69,10 @@ def _store_in_process(url: str, texts: list[str], start: multiprocessing.synchro
 
 
 def test_two_processes_storing_copies_at_once_make_one_original(
-    pg_url: str, seeds_dir: Path, shared_dir: Path
+    pg_url: str, seeds_dir: Path, corpora_dir: Path
 ) -> None:
     open_engine(pg_url)  # migrate before the race
-    truth = (shared_dir / "corpora" / "fundus-pages" / "truth.jsonl").read_text("utf-8").splitlines()
+    truth = (corpora_dir / "fundus-pages" / "truth.jsonl").read_text("utf-8").splitlines()
     texts = [_seed(seeds_dir, n) for n in range(5)] + [json.loads(line)["articleBody"] for line in truth[:35]]
     race(_store_in_process, [(pg_url, [_edited(t, f"outlet {w}") for t in texts]) for w in range(2)])
     with open_engine(pg_url).connect() as conn:

@@ -22,8 +22,8 @@ from storage.ingest import ensure_source, record_mentions, store_articles
 from .race import race
 
 
-def _records(shared_dir: Path, *topics: int) -> list[dict[str, Any]]:
-    path = shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl"
+def _records(corpora_dir: Path, *topics: int) -> list[dict[str, Any]]:
+    path = corpora_dir / "ecbplus-dev" / "stories.jsonl"
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     return _arrival_order([r for r in records if int(r["topic"]) in topics])  # type: ignore[arg-type]
 
@@ -64,10 +64,10 @@ def _stored_partition(url: str) -> set[frozenset[str]]:
     return _partition(groups)
 
 
-def test_stored_stories_are_the_clusterers_splits_included(db_url: str, shared_dir: Path) -> None:
+def test_stored_stories_are_the_clusterers_splits_included(db_url: str, corpora_dir: Path) -> None:
     """ECB+ topics 2 and 12: two events of one kind each, which the online
     clusterer first merges and then splits (three times)."""
-    records = _records(shared_dir, 2, 12)
+    records = _records(corpora_dir, 2, 12)
     clusterer = StoryClusterer()
     for r in records:
         clusterer.add(describe(r["title"], r["text"], parse_datetime(r.get("published"))))
@@ -87,8 +87,8 @@ def test_stored_stories_are_the_clusterers_splits_included(db_url: str, shared_d
     assert all(size == count for size, count in sizes), sizes  # versions of an article are not counted
 
 
-def test_an_article_is_placed_once_and_its_version_follows_it(db_url: str, shared_dir: Path) -> None:
-    records = _records(shared_dir, 1)[:3]
+def test_an_article_is_placed_once_and_its_version_follows_it(db_url: str, corpora_dir: Path) -> None:
+    records = _records(corpora_dir, 1)[:3]
     _place(db_url, records)
     before = _stored_partition(db_url)
     _place(db_url, records)  # the same texts again: nothing new to place
@@ -108,10 +108,10 @@ def test_an_article_is_placed_once_and_its_version_follows_it(db_url: str, share
     assert first | {"edited"} in after and len(after) == len(before)
 
 
-def _pairs(shared_dir: Path, n: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def _pairs(corpora_dir: Path, n: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Two articles of one story from each of ``n`` topics, each joining the
     other from either side by a wide margin."""
-    path = shared_dir / "corpora" / "ecbplus-dev" / "stories.jsonl"
+    path = corpora_dir / "ecbplus-dev" / "stories.jsonl"
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     pairs = []
     for topic in sorted({int(r["topic"]) for r in records}):
@@ -149,10 +149,10 @@ def _place_in_process(
 
 
 def test_two_processes_placing_one_storys_articles_at_once_make_one_story(
-    pg_url: str, shared_dir: Path
+    pg_url: str, corpora_dir: Path
 ) -> None:
     open_engine(pg_url)  # migrate before the race
-    pairs = _pairs(shared_dir, 12)
+    pairs = _pairs(corpora_dir, 12)
     race(_place_in_process, [(pg_url, [p[w] for p in pairs]) for w in range(2)])
     partition = _stored_partition(pg_url)
     assert partition == {frozenset({a["id"], b["id"]}) for a, b in pairs}
