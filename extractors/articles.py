@@ -13,7 +13,7 @@ from .deduplication import fingerprint
 from .exceptions import EmptyItem, ItemError, NoArticleText
 from .models import ArticleDoc, ItemFailure, RawItem
 
-__all__ = ["MIN_WORDS", "article_or_failure", "content_hash", "to_article"]
+__all__ = ["MIN_WORDS", "article_or_failure", "as_document", "content_hash", "to_article"]
 
 MIN_WORDS = 25
 _SPACE = re.compile(r"\s+")
@@ -29,12 +29,29 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
+# what a whole HTML document may start with (after a BOM, white space and comments)
+_DOCUMENT_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body|meta|title|link|\?xml)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def as_document(body: str | bytes) -> str | bytes:
+    """``body`` as a whole HTML document: a fragment (a page that starts with
+    ``<svg>``, ``<math>``, ``<p>``...) goes inside ``<html><body>``, or the
+    parser takes its first element for the document and loses the rest."""
+    head = body[:2048].encode("utf-8", "replace") if isinstance(body, str) else body[:2048]
+    if _DOCUMENT_START.match(head):
+        return body
+    return "<html><body>" + body if isinstance(body, str) else b"<html><body>" + body
+
+
 def _html_article(raw: RawItem) -> ArticleDoc:
     import trafilatura  # here, not at the top: a command that reads no HTML need not import it
     from trafilatura.settings import Document
 
     doc = trafilatura.bare_extraction(
-        raw.body,
+        as_document(raw.body),
         url=raw.url,
         with_metadata=True,
         include_comments=False,

@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from .encoding import decode
 from .exceptions import DecodeError, EmptyItem, InvalidRecord, ItemError, ItemTooLarge, UnreadableItem
-from .models import ItemFailure, RawItem
+from .models import ItemFailure, RawItem, plain_text
 
 __all__ = ["SUFFIXES", "CorpusRecord", "parse_datetime", "read_corpus"]
 
@@ -28,8 +29,14 @@ JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 def parse_datetime(value: Any) -> datetime | None:
-    """A timezone-aware datetime from ISO 8601 or RFC 2822 text; None if unparseable."""
+    """A timezone-aware UTC datetime from ISO 8601 or RFC 2822 text; None if
+    unparseable or outside 1900-2200 (no news date; year 1 at +01:00 is not
+    even a datetime in UTC). Every date from outside goes through here."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -41,9 +48,13 @@ def parse_datetime(value: Any) -> datetime | None:
         except ValueError:
             try:
                 parsed = parsedate_to_datetime(text)
-            except (TypeError, ValueError, IndexError):
+            except (TypeError, ValueError, IndexError, OverflowError):
                 return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        parsed = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (OverflowError, ValueError):
+        return None
+    return parsed if EARLIEST <= parsed < LATEST else None
 
 
 class CorpusRecord(BaseModel):
@@ -58,6 +69,15 @@ class CorpusRecord(BaseModel):
     html: str | None = None
     published: datetime | None = None
     outlet: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, data: Any) -> Any:
+        """Text from outside, cleaned before pydantic reads it (it refuses a
+        lone surrogate): :func:`extractors.models.plain_text`."""
+        if isinstance(data, dict):
+            return {k: plain_text(v) if isinstance(v, str) else v for k, v in data.items()}
+        return data
 
     @field_validator("id", mode="before")
     @classmethod
@@ -76,7 +96,17 @@ class CorpusRecord(BaseModel):
         return self
 
 
+def _decode_text(data: bytes) -> str:
+    """A plain-text file in whatever charset it is (UTF-8, else a BOM, else
+    detection: a latin-1 or windows-1252 file keeps its accents)."""
+    text = decode(data)
+    if text is None:
+        raise DecodeError("not text in any charset tradewatch can recognise")
+    return text
+
+
 def _decode(data: bytes) -> str:
+    """JSON, which must be UTF-8 (RFC 8259)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -201,7 +231,7 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[RawItem | ItemFailure]:
             # bytes: the HTML parser reads the charset from the page itself
             yield RawItem(path.stem, "html", data, origin=str(path))
         else:
-            yield RawItem(path.stem, "text", _decode(data), origin=str(path))
+            yield RawItem(path.stem, "text", _decode_text(data), origin=str(path))
     except ItemError as exc:
         yield ItemFailure(path.stem, str(exc))
 

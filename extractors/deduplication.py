@@ -71,7 +71,7 @@ def canonical_url(url: str | None) -> str | None:
     except ValueError:
         return None
     parts = urlsplit(normal)
-    if not parts.scheme or not parts.netloc:
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 

@@ -36,7 +36,7 @@ def _struct_time(value: Any) -> datetime | None:
         return None
     try:
         year, month, day, hour, minute, second = value[:6]
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        return parse_datetime(datetime(year, month, day, hour, minute, second, tzinfo=UTC))
     except (TypeError, ValueError):
         return None
 
@@ -44,8 +44,9 @@ def _struct_time(value: Any) -> datetime | None:
 def _json_feed(text: str, base: str) -> list[tuple[str, str | None, datetime | None]]:
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FeedError(f"{base}: not a JSON Feed ({exc})") from None
+    except (RecursionError, ValueError) as exc:  # ValueError: JSONDecodeError and numbers too long
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        raise FeedError(f"{base}: not a JSON Feed ({reason})") from None
     items = data.get("items") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise FeedError(f"{base}: a JSON Feed needs an 'items' list")

@@ -32,9 +32,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
-import charset_normalizer
 import httpx
 
+from .encoding import decode
 from .exceptions import (
     BodyTooLarge,
     FetchError,
@@ -46,6 +46,7 @@ from .exceptions import (
     TooManyRedirects,
     TransportError,
 )
+from .urls import hide_credentials
 
 __all__ = ["FetchConfig", "Fetched", "Fetcher", "decode_html", "hide_credentials"]
 
@@ -55,20 +56,6 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 _STAY_OUT = ["User-agent: *", "Disallow: /"]
 _RETRY_ROBOTS = 600.0  # seconds before a robots.txt that failed is asked again
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-
-
-_USERINFO = re.compile(r"//[^/\s?#]*@(?=[^@/\s?#]*(?:[/?#\s]|$))")  # the whole user part, to the last @
-_SECRET_PARAM = re.compile(
-    r"([?&;#][\w.-]*(?:key|token|secret|sig|signature|pass|pwd|credential|auth|session)[\w.-]*=)[^&;#\s]+",
-    re.IGNORECASE,
-)
-
-
-def hide_credentials(text: str) -> str:
-    """``text`` with the credentials in any URL it holds hidden (the whole user
-    part, and query or fragment values named like keys, tokens, passwords or
-    signatures), for what others see: the Prefect UI's artifacts."""
-    return _SECRET_PARAM.sub(r"\1***", _USERINFO.sub("//***@", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +101,7 @@ class _Host:
     next_start: float = 0.0
     robots: RobotFileParser | None = None
     robots_until: float = 0.0
+    robots_failure: FetchError | None = None  # why robots.txt keeps us out, when it could not be read
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -204,19 +192,21 @@ class Fetcher:
             robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
             parser = RobotFileParser(robots_url)
             ttl = self.config.robots_ttl
+            failure: FetchError | None = None
             try:
                 got = self._once(robots_url, {}, check_robots=False)
                 if got.status >= 500:
-                    parser.parse(_STAY_OUT)  # RFC 9309: a server error means "stay out" for now
-                    ttl = _RETRY_ROBOTS
+                    failure = FetchError(f"{robots_url}: HTTP {got.status}")
                 elif got.status >= 400:
                     parser.parse([])  # no robots.txt: everything allowed
                 else:
                     parser.parse(decode_html(got.body, got.content_type).splitlines())
-            except FetchError:
+            except FetchError as exc:
+                failure = exc
+            if failure is not None:  # RFC 9309: unreachable or a server error means "stay out" for now
                 parser.parse(_STAY_OUT)
                 ttl = _RETRY_ROBOTS
-            host.robots, host.robots_until = parser, now + ttl
+            host.robots, host.robots_until, host.robots_failure = parser, now + ttl, failure
         return host.robots.can_fetch(self.config.user_agent, url)
 
     # --- one request --------------------------------------------------------------------
@@ -249,6 +239,9 @@ class Fetcher:
     def _once(self, url: str, headers: Mapping[str, str], *, check_robots: bool = True) -> Fetched:
         """One polite request (no redirects followed), with retries for transient failures."""
         if check_robots and not self.allowed(url):
+            failure = self._host(url).robots_failure
+            if failure is not None:  # the host's failure, not a rule of its robots.txt
+                raise failure
             raise RobotsDisallowed(f"{url}: disallowed by robots.txt")
         attempt = 0
         while True:
@@ -317,22 +310,12 @@ class Fetcher:
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Bytes of a page or feed as text: the charset of the Content-Type header,
     else a byte-order mark, else a ``<meta charset>``, else detection."""
-    candidates = []
+    declared = []
     header = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", content_type or "", re.IGNORECASE)
     if header:
-        candidates.append(header.group(1))
-    if body.startswith(b"\xef\xbb\xbf"):
-        candidates.append("utf-8-sig")
+        declared.append(header.group(1))
     meta = _META_CHARSET.search(body[:4096])
     if meta:
-        candidates.append(meta.group(1).decode("ascii", "replace"))
-    for name in candidates:
-        try:
-            return body.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(body).best()
-        return str(best) if best is not None else body.decode("utf-8", "replace")
+        declared.append(meta.group(1).decode("ascii", "replace"))
+    text = decode(body, declared)
+    return text if text is not None else body.decode("utf-8", "replace")

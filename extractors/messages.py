@@ -1,9 +1,13 @@
 """Alert messages: a title a person reads at a glance, then the proof.
 
-Text taken from articles cannot act in a chat channel: ``<`` and ``>`` become
-``‹`` and ``›`` (so no Slack link, mention or markup can be formed; the chat
-services escape ``&`` themselves) and ``@channel``/``@here``/``@everyone``
-cannot ping anyone. The HTML body (email) escapes everything it quotes.
+Text taken from articles cannot act in a chat channel or a terminal: control
+and bidirectional-formatting characters are dropped (no escape sequences, no
+right-to-left override), a quote is cut at ``MAX_QUOTE`` characters, ``<`` and
+``>`` become ``‹`` and ``›`` (so no Slack link, mention or markup can be formed;
+the chat services escape ``&`` themselves), a Markdown link ``[text](url)``
+is broken, and ``@channel``/``@here``/``@everyone`` cannot ping anyone. The HTML
+body (email) escapes everything it quotes. Links to the sources are the only
+links a message holds.
 """
 
 from __future__ import annotations
@@ -14,9 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Message", "headline", "money", "neutralise", "render", "render_digest"]
+__all__ = ["MAX_QUOTE", "MAX_TITLE", "Message", "headline", "money", "neutralise", "render", "render_digest"]
 
+MAX_QUOTE = 600  # characters of an evidence sentence in a message
+MAX_TITLE = 200
 _PING = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+# controls (C0 but line feed, DEL, C1) and the bidirectional formatting characters
+_UNSHOWABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_MD_LINK = re.compile(r"\]\s*\(")
 
 _VERB = {
     "threatened": "threatened",
@@ -35,10 +44,18 @@ _VERB = {
 _TYPE = {"tariff": "Tariff", "sanction": "Sanction", "trade_talks": "Trade talks", "trade_deal": "Trade deal"}
 
 
-def neutralise(text: str) -> str:
-    """Text from an article made inert for chat: no ``<``/``>`` (links,
-    mentions, ``<!channel>``), no mass pings."""
-    text = text.replace("<", "\u2039").replace(">", "\u203a")
+def _showable(text: str, limit: int) -> str:
+    """``text`` without unshowable characters, cut at ``limit`` characters."""
+    text = _UNSHOWABLE.sub("", text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def neutralise(text: str, limit: int = MAX_QUOTE) -> str:
+    """Text from an article made inert for chat and terminals: no control or
+    bidirectional characters, at most ``limit`` characters, no ``<``/``>``
+    (links, mentions, ``<!channel>``), no Markdown links, no mass pings."""
+    text = _showable(text, limit).replace("<", "\u2039").replace(">", "\u203a")
+    text = _MD_LINK.sub("]\u200b(", text)
     return _PING.sub("@\u200b", text)
 
 
@@ -76,7 +93,7 @@ def headline(event: dict[str, Any]) -> str:
     line = f"{title}: {who}"
     if details:
         line += (" " if details[0].startswith("worth") else ", ") + ", ".join(details)
-    return line
+    return _showable(line, MAX_TITLE)  # actor, target and goods may come from an article
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +108,10 @@ class Message:
 
 
 def _sources(event: dict[str, Any]) -> list[tuple[str, str | None]]:
-    return [(a.get("outlet") or a.get("source_id") or "?", a.get("url")) for a in event["articles"]]
+    return [
+        (_showable(a.get("outlet") or a.get("source_id") or "?", MAX_TITLE), a.get("url"))
+        for a in event["articles"]
+    ]
 
 
 def _link(name: str, url: str | None) -> str:
@@ -107,7 +127,7 @@ def render(event: dict[str, Any], history: Sequence[dict[str, Any]] = ()) -> Mes
     title = headline(event)
     stories = event.get("stories", 0)
     carried = f"Carried by {stories} stor{'y' if stories == 1 else 'ies'}."
-    quote = event["evidence"][0] if event["evidence"] else None
+    quote = _showable(event["evidence"][0], MAX_QUOTE) if event["evidence"] else None
     sources = _sources(event)[:5]
     earlier = [headline(h) for h in history]
     lines = [f"“{neutralise(quote)}”"] if quote else []
@@ -115,7 +135,7 @@ def render(event: dict[str, Any], history: Sequence[dict[str, Any]] = ()) -> Mes
         lines.append("Sources: " + "; ".join(neutralise(" ".join(filter(None, s))) for s in sources))
     lines.append(carried)
     if earlier:
-        lines.append("Earlier: " + " ← ".join(neutralise(h) for h in reversed(earlier)))
+        lines.append("Earlier: " + " ← ".join(neutralise(h, MAX_TITLE) for h in reversed(earlier)))
     parts = [f"<p><b>{html.escape(title)}</b></p>"]
     if quote:
         parts.append(f"<blockquote>{html.escape(quote)}</blockquote>")
@@ -126,7 +146,7 @@ def render(event: dict[str, Any], history: Sequence[dict[str, Any]] = ()) -> Mes
     if earlier:
         items = "".join(f"<li>{html.escape(h)}</li>" for h in earlier)
         parts.append(f"<p>Earlier states of this measure:</p><ol>{items}</ol>")
-    return Message(neutralise(title), "\n".join(lines), "\n".join(parts), (int(event["id"]),))
+    return Message(neutralise(title, MAX_TITLE), "\n".join(lines), "\n".join(parts), (int(event["id"]),))
 
 
 def render_digest(events: Sequence[dict[str, Any]]) -> Message:
@@ -135,7 +155,8 @@ def render_digest(events: Sequence[dict[str, Any]]) -> Message:
     lines, items = [], []
     for e in events:
         name, url = (_sources(e) or [("?", None)])[0]
-        lines.append(f"• {neutralise(headline(e))} ({neutralise(' '.join(filter(None, (name, url))))})")
-        items.append(f"<li>{html.escape(headline(e))} ({_link(name, url)})</li>")
+        line = headline(e)
+        lines.append(f"• {neutralise(line)} ({neutralise(' '.join(filter(None, (name, url))))})")
+        items.append(f"<li>{html.escape(line)} ({_link(name, url)})</li>")
     ids = tuple(int(e["id"]) for e in events)
     return Message(title, "\n".join(lines), f"<p><b>{title}</b></p><ul>{''.join(items)}</ul>", ids)

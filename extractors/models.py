@@ -1,7 +1,15 @@
-"""Plain value types passed between the pipeline's stages."""
+"""Plain value types passed between the pipeline's stages.
+
+The types that carry values from outside (:class:`RawItem`, what a source
+gave; :class:`ArticleDoc`, what is stored; :class:`ItemFailure`, what is
+reported) clean every string they are given with :func:`plain_text`: the one
+place where text from outside loses what no column, terminal or JSON reader
+should get (PostgreSQL refuses a NUL byte; a lone surrogate cannot be encoded).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +18,23 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     from .deduplication import Fingerprint
 
-__all__ = ["ArticleDoc", "EventLike", "ItemFailure", "Mention", "RawItem"]
+__all__ = ["ArticleDoc", "EventLike", "ItemFailure", "Mention", "RawItem", "plain_text"]
+
+# C0 and C1 controls but tab, line feed and carriage return; DEL; lone surrogates
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def plain_text(value: str) -> str:
+    """``value`` without control characters (tab and line breaks stay) and
+    lone surrogates."""
+    return _CONTROL.sub("", value)
+
+
+def _clean_strings(obj: object, names: tuple[str, ...]) -> None:
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, str):
+            object.__setattr__(obj, name, plain_text(value))  # frozen: set once, while being built
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +54,9 @@ class RawItem:
     outlet: str | None = None
     origin: str | None = None
 
+    def __post_init__(self) -> None:
+        _clean_strings(self, ("source_id", "body", "url", "title", "outlet", "origin"))
+
 
 @dataclass(frozen=True, slots=True)
 class ItemFailure:
@@ -37,6 +64,9 @@ class ItemFailure:
 
     source_id: str
     error: str
+
+    def __post_init__(self) -> None:
+        _clean_strings(self, ("source_id", "error"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +83,9 @@ class ArticleDoc:
     language: str | None = None
     author: str | None = None
     fingerprint: Fingerprint | None = None  # computed with the text, where CPU is spread (or at store)
+
+    def __post_init__(self) -> None:
+        _clean_strings(self, ("source_id", "text", "url", "title", "outlet", "language", "author"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,7 +62,10 @@ class DeliveryError(ExtractorError):
 
 
 def _scheme(url: str) -> str:
-    return urlsplit(url).scheme or "url"
+    try:
+        return urlsplit(url).scheme or "url"
+    except ValueError:  # "Invalid IPv6 URL": the channel's own validation says so
+        return "url"
 
 
 def channels(urls: Sequence[str] = (), config: Path | None = None) -> dict[str, str]:
@@ -103,7 +106,10 @@ def _secret_parts(url: str) -> set[str]:
     """The URL and the parts of it that may be secret: its password, and any
     user, host, path segment or query value long enough to be a token."""
     parts = {url}
-    split = urlsplit(url)
+    try:
+        split = urlsplit(url)
+    except ValueError:
+        return parts
     if split.password:
         parts.add(split.password)
     pieces = [split.username or "", split.hostname or "", *split.path.split("/")]

@@ -18,14 +18,17 @@ replay took 4.7 s instead of 3.5; forked, 2.8 s.)
 from __future__ import annotations
 
 import atexit
+import ctypes
 import multiprocessing
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import Any, TypeVar
 
-__all__ = ["MIN_BATCH", "pimap", "pmap", "warm"]
+__all__ = ["MIN_BATCH", "die_with_parent", "pimap", "pmap", "warm"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,11 +37,36 @@ MIN_BATCH = 8  # fewer items than this run in this process, unless the pool is u
 _pools: dict[int, ProcessPoolExecutor] = {}
 
 
+def _prctl() -> Any:
+    try:
+        return ctypes.CDLL(None).prctl  # looked up here: the child only calls it
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl() if sys.platform == "linux" else None
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a child process: be sent SIGTERM when the parent dies, even by
+    SIGKILL, so a killed command leaves no process behind (Linux; elsewhere
+    nothing)."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _executor(workers: int, method: str) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(method), initializer=die_with_parent
+    )
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     pool = _pools.get(workers)
     if pool is None:
         # spawn: the caller may run threads (Prefect does), which fork would copy half-locked
-        pool = _pools[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = _pools[workers] = _executor(workers, "spawn")
     return pool
 
 
@@ -57,7 +85,7 @@ def warm(fn: Callable[[], object], workers: int) -> bool:
         return False
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
-    pool = _pools[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = _pools[workers] = _executor(workers, "fork")
     for _ in range(workers):  # a forked pool starts all its workers at the first submit
         pool.submit(fn)
     return True

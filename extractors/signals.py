@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import blingfire
 
 from .gazetteer import CONTEXT, Match, gazetteer
-from .models import Mention
+from .models import Mention, plain_text
 from .patterns import Caseless
 
 __all__ = [
@@ -1370,5 +1370,5 @@ def mentions_by_sentence(text: str) -> list[tuple[str, list[Mention]]]:
 
 def extract_mentions(text: str) -> list[Mention]:
     """The trade-dispute events stated in ``text``, one per distinct action."""
-    found = [f for _, fs in _found_by_sentence(text) for f in fs]
+    found = [f for _, fs in _found_by_sentence(plain_text(text)) for f in fs]
     return [_mention(f) for f in _merge(found)]

@@ -74,7 +74,7 @@ def publish_run(
         "",
         "| | |",
         "|---|---|",
-        *(f"| {k.replace('_', ' ')} | {v} |" for k, v in summary.items() if k != "errors"),
+        *(f"| {k.replace('_', ' ')} | {v} |" for k, v in summary.items() if not isinstance(v, list)),
         f"| articles failed | {len(summary.get('errors', []))} |",
         "",
         f"## Sources in back-off: {len(failing)}",

@@ -22,6 +22,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
+from extractors.vocabulary import AlertStatus, EventType
+
 from .settings import Settings, use_settings
 
 if TYPE_CHECKING:
@@ -99,7 +101,10 @@ def _alerting(settings: Settings) -> tuple[Any, Any]:
         raise typer.Exit(2) from None
 
 
-def _engine(db: str | None) -> Engine:
+def _engine(db: str | None, *, read: bool = False) -> Engine:
+    """The database of ``--db`` (else the settings'), or exit 2 saying what is
+    wrong with it. A command that only ``read``\ s never creates a SQLite file:
+    a mistyped path is an error, not an empty database."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -108,10 +113,17 @@ def _engine(db: str | None) -> Engine:
 
     url = _settings(db).database_url
     try:
-        backend = make_url(url).get_backend_name()
+        parsed = make_url(url)
+        backend = parsed.get_backend_name()
         if backend not in SUPPORTED_DATABASES:
             err.print(f"[red]error:[/] unsupported database {backend!r}: use sqlite or postgresql")
             raise typer.Exit(2)
+        database = parsed.database
+        if read and backend == "sqlite" and database and not database.startswith((":memory:", "file:")):
+            path = Path(database).expanduser()
+            if not path.is_file():
+                err.print(f"[red]error:[/] no tradewatch database at {path}: `replay` or `run` creates one")
+                raise typer.Exit(2)
         return open_engine(url)
     except (ArgumentError, ValueError, ImportError):
         shown = redact_url(url) if "://" in url else url
@@ -180,12 +192,14 @@ def replay(
         _print_json(summary)
     else:
         table = Table(title=f"replay of {path}", show_header=False)
-        for key in ("articles_seen", "articles_new", "stories", "events_new", "alerts_sent"):
+        for key in ("articles_seen", "articles_new", "stories", "events_new", "alerts_sent", "alerts_failed"):
             table.add_row(key.replace("_", " "), str(summary[key]))
         out.print(table)
         for e in summary["errors"]:
             err.print(f"[yellow]failed[/] {e['source_id']}: {e['error']}")
-    if summary["errors"]:
+    for e in summary["alert_errors"]:
+        err.print(f"[yellow]alert not delivered[/] {e}")
+    if summary["errors"] or summary["alerts_failed"]:
         raise typer.Exit(EXIT_ITEMS_FAILED)
 
 
@@ -274,12 +288,14 @@ def run(
     else:
         table = Table(title="monitoring cycle", show_header=False)
         for key, value in summary.items():
-            if key != "errors":
+            if not isinstance(value, list):
                 table.add_row(key.replace("_", " "), str(value))
         out.print(table)
         for e in summary["errors"]:
             err.print(f"[yellow]failed[/] {e['source_id']}: {e['error']}")
-    if summary["errors"]:
+    for e in summary["alert_errors"]:
+        err.print(f"[yellow]alert not delivered[/] {e}")
+    if summary["errors"] or summary["alerts_failed"]:
         raise typer.Exit(EXIT_ITEMS_FAILED)
 
 
@@ -353,29 +369,55 @@ def _interval(text: str) -> Any:
 def sources_add(
     url: Annotated[str, typer.Argument(help="An RSS, Atom or JSON Feed URL (or a page, with --page).")],
     name: Annotated[str | None, typer.Option(help="A name for the outlet.")] = None,
-    every: Annotated[str, typer.Option(help="Polling interval: 5m, 15m, 1h...")] = "15m",
+    every: Annotated[
+        str | None,
+        typer.Option(help="Polling interval: 5m, 15m, 1h... (new sources: 15m)", show_default=False),
+    ] = None,
     page: Annotated[bool, typer.Option("--page", help="A single page, not a feed.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Watch a feed (or a page)."""
-    from urllib.parse import urlsplit
+    """Watch a feed (or a page). Adding one again changes only what is given."""
+    from extractors.urls import hide_credentials, source_url
+    from storage.exceptions import NotFoundError
+    from storage.sources import add_source, find_source
 
-    from storage.sources import add_source
-
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-        err.print(f"[red]error:[/] not an http(s) URL: {url!r}")
-        raise typer.Exit(2)
-    interval = _interval(every)
-    source_id = add_source(_engine(db), url, "page" if page else "feed", name=name, every=interval)
-    err.print(f"watching source {source_id}: {url} every {every}")
+    try:
+        url = source_url(url)
+    except ValueError:
+        err.print(f"[red]error:[/] not an http(s) URL: {hide_credentials(url)!r}")
+        raise typer.Exit(2) from None
+    interval = _interval(every) if every else None
+    engine = _engine(db)
+    try:
+        find_source(engine, url)
+        known = True
+    except NotFoundError:
+        known = False
+    source_id = add_source(engine, url, "page" if page else "feed", name=name, every=interval)
+    shown = hide_credentials(url)
+    if not known:
+        err.print(f"watching source {source_id}: {shown} every {every or '15m'}")
+    elif name or every:
+        changes = ", ".join(x for x in (name and f"name {name!r}", every and f"every {every}") if x)
+        err.print(f"source {source_id} ({shown}) was already watched: now {changes}")
+    else:
+        err.print(f"source {source_id} ({shown}) was already watched: nothing changed")
 
 
 @sources_app.command("list")
 def sources_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The watched feeds and pages, with their polling state and errors."""
+    from extractors.urls import hide_credentials
     from storage.sources import list_sources
 
-    rows = list_sources(_engine(db))
+    rows = [
+        r
+        | {
+            "url": hide_credentials(r["url"]),
+            "last_error": r["last_error"] and hide_credentials(r["last_error"]),
+        }
+        for r in list_sources(_engine(db, read=True))
+    ]
     if as_json:
         _print_json(rows)
         return
@@ -420,14 +462,12 @@ def sources_remove(
 def events(
     db: DbOption = None,
     as_json: JsonOption = False,
-    type_: Annotated[
-        str | None, typer.Option("--type", help="tariff, sanction, trade_talks or trade_deal.")
-    ] = None,
+    type_: Annotated[EventType | None, typer.Option("--type", help="Only events of this type.")] = None,
 ) -> None:
     """Trade-dispute events, each with the articles and sentences that state it."""
     from storage.queries import list_events
 
-    rows = list_events(_engine(db), type_=type_)
+    rows = list_events(_engine(db, read=True), type_=type_)
     if as_json:
         _print_json([{k: v for k, v in r.items() if k != "stories"} for r in rows])
         return
@@ -471,7 +511,7 @@ def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Stories: the articles that tell the same news."""
     from storage.queries import list_stories
 
-    rows = list_stories(_engine(db))
+    rows = list_stories(_engine(db, read=True))
     if as_json:
         _print_json(rows)
         return
@@ -487,7 +527,7 @@ def articles(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Stored articles with their cleaned text."""
     from storage.queries import list_articles
 
-    rows = list_articles(_engine(db))
+    rows = list_articles(_engine(db, read=True))
     if as_json:
         _print_json(rows)
         return
@@ -513,7 +553,7 @@ def alerts(
     ctx: typer.Context,
     db: DbOption = None,
     as_json: JsonOption = False,
-    status: Annotated[str | None, typer.Option(help="pending, sending, sent, failed or dead.")] = None,
+    status: Annotated[AlertStatus | None, typer.Option(help="Only alerts in this state.")] = None,
 ) -> None:
     """The alert outbox: what was sent, what waits, what failed."""
     ctx.obj = {"db": db}
@@ -521,7 +561,7 @@ def alerts(
         return
     from storage.queries import list_alerts
 
-    rows = list_alerts(_engine(db), status=status)
+    rows = list_alerts(_engine(db, read=True), status=status)
     if as_json:
         _print_json(rows)
         return
@@ -556,7 +596,13 @@ def alerts_retry(
     if db and parent_db and db != parent_db:
         err.print("[red]error:[/] two different --db values given")
         raise typer.Exit(2)
-    n = requeue_dead(_engine(db or parent_db), ids or None)
+    from storage.exceptions import NotFoundError
+
+    try:
+        n = requeue_dead(_engine(db or parent_db), ids or None)
+    except NotFoundError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
     err.print(f"{n} alert(s) requeued")
 
 

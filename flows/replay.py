@@ -151,12 +151,22 @@ def deliver_alerts(linger: float = 0.0) -> int:
     has been empty that long (at most ``LINGER_MAX`` times that in all), so one
     run started by the first event of a burst also sends the burst's later
     alerts (the detected-event trigger's debounce)."""
-    return _deliver_alerts(linger)
+    return _deliver_alerts(linger).sent
 
 
-def _deliver_alerts(linger: float = 0.0) -> int:
+@dataclass
+class Delivered:
+    """What a delivery step did: alerts sent, and alerts whose send failed
+    (to be retried, or dead), with the reasons."""
+
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _deliver_alerts(linger: float = 0.0) -> Delivered:
     logger = get_run_logger()
-    sent = 0
+    done = Delivered()
     quiet_since = started = time.monotonic()
     while True:
         report = deliver_alerts_task()
@@ -164,12 +174,14 @@ def _deliver_alerts(linger: float = 0.0) -> int:
             logger.warning(error)
         if report.sent or report.failed or report.dead:
             logger.info("alerts: %d sent, %d to retry, %d dead", report.sent, report.failed, report.dead)
-        sent += report.sent
+        done.sent += report.sent
+        done.failed += report.failed + report.dead
+        done.errors.extend(report.errors)
         if report.sent:
             quiet_since = time.monotonic()
         now = time.monotonic()
         if now - quiet_since >= linger or now - started >= LINGER_MAX * linger:
-            return sent
+            return done
         time.sleep(LINGER_STEP)
 
 
@@ -185,11 +197,11 @@ def replay(path: str, deliver: bool = True) -> dict[str, Any]:
     try:
         ingested = _ingest_corpus(path)
         new_events = ingested.new_event_ids + _leftovers(engine)
-        sent = _deliver_alerts() if deliver else 0
+        delivered = _deliver_alerts() if deliver else Delivered()
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
         raise
-    return _finish(engine, run_id, {}, ingested, new_events, sent)
+    return _finish(engine, run_id, {}, ingested, new_events, delivered)
 
 
 def _leftovers(engine: Engine) -> list[int]:
@@ -199,7 +211,12 @@ def _leftovers(engine: Engine) -> list[int]:
 
 
 def _finish(
-    engine: Any, run_id: int, head: dict[str, Any], ingested: IngestResult, new_events: list[int], sent: int
+    engine: Any,
+    run_id: int,
+    head: dict[str, Any],
+    ingested: IngestResult,
+    new_events: list[int],
+    delivered: Delivered,
 ) -> dict[str, Any]:
     """Record the run and return its summary (``replay --json``, ``run --json``)."""
     summary: dict[str, Any] = {
@@ -208,11 +225,16 @@ def _finish(
         "articles_new": len(ingested.new_article_ids),
         "stories": story_count(engine, ingested.article_ids),
         "events_new": len(new_events),
-        "alerts_sent": sent,
+        "alerts_sent": delivered.sent,
+        "alerts_failed": delivered.failed,
         "errors": ingested.errors,
+        "alert_errors": delivered.errors,
     }
     finish_run(
-        engine, run_id, stats={k: v for k, v in summary.items() if k != "errors"}, errors=ingested.errors
+        engine,
+        run_id,
+        stats={k: v for k, v in summary.items() if k not in ("errors", "alert_errors")},
+        errors=ingested.errors,
     )
     try:
         publish_run(engine, summary, ingested.article_ids, new_events)
@@ -301,12 +323,12 @@ def monitor(only: list[int] | None = None, every: bool = False, deliver: bool = 
             failed += outcome == "failed"
             not_modified += outcome == "not modified"
         new_events = result.new_event_ids + _leftovers(engine)
-        sent = _deliver_alerts() if deliver else 0
+        delivered = _deliver_alerts() if deliver else Delivered()
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
         raise
     head = {"sources_polled": polled, "sources_not_modified": not_modified, "sources_failed": failed}
-    return _finish(engine, run_id, head, result, new_events, sent)
+    return _finish(engine, run_id, head, result, new_events, delivered)
 
 
 @flow(name="rebuild-stories", log_prints=False)

@@ -16,10 +16,8 @@
 
 from __future__ import annotations
 
-import ctypes
 import http.client
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -27,29 +25,13 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import httpx
 
+from extractors.parallel import die_with_parent
+
 __all__ = ["ServerError", "TemporaryServer", "answering", "healthy", "local_server"]
-
-
-def _prctl() -> Any:
-    try:
-        return ctypes.CDLL(None).prctl  # looked up here: the child only calls it
-    except (OSError, AttributeError):
-        return None
-
-
-_PRCTL = _prctl() if sys.platform == "linux" else None
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: be sent SIGTERM when the parent dies, even by
-    SIGKILL, so a killed ``serve`` leaves no server behind (Linux)."""
-    if _PRCTL is not None:
-        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ServerError(RuntimeError):
@@ -84,7 +66,7 @@ def _spawn(args: list[str], env: Mapping[str, str], log: int | IO[bytes]) -> sub
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
-        preexec_fn=_die_with_parent if _PRCTL is not None else None,
+        preexec_fn=die_with_parent,
     )
 
 

@@ -71,15 +71,17 @@ def _key(text: str) -> int:
 
 def _original(
     s: Session, doc: ArticleDoc, fp: Fingerprint, url: str | None
-) -> tuple[int, int | None, bool] | None:
-    """The stored article ``doc`` is a copy of: ``(id, story, same_text)``."""
+) -> tuple[int, int | None, bool, int | None] | None:
+    """The stored article ``doc`` is a copy of: ``(id, story, same_text,
+    original)``, where ``original`` is the article a sighting of it is counted
+    under (a version's original, else the article itself)."""
     row = s.exec(
         select(col(Article.id), col(Article.story_id), col(Article.copy_of)).where(
             col(Article.content_hash) == doc.content_hash
         )
     ).first()
     if row is not None and row[0] is not None:
-        return row[0], row[1], True
+        return row[0], row[1], True, row[2] or row[0]
     if url is not None:  # the same page, updated
         row = s.exec(
             select(col(Article.id), col(Article.story_id), col(Article.copy_of))
@@ -87,7 +89,7 @@ def _original(
             .order_by(col(Article.id))
         ).first()
         if row is not None and row[0] is not None:
-            return row[2] or row[0], row[1], False
+            return row[2] or row[0], row[1], False, row[2] or row[0]
     candidates = s.exec(
         select(col(Article.id), col(Article.story_id), col(Article.copy_of), col(Article.minhash))
         .join(ArticleBand, col(ArticleBand.article_id) == col(Article.id))
@@ -101,7 +103,7 @@ def _original(
         score = similarity(fp.signature, minhash)
         if score >= COPY_THRESHOLD and (best is None or score > best[0]):
             best = (score, copy_of or article_id, story_id)
-    return None if best is None else (best[1], best[2], False)
+    return None if best is None else (best[1], best[2], False, best[1])
 
 
 def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> list[StoredArticle]:
@@ -126,6 +128,7 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
             original = _original(s, doc, fp, url)
             if original is not None and original[2]:
                 article_id, story_id, new, copy_of = original[0], original[1], False, None
+                sighted = original[3]  # a version seen again counts under its original, as at first
             else:
                 copy_of = original[0] if original else None
                 story_id = original[1] if original else None  # a new text is placed when processed
@@ -151,6 +154,7 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
                     .returning(col(Article.id))
                 ).scalar_one()
                 new = True
+                sighted = copy_of or article_id
                 if copy_of is None:  # versions are found through their original
                     s.connection().execute(
                         insert(engine, table(ArticleBand)).on_conflict_do_nothing(),
@@ -159,7 +163,7 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
             s.execute(
                 insert(engine, ArticleCopy)
                 .values(
-                    article_id=copy_of or article_id,
+                    article_id=sighted,
                     source_id=source,
                     source_item_id=doc.source_id,
                     url=doc.url,

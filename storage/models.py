@@ -22,6 +22,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from extractors.vocabulary import AlertStatus
+
 __all__ = [
     "Alert",
     "AlertStatus",
@@ -45,14 +47,6 @@ def utcnow() -> datetime:
 
 def _ts(nullable: bool = False) -> Any:
     return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
-
-
-class AlertStatus:
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    DEAD = "dead"
 
 
 class Source(SQLModel, table=True):

@@ -32,6 +32,7 @@ from extractors.messages import Message, render, render_digest
 from extractors.routing import RouteOptions, route_of
 
 from .database import session_scope
+from .exceptions import NotFoundError
 from .models import Alert, AlertStatus, Delivery, Event, utcnow
 from .queries import event_view, events_where
 
@@ -326,10 +327,23 @@ def _send_channel(
 
 
 def requeue_dead(engine: Engine, alert_ids: list[int] | None = None) -> int:
-    """Put dead alerts (all, or those given) back in the queue; returns how many."""
+    """Put dead alerts (all, or those given) back in the queue; returns how many.
+    Given ids that are not dead alerts raise :class:`NotFoundError`, naming
+    them, and nothing is requeued."""
     with engine.begin() as conn:
         stmt = sa.update(Alert).where(col(Alert.status) == AlertStatus.DEAD)
         if alert_ids:
+            dead = set(
+                conn.execute(
+                    sa.select(col(Alert.id)).where(
+                        col(Alert.id).in_(alert_ids), col(Alert.status) == AlertStatus.DEAD
+                    )
+                ).scalars()
+            )
+            if missing := sorted(set(alert_ids) - dead):
+                raise NotFoundError(
+                    f"not dead alerts: {', '.join(map(str, missing))} (see `alerts --status dead`)"
+                )
             stmt = stmt.where(col(Alert.id).in_(alert_ids))
         result = conn.execute(stmt.values(status=AlertStatus.PENDING, attempts=0, next_attempt_at=utcnow()))
         return int(result.rowcount)

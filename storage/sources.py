@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from extractors.urls import hide_credentials, source_url
+
 from .database import session_scope
 from .exceptions import NotFoundError
 from .locks import insert
@@ -64,21 +66,33 @@ def _aware(t: datetime | None) -> datetime | None:
     return None if t is None else (t if t.tzinfo else t.replace(tzinfo=UTC))
 
 
-def add_source(engine: Engine, url: str, kind: str, *, name: str | None = None, every: timedelta) -> int:
-    """Watch ``url`` (a ``feed`` or a ``page``) every ``every``; adding a source
-    again updates its name and interval (and watches it again if removed)."""
+DEFAULT_EVERY = timedelta(minutes=15)
+
+
+def add_source(
+    engine: Engine, url: str, kind: str, *, name: str | None = None, every: timedelta | None = None
+) -> int:
+    """Watch ``url`` (a ``feed`` or a ``page``) every ``every`` (default
+    ``DEFAULT_EVERY``); adding a source again changes only the name and
+    interval given (and watches it again if removed)."""
     now = utcnow()
+    seconds = None if every is None else int(every.total_seconds())
     with session_scope(engine) as s:
+        stmt = insert(engine, Source).values(
+            kind=kind,
+            location=url,
+            name=name,
+            created_at=now,
+            every_seconds=seconds or int(DEFAULT_EVERY.total_seconds()),
+        )
         s.execute(
-            insert(engine, Source)
-            .values(
-                kind=kind, location=url, name=name, created_at=now, every_seconds=int(every.total_seconds())
-            )
-            .on_conflict_do_update(
+            stmt.on_conflict_do_update(
                 index_elements=["location"],
                 set_={
-                    "name": name,
-                    "every_seconds": int(every.total_seconds()),
+                    "name": sa.func.coalesce(sa.literal(name, sa.String), col(Source.name)),
+                    "every_seconds": sa.func.coalesce(
+                        sa.literal(seconds, sa.Integer), col(Source.every_seconds)
+                    ),
                     "removed_at": None,
                     "kind": kind,
                 },
@@ -92,15 +106,22 @@ def add_source(engine: Engine, url: str, kind: str, *, name: str | None = None, 
         return int(s.execute(sa.select(col(Source.id)).where(col(Source.location) == url)).scalar_one())
 
 
+def _url_key(key: str) -> str:
+    try:
+        return source_url(key)
+    except ValueError:
+        return key
+
+
 def _watched(s: Any, key: str) -> int:
-    where = col(Source.id) == int(key) if key.isdigit() else col(Source.location) == key
+    where = col(Source.id) == int(key) if key.isdigit() else col(Source.location) == _url_key(key)
     found = s.execute(
         sa.select(col(Source.id)).where(
             where, col(Source.kind).in_(["feed", "page"]), col(Source.removed_at).is_(None)
         )
     ).scalar()
     if found is None:
-        raise NotFoundError(f"no watched source {key!r}")
+        raise NotFoundError(f"no watched source {hide_credentials(key)!r}")
     return int(found)
 
 

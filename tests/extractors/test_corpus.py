@@ -1,4 +1,5 @@
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,8 @@ def test_source_ids_come_from_json_ids_else_file_stems(tmp_path: Path) -> None:
 
 def test_bad_inputs_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 tariffs".encode("latin-1"))
+    (tmp_path / "latin1.txt").write_bytes("Café tariffs on Mexican steel: 25% from Monday.".encode("latin-1"))
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 3)
     (tmp_path / "big.txt").write_text("word " * (MB // 4))
     (tmp_path / "good.txt").write_text(ARTICLE)
     (tmp_path / "lines.jsonl").write_text(
@@ -52,10 +54,11 @@ def test_bad_inputs_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
         + "\n"
     )
     items, failures = _read(tmp_path, max_bytes=MB)
-    assert [i.source_id for i in items] == ["good", "ok"]
+    assert [i.source_id for i in items] == ["good", "latin1", "ok"]
+    assert items[1].body == "Café tariffs on Mexican steel: 25% from Monday."  # its charset detected
     errors = {f.source_id: f.error for f in failures}
     assert errors["empty"] == "file is empty"
-    assert "not valid UTF-8" in errors["latin1"] and "0xe9" in errors["latin1"]
+    assert errors["binary"] == "not text in any charset tradewatch can recognise"
     assert "over the 1,048,576-byte limit" in errors["big"]
     assert "invalid JSON on line 2" in errors["lines#2"]
     assert "neither 'text' nor 'html'" in errors["nobody"]
@@ -98,3 +101,53 @@ def test_json_that_python_cannot_parse_is_reported(tmp_path: Path) -> None:
     errors = {f.source_id[:6]: f.error for f in failures}
     assert "unreadable JSON" in errors["deep"] and "unreadable JSON" in errors["huge#1"]
     assert "empty list" in errors["none"] and "over the limit of 512" in errors["iiiiii"]
+
+
+@pytest.mark.parametrize(
+    "published", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "1066-10-14"]
+)
+def test_a_date_outside_what_news_can_have_is_no_date_and_loses_nothing(
+    tmp_path: Path, published: str
+) -> None:
+    """Issue 17, finding 1: such a date stopped the whole replay (OverflowError)."""
+    (tmp_path / "a.jsonl").write_text(
+        json.dumps({"id": "odd", "text": ARTICLE, "published": published})
+        + "\n"
+        + json.dumps({"id": "fine", "text": ARTICLE, "published": "2018-05-01T10:00:00+02:00"})
+        + "\n"
+    )
+    items, failures = _read(tmp_path)
+    assert failures == []
+    assert [(i.source_id, i.published) for i in items] == [
+        ("odd", None),
+        ("fine", datetime(2018, 5, 1, 8, tzinfo=UTC)),
+    ]
+
+
+def test_control_characters_and_lone_surrogates_never_pass_the_corpus(tmp_path: Path) -> None:
+    """Issue 17, finding 2: a NUL byte in an id stopped every replay on PostgreSQL."""
+    (tmp_path / "a.jsonl").write_text(
+        json.dumps({"id": "wire\x00-1", "title": "T\x1b[2J\ud800", "text": ARTICLE + "\x00\x07"}) + "\n"
+    )
+    items, failures = _read(tmp_path)
+    assert failures == []
+    (item,) = items
+    assert (item.source_id, item.title) == ("wire-1", "T[2J")
+    assert item.body == ARTICLE
+    doc = to_article(item)
+    assert "\x00" not in doc.text and doc.source_id == "wire-1"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<svg viewBox="0 0 10 10"><path d="M0"/></svg><html><body><article><p>{}</p></article></body></html>',
+        "<math><mi>x</mi></math><p>{}</p>",
+        "<svg>{}",
+    ],
+)
+def test_a_page_that_starts_with_svg_or_math_keeps_its_text(page: str) -> None:
+    """Issue 17, finding 3: the parser took the first element for the document
+    and the article was lost."""
+    doc = to_article(RawItem("p", "html", page.format(ARTICLE).encode()))
+    assert "tariff" in doc.text.lower() and len(doc.text.split()) >= 25

@@ -60,3 +60,28 @@ def test_atom_and_json_feed() -> None:
 def test_an_unreadable_feed_is_refused_with_its_url(body: bytes) -> None:
     with pytest.raises(FeedError, match=re.escape("https://bad.test/feed")):
         parse_feed(body, "https://bad.test/feed")
+
+
+def test_a_json_feed_nested_too_deep_is_a_feed_error() -> None:
+    """Issue 17, finding 3: RecursionError escaped instead of FeedError."""
+    deep = b'{"items": ' + b"[" * 2000 + b"]" * 2000 + b"}"
+    with pytest.raises(FeedError, match="nested too deeply"):
+        parse_feed(deep, "https://example.test/feed.json")
+
+
+def test_a_json_feed_entry_with_an_impossible_date_keeps_the_feed() -> None:
+    """Issue 17, finding 1: that date failed the whole feed, losing its good entries."""
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [
+            {"url": "https://example.test/a", "date_published": "0001-01-01T00:00:00+01:00"},
+            {"url": "https://example.test/b", "date_published": "9999-12-31T23:59:59-01:00"},
+            {"url": "https://example.test/c", "date_published": "2019-05-10T04:01:00Z"},
+        ],
+    }
+    entries = parse_feed(json.dumps(feed).encode(), "https://example.test/feed.json")
+    assert [(e.url, e.published) for e in entries] == [
+        ("https://example.test/a", None),
+        ("https://example.test/b", None),
+        ("https://example.test/c", datetime(2019, 5, 10, 4, 1, tzinfo=UTC)),
+    ]

@@ -145,6 +145,15 @@ def test_a_refused_connection_is_a_transport_error() -> None:
         f.get("http://127.0.0.1:9/nothing-listens-here")
 
 
+def test_an_unreachable_host_is_reported_as_unreachable_not_as_robots_txt() -> None:
+    """Issue 17, finding 8: with robots.txt honoured, a refused connection was
+    reported as "disallowed by robots.txt"."""
+    with Fetcher(FetchConfig(retries=0)) as f:
+        for _ in range(2):  # the first ask, and the cached "stay out"
+            with pytest.raises(TransportError, match="Connection refused"):
+                f.get("http://127.0.0.1:9/feed.xml")
+
+
 def test_charsets_from_header_meta_or_detection() -> None:
     text = "Les droits de douane imposés à l’acier: 25 % – déjà."
     latin = text.replace("’", "'").replace("–", "-").encode("iso-8859-1")

@@ -4,6 +4,7 @@ webhook; Slack checked at the HTTP boundary (its host is out of reach)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -111,3 +112,20 @@ def test_a_failure_message_loses_every_part_of_the_url_that_may_be_secret(receiv
     assert scrub("POST to /hook-token-abcdef123 failed with key qwertyuiop99") == (
         "POST to /<redacted> failed with key <redacted>"
     )
+
+
+def test_text_from_articles_cannot_act_on_a_terminal_or_a_chat_and_stays_short() -> None:
+    """Issue 17, finding 4: escape sequences, BEL, the right-to-left override and
+    Markdown links reached the console and webhooks; a 96 KB sentence made a
+    96 KB alert."""
+    hostile = "\x1b[2J\x07Beijing \u202eretaliated\u202c: see [click](https://evil.example) " + "x" * 96_000
+    event = _event(evidence=[hostile], target="\x1b]0;pwned\x07ACME\u202e")
+    message = render(event)
+    for text in (message.title, message.text, message.html):
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+        assert len(text) < 2_000
+    assert "](" not in message.title + message.text  # chat: no Markdown link forms
+    assert not any(
+        "evil" in href for href in re.findall(r'href="([^"]*)"', message.html)
+    )  # only sources link
+    assert "Beijing retaliated" in message.text

@@ -117,3 +117,37 @@ def test_a_warmed_pool_is_forked_before_any_thread_and_takes_small_batches(
     out = subprocess.run([sys.executable, "-c", WARM, before], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == expected
+
+
+POOL = """
+import os, time
+from extractors import parallel
+pool = parallel._pool(2)
+pids = {f.result() for f in [pool.submit(os.getpid) for _ in range(8)]}
+print(" ".join(map(str, pids)), flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_command_leaves_no_worker_behind() -> None:
+    """Issue 17, finding 6: kill -9 of the main process left its workers running."""
+    parent = subprocess.Popen([sys.executable, "-c", POOL], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        workers = [int(p) for p in parent.stdout.readline().split()]
+        assert workers and all(_alive(p) for p in workers)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"  # a zombie has exited
+    except OSError:
+        return False

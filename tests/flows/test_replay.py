@@ -119,7 +119,9 @@ def test_cli_json_contract(sqlite_url: str, seeds_dir: Path) -> None:
         "stories",
         "events_new",
         "alerts_sent",
+        "alerts_failed",
         "errors",
+        "alert_errors",
     }
     events = json.loads(runner.invoke(app, ["events", "--db", sqlite_url, "--json"]).stdout)
     assert events and set(events[0]) == {
@@ -210,3 +212,16 @@ def test_rebuild_stories_places_an_old_database_again(
     stories = sorted(sorted(a["source_id"][:3] for a in st["articles"]) for st in list_stories(engine))
     assert stories == [["000", "002"], ["001"], ["003"], ["004"]]
     assert (len(list_events(engine)), len(receiver.bodies)) == (events, sent)
+
+
+def test_failed_deliveries_are_counted_and_fail_the_exit_status(
+    sqlite_url: str, seeds_dir: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17, finding 8: failed deliveries gave "alerts_sent": 0, "errors": [] and exit 0."""
+    receiver.fail = True
+    monkeypatch.setenv("TRADEWATCH_APPRISE_URLS", receiver.url)
+    result = CliRunner().invoke(app, ["replay", str(seeds_dir), "--db", sqlite_url, "--json"])
+    assert result.exit_code == 3, result.output
+    summary = json.loads(result.stdout)
+    assert summary["alerts_sent"] == 0 and summary["alerts_failed"] == 16 and summary["errors"] == []
+    assert summary["alert_errors"] and all("503" in e or "failed" in e for e in summary["alert_errors"])

@@ -85,3 +85,19 @@ def test_two_processes_storing_copies_at_once_make_one_original(
         ).scalar_one()
         total = conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one()
     assert (originals, chained, total) == (len(texts), 0, 2 * len(texts))
+
+
+def test_replaying_an_article_and_its_version_adds_no_sighting(db_url: str, seeds_dir: Path) -> None:
+    """Issue 17, finding 7: replaying a.txt and b.txt (a plus one sentence) three
+    times gave 2, 3, 3 sightings; the second replay counted b's under b."""
+    engine = open_engine(db_url)
+    source = ensure_source(engine, "corpus", "/c")
+    text = _seed(seeds_dir, 0)
+    docs = [_doc("a", text), _doc("b", text + "\nOfficials declined to comment further.")]
+    counts = []
+    for _ in range(3):
+        stored = store_articles(engine, source, docs)
+        with engine.connect() as conn:
+            counts.append(conn.execute(sa.text("SELECT count(*) FROM article_copies")).scalar())
+    assert stored[1].article_id != stored[0].article_id  # b is a version of its own, seen again
+    assert counts == [2, 2, 2]
