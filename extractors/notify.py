@@ -19,6 +19,7 @@ tokens and passwords, are never stored, logged or printed.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -30,7 +31,15 @@ from urllib.parse import urlsplit
 from .exceptions import ExtractorError
 from .messages import Message
 
-__all__ = ["CONSOLE_ROUTE", "CONSOLE_URL", "DeliveryError", "Notifier", "channels"]
+__all__ = [
+    "CONSOLE_ROUTE",
+    "CONSOLE_URL",
+    "IDEMPOTENCY_HEADER",
+    "DeliveryError",
+    "Notifier",
+    "channels",
+    "idempotency_key",
+]
 
 CONSOLE_ROUTE = "console"
 CONSOLE_URL = "console://"
@@ -55,6 +64,23 @@ def _apprise() -> ModuleType:
         return True
 
     return apprise
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_WEBHOOKS = frozenset({"json", "jsons", "xml", "xmls", "form", "forms"})  # apprise's HTTP POST schemes
+
+
+def idempotency_key(channel: str, message: Message) -> str:
+    """The same for every send of one message on one channel (a retry after a
+    timeout, a resend after a crash), so a receiver can drop repeats."""
+    events = ",".join(map(str, sorted(message.events)))
+    return hashlib.sha256(f"{channel}|{events}".encode()).hexdigest()[:32]
+
+
+def _with_header(url: str, name: str, value: str) -> str:
+    """An apprise webhook URL that also sends ``name: value`` (apprise reads
+    ``+Name=value`` arguments as headers)."""
+    return f"{url}{'&' if '?' in url else '?'}+{name}={value}"
 
 
 class DeliveryError(ExtractorError):
@@ -127,6 +153,7 @@ class Notifier:
         )
         self._apprise: dict[str, Any] = {}  # channel → apprise.Apprise
         self._names = list(configured)
+        self._urls = dict(configured)
         self._consoles = {name for name, url in configured.items() if url == CONSOLE_URL}
         if console is not None:
             _console_stream[0] = console
@@ -159,6 +186,9 @@ class Notifier:
         ap = self._apprise.get(channel)
         if ap is None:
             raise DeliveryError(f"channel {channel!r} is not configured")
+        if _scheme(self._urls[channel]).lower() in _WEBHOOKS and message.events:
+            ap = _apprise().Apprise()  # the same URL, with this message's key as a header
+            ap.add(_with_header(self._urls[channel], IDEMPOTENCY_HEADER, idempotency_key(channel, message)))
         apprise = _apprise()
         server = ap[0]
         html = server.notify_format == apprise.NotifyFormat.HTML  # email: HTML with a plain-text part

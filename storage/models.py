@@ -220,6 +220,7 @@ class Alert(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     claimed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=160)  # storage.owners: host:pid:start
     sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
@@ -249,3 +250,4 @@ class Run(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     stats: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     errors: list[dict[str, str]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    owner: str | None = Field(default=None, max_length=160)  # storage.owners: host:pid:start

@@ -19,7 +19,9 @@ pacing are not failures: their next attempt moves to when the route may send.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +36,7 @@ from extractors.routing import RouteOptions, route_of
 from .database import session_scope
 from .exceptions import NotFoundError
 from .models import Alert, AlertStatus, Delivery, Event, utcnow
+from .owners import current_owner, gone
 from .queries import event_view, events_where
 
 __all__ = ["DeliveryPolicy", "DeliveryReport", "alert_message", "deliver_pending", "requeue_dead"]
@@ -44,6 +47,7 @@ Pacing = Callable[[str], RouteOptions]
 """``pacing(route)``: how a route is paced."""
 
 HOUR = timedelta(hours=1)
+_Work = tuple[str, list[tuple[int, int, datetime]], RouteOptions]  # a channel, its due alerts, its pacing
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,8 @@ class DeliveryPolicy:
     backoff_max: timedelta = timedelta(hours=6)
     lease: timedelta = timedelta(minutes=5)
     batch: int = 100
+    channels_at_once: int = 8  # channels sent to at once: a hanging one holds up only itself
+    deadline: timedelta = timedelta(minutes=3)  # no new claim after this; the rest waits for the next run
 
     def next_attempt(self, attempts: int, now: datetime) -> datetime:
         delay: timedelta = min(self.backoff_base * (2 ** max(attempts - 1, 0)), self.backoff_max)
@@ -68,6 +74,16 @@ class DeliveryReport:
     deferred: int = 0  # held back by a route's pacing
     errors: list[str] = field(default_factory=list)
     planned: list[tuple[str, str]] = field(default_factory=list)  # dry run: (channel, title)
+
+    def merge(self, other: DeliveryReport) -> None:
+        """Add what another (a channel's) report counted."""
+        self.sent += other.sent
+        self.messages += other.messages
+        self.failed += other.failed
+        self.dead += other.dead
+        self.deferred += other.deferred
+        self.errors.extend(other.errors)
+        self.planned.extend(other.planned)
 
 
 def _aware(t: datetime) -> datetime:
@@ -94,6 +110,30 @@ def _due(engine: Engine, now: datetime, policy: DeliveryPolicy) -> list[tuple[in
     return [(int(r[0]), int(r[1]), str(r[2]), _aware(r[3])) for r in rows]
 
 
+def _release_orphans(engine: Engine) -> int:
+    """Alerts left ``sending`` by a process of this host that is gone (killed
+    while sending) are due again now, not when their lease ends; returns how
+    many. The channel may have taken the message before the process died: it
+    is sent again (at least once)."""
+    with engine.begin() as conn:
+        owners = conn.execute(
+            sa.select(col(Alert.claimed_by)).where(col(Alert.status) == AlertStatus.SENDING).distinct()
+        ).scalars()
+        dead = [o for o in owners if gone(o)]
+        if not dead:
+            return 0
+        result = conn.execute(
+            sa.update(Alert)
+            .where(col(Alert.status) == AlertStatus.SENDING, col(Alert.claimed_by).in_(dead))
+            .values(
+                status=AlertStatus.FAILED,
+                next_attempt_at=utcnow(),
+                last_error="the process sending it died; sent again",
+            )
+        )
+        return int(result.rowcount)
+
+
 def _claim(engine: Engine, alert_id: int, now: datetime, policy: DeliveryPolicy) -> bool:
     stale = now - policy.lease
     with engine.begin() as conn:
@@ -106,7 +146,12 @@ def _claim(engine: Engine, alert_id: int, now: datetime, policy: DeliveryPolicy)
                     sa.and_(col(Alert.status) == AlertStatus.SENDING, col(Alert.claimed_at) < stale),
                 ),
             )
-            .values(status=AlertStatus.SENDING, claimed_at=now, attempts=col(Alert.attempts) + 1)
+            .values(
+                status=AlertStatus.SENDING,
+                claimed_at=now,
+                claimed_by=current_owner(),
+                attempts=col(Alert.attempts) + 1,
+            )
         )
         return result.rowcount == 1
 
@@ -238,10 +283,14 @@ def deliver_pending(
     covers one send, not a queue of them.
     """
     report = DeliveryReport()
+    if not dry_run:
+        _release_orphans(engine)
+    stop = time.monotonic() + policy.deadline.total_seconds()
     tried: set[int] = set()  # each alert is attempted at most once per call
-    while True:
+    while time.monotonic() < stop:
         progressed = False
         now = utcnow()
+        work: list[_Work] = []
         by_channel: dict[str, list[tuple[int, int, datetime]]] = {}
         for alert_id, event_id, channel, created in _due(engine, now, policy):
             if alert_id not in tried:
@@ -261,9 +310,23 @@ def deliver_pending(
                 else:
                     report.planned.extend((channel, alert_message(engine, e).title) for _, e, _ in due)
                 continue
-            progressed |= _send_channel(engine, channel, due, options, send, policy, report)
+            work.append((channel, due, options))
+
+        def one(item: _Work) -> tuple[bool, DeliveryReport]:
+            part = DeliveryReport()
+            return _send_channel(engine, *item, send, policy, part, stop), part
+
+        if len(work) > 1:
+            with ThreadPoolExecutor(min(len(work), policy.channels_at_once), "tradewatch-send") as pool:
+                results = list(pool.map(one, work))
+        else:
+            results = [one(item) for item in work]
+        for went, part in results:
+            progressed |= went
+            report.merge(part)
         if dry_run or not progressed:
             return report
+    return report
 
 
 def _digest(engine: Engine, event_ids: Sequence[int]) -> Message:
@@ -279,9 +342,11 @@ def _send_channel(
     send: Sender,
     policy: DeliveryPolicy,
     report: DeliveryReport,
+    stop: float,
 ) -> bool:
     """Send a channel's due alerts (one digest, or one message each while its
-    hourly budget lasts); returns whether any was claimed."""
+    hourly budget lasts, claiming none after ``stop``, a ``time.monotonic()``);
+    returns whether any was claimed."""
     if options.digest is not None:
         claims = []
         for alert_id, event_id, _ in due:
@@ -303,6 +368,8 @@ def _send_channel(
         return True
     progressed = False
     for n, (alert_id, event_id, _) in enumerate(due):
+        if time.monotonic() >= stop:
+            break  # the run's deadline: the rest stays due for the next run
         if n and options.per_hour is not None:
             until = _held_until(engine, channel, options, utcnow(), utcnow())
             if until is not None:

@@ -93,6 +93,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.bodies: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
         self.fail = False
         receiver = self
 
@@ -105,6 +106,7 @@ class Receiver:
                     self.end_headers()
                     return
                 receiver.bodies.append(json.loads(body))
+                receiver.headers.append(dict(self.headers.items()))
                 self.send_response(200)
                 self.end_headers()
 

@@ -129,3 +129,15 @@ def test_text_from_articles_cannot_act_on_a_terminal_or_a_chat_and_stays_short()
         "evil" in href for href in re.findall(r'href="([^"]*)"', message.html)
     )  # only sources link
     assert "Beijing retaliated" in message.text
+
+
+def test_webhook_deliveries_carry_an_idempotency_key(receiver: Receiver) -> None:
+    """Issue 17, finding 5: a slow receiver got duplicates it could not tell apart."""
+    from extractors.notify import IDEMPOTENCY_HEADER
+
+    notifier = Notifier({"hook": receiver.url})
+    first, other = render(_event(id=7)), render(_event(id=8))
+    for message in (first, first, other):  # a retry after a timeout sends the same message again
+        notifier("hook", message)
+    keys = [h.get(IDEMPOTENCY_HEADER) for h in receiver.headers]
+    assert keys[0] and keys[0] == keys[1] and keys[2] and keys[2] != keys[0]

@@ -11,6 +11,8 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from extractors.articles import content_hash
 from extractors.messages import Message
 from extractors.models import ArticleDoc, Mention
@@ -18,6 +20,7 @@ from extractors.notify import Notifier
 from extractors.routing import RouteOptions
 from storage.database import open_engine
 from storage.ingest import ensure_source, record_mentions, store_articles
+from storage.models import utcnow
 from storage.outbox import DeliveryPolicy, alert_message, deliver_pending
 from storage.queries import list_alerts
 
@@ -140,12 +143,26 @@ def test_a_process_killed_between_send_and_record_resends_that_alert_once(
     worker.join(60)
     assert worker.exitcode == 9 and len(receiver.bodies) == 1
     notifier = Notifier({"hook": receiver.url})
-    assert deliver_pending(engine, notifier).sent == 2  # the killed one is still claimed (its lease holds)
-    report = deliver_pending(engine, notifier, DeliveryPolicy(lease=timedelta(0)))  # the lease ran out
-    assert report.sent == 1
+    # issue 17, finding 6: the killed process is seen to be gone, so its claim is
+    # taken back now, not when its 5-minute lease ends
+    assert deliver_pending(engine, notifier).sent == 3
     counts = _ids(receiver)
     assert sorted(counts.values()) == [1, 1, 2]  # at-least-once: the killed send is repeated, once
     assert deliver_pending(engine, notifier, DeliveryPolicy(lease=timedelta(0))).sent == 0
+    assert {a["status"] for a in list_alerts(engine)} == {"sent"}
+
+
+def test_a_claim_from_another_host_waits_for_its_lease(db_url: str, receiver: Receiver) -> None:
+    """A process of another host cannot be seen from here: its claim holds until the lease ends."""
+    engine = _alerts(db_url, 1, ["hook"])
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE alerts SET status = 'sending', claimed_at = :t, claimed_by = 'elsewhere:1:1'"),
+            {"t": utcnow()},
+        )
+    notifier = Notifier({"hook": receiver.url})
+    assert deliver_pending(engine, notifier).sent == 0
+    assert deliver_pending(engine, notifier, DeliveryPolicy(lease=timedelta(0))).sent == 1
 
 
 def test_an_alert_tells_the_earlier_states_of_its_measure(db_url: str) -> None:
@@ -176,3 +193,34 @@ def test_an_alert_tells_the_earlier_states_of_its_measure(db_url: str) -> None:
     assert message.title == "Tariff raised: US on CN goods worth $200B, 10% → 25%"
     assert "Earlier: Tariff threatened: US on CN goods worth $200B, 10%" in message.text
     assert "Earlier" not in alert_message(engine, first.new_event_ids[0]).text
+
+
+def test_a_hanging_channel_holds_up_only_itself_and_the_run_keeps_its_deadline(
+    sqlite_url: str, receiver: Receiver
+) -> None:
+    """Issue 17, finding 5: delivery was serial, so a webhook that never answers
+    held every other channel (184 alerts took 12 minutes)."""
+    import socket
+    import threading
+
+    hang = socket.socket()
+    hang.bind(("127.0.0.1", 0))
+    hang.listen(64)  # accepts, never answers
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.extend(iter(lambda: hang.accept()[0], None)), daemon=True).start()
+    try:
+        engine = _alerts(sqlite_url, 6, ["good", "hanging"])
+        notifier = Notifier(
+            {"good": receiver.url, "hanging": f"json://127.0.0.1:{hang.getsockname()[1]}/hook"}
+        )
+        started = time.monotonic()
+        report = deliver_pending(engine, notifier, DeliveryPolicy(deadline=timedelta(seconds=3)))
+        took = time.monotonic() - started
+    finally:
+        hang.close()
+        for s in held:
+            s.close()
+    assert len(receiver.bodies) == 6 and report.sent == 6  # the good channel got everything
+    assert took < 3 + 10  # the deadline, plus at most one send in progress
+    statuses = Counter(a["status"] for a in list_alerts(engine) if a["route"] == "hanging")
+    assert statuses["sent"] == 0 and statuses["pending"] >= 3  # the rest waits for the next run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -232,3 +233,27 @@ def test_a_new_database_made_from_the_models_equals_one_the_migrations_made(
         if not db_url.startswith("sqlite"):
             with made.begin() as conn:
                 conn.execute(sa.text(f'DROP SCHEMA "m{db_url.rsplit("%3D", 1)[1]}" CASCADE'))
+
+
+def _start_and_die(url: str) -> None:
+    from storage.runs import start_run
+
+    start_run(open_engine(url), "replay", "/corpus")
+    os._exit(9)
+
+
+def test_a_run_whose_process_was_killed_is_marked_killed(db_url: str) -> None:
+    """Issue 17, finding 6: a killed run stayed ``running`` for good."""
+    import multiprocessing
+
+    from storage.runs import start_run
+
+    engine = open_engine(db_url)
+    worker = multiprocessing.get_context("spawn").Process(target=_start_and_die, args=(db_url,))
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 9
+    start_run(engine, "replay", "/corpus")
+    with engine.connect() as conn:
+        statuses = conn.execute(sa.text("SELECT status FROM runs ORDER BY id")).scalars().all()
+    assert statuses == ["killed", "running"]
