@@ -60,12 +60,17 @@ def answering(port: int, timeout: float = 1.0) -> bool:
 
 
 def _spawn(args: list[str], env: Mapping[str, str], log: int | IO[bytes]) -> subprocess.Popen[bytes]:
+    """A server process that dies with this one (PR_SET_PDEATHSIG) and is
+    stopped by it alone: in a session of its own, so the Ctrl-C a terminal
+    sends to its foreground group does not stop the server while the command
+    still talks to it (``serve`` printed tracebacks on every Ctrl-C)."""
     return subprocess.Popen(
         [sys.executable, *args],
         env=dict(env),
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
+        start_new_session=True,
         preexec_fn=die_with_parent,
     )
 

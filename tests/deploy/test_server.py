@@ -85,3 +85,15 @@ def test_a_killed_parent_leaves_no_temporary_server_behind(tmp_path: Path) -> No
     while healthy(url) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not healthy(url)
+
+
+def test_a_servers_process_is_out_of_reach_of_the_terminals_ctrl_c(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole foreground process group: a server in it stopped
+    while ``serve`` still talked to it, and ``serve`` printed tracebacks."""
+    from flows.server import TemporaryServer
+
+    server = TemporaryServer({**os.environ, "PREFECT_HOME": str(tmp_path)})
+    try:
+        assert os.getsid(server._proc.pid) != os.getsid(0)
+    finally:
+        server.stop()
