@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -95,10 +96,12 @@ class Receiver:
         self.bodies: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.fail = False
+        self.delay = 0.0  # seconds each POST takes to answer
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
+                time.sleep(receiver.delay)
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
                 if receiver.fail:
