@@ -257,3 +257,22 @@ def test_a_run_whose_process_was_killed_is_marked_killed(db_url: str) -> None:
     with engine.connect() as conn:
         statuses = conn.execute(sa.text("SELECT status FROM runs ORDER BY id")).scalars().all()
     assert statuses == ["killed", "running"]
+
+
+def test_a_nul_byte_from_outside_never_reaches_the_database(db_url: str) -> None:
+    """Issue 17, finding 2: a NUL byte in a JSON id stopped every replay on
+    PostgreSQL (psycopg DataError), on every rerun."""
+    engine = open_engine(db_url)
+    source = ensure_source(engine, "corpus", "/c")
+    doc = ArticleDoc(
+        source_id="wire\x00-1",
+        text=TEXT + "\x00",
+        content_hash=content_hash(TEXT),
+        title="T\x00",
+        outlet="AP\x00",
+    )
+    [stored] = store_articles(engine, source, [doc])
+    assert stored.new
+    [article] = list_articles(engine)
+    assert (article["source_id"], article["title"], article["outlet"]) == ("wire-1", "T", "AP")
+    assert "\x00" not in article["text"]
