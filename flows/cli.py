@@ -188,12 +188,19 @@ def replay(
 
         api.ready()
         summary = _replay_with_progress(replay_flow, path)
+    _run_report(f"replay of {path}", summary, as_json)
+
+
+def _run_report(title: str, summary: dict[str, Any], as_json: bool) -> None:
+    """A run's summary (``replay``, ``run``): JSON or a table, the failures on
+    stderr, and exit 3 when items or alerts failed."""
     if as_json:
         _print_json(summary)
     else:
-        table = Table(title=f"replay of {path}", show_header=False)
-        for key in ("articles_seen", "articles_new", "stories", "events_new", "alerts_sent", "alerts_failed"):
-            table.add_row(key.replace("_", " "), str(summary[key]))
+        table = Table(title=title, show_header=False)
+        for key, value in summary.items():
+            if not isinstance(value, list):
+                table.add_row(key.replace("_", " "), str(value))
         out.print(table)
         for e in summary["errors"]:
             err.print(f"[yellow]failed[/] {e['source_id']}: {e['error']}")
@@ -283,20 +290,7 @@ def run(
 
         api.ready()
         summary = monitor(only=only, every=every or bool(only))
-    if as_json:
-        _print_json(summary)
-    else:
-        table = Table(title="monitoring cycle", show_header=False)
-        for key, value in summary.items():
-            if not isinstance(value, list):
-                table.add_row(key.replace("_", " "), str(value))
-        out.print(table)
-        for e in summary["errors"]:
-            err.print(f"[yellow]failed[/] {e['source_id']}: {e['error']}")
-    for e in summary["alert_errors"]:
-        err.print(f"[yellow]alert not delivered[/] {e}")
-    if summary["errors"] or summary["alerts_failed"]:
-        raise typer.Exit(EXIT_ITEMS_FAILED)
+    _run_report("monitoring cycle", summary, as_json)
 
 
 @app.command()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import Receiver
+from ..conftest import Receiver, processes_with
 
 pytestmark = pytest.mark.slow
 
@@ -100,15 +100,7 @@ def _state(db: Path) -> tuple[list[str], int, list[tuple[str, ...]], Counter[str
 
 
 def _left(marker: str) -> list[int]:
-    """Processes whose environment holds ``marker`` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and marker.encode() in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return [p for p in found if p != os.getpid()]
+    return [p for p in processes_with(marker) if p != os.getpid()]
 
 
 def _titles(receiver: Receiver) -> Counter[str]:

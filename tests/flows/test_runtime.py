@@ -16,6 +16,8 @@ import pytest
 from flows.runtime import PrefectAPI
 from flows.settings import Settings
 
+from ..conftest import processes_with
+
 ROOT = Path(__file__).resolve().parents[2]
 CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "TRAVIS", "BUILDKITE", "TF_BUILD")
 
@@ -122,16 +124,4 @@ def test_the_embedded_replay_starts_its_own_server_prints_no_telemetry_notice_an
     assert proc.returncode == 0, terminal.decode(errors="replace")[-2000:]
     assert b'"events_new": 20' in proc.stdout
     assert b"usage data" not in terminal
-    assert _processes_with(f"PREFECT_HOME={tmp_path / 'prefect'}") == []
-
-
-def _processes_with(variable: str) -> list[int]:
-    """The processes whose environment holds ``variable`` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and variable.encode() in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
-        except OSError:  # gone, or not ours to read
-            continue
-    return found
+    assert processes_with(f"PREFECT_HOME={tmp_path / 'prefect'}") == []
