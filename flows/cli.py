@@ -780,6 +780,34 @@ def _report(title: str, report: dict[str, Any], as_json: bool, below: bool) -> N
         raise typer.Exit(EXIT_BELOW_FLOOR)
 
 
+@eval_app.command("agreement")
+def eval_agreement(
+    first: Annotated[list[Path], typer.Option(help="The first reader's label files (the reference).")],
+    second: Annotated[list[Path], typer.Option(help="The second reader's label files.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Agreement between two readers of the article-level labels, per field."""
+    from extractors.agreement import agreement, load_article_labels
+    from extractors.exceptions import InvalidRecord
+
+    try:
+        result = agreement(load_article_labels(first), load_article_labels(second))
+    except (OSError, InvalidRecord) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    report = result.as_dict()
+    if as_json:
+        _print_json(report)
+        return
+    events = report["events"]
+    _print_table(
+        f"agreement over {report['articles']} articles",
+        ("measure", "value"),
+        [(f"events {k}", str(v)) for k, v in events.items()]
+        + [(f"{name} (paired events)", f"{v:.3f}") for name, v in report["fields"].items()],
+    )
+
+
 @eval_app.command("stories")
 def eval_stories(
     corpus: Annotated[
