@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench clean venv wheel
+.PHONY: demo test check lint bench clean venv wheel
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ test: $(STAMP)
 ## wheel: build the sdist and wheel, install the wheel in a fresh venv, replay the seeds with it
 wheel: $(STAMP)
 	bash .ci/wheel
+
+## check: lint, types and the pure unit tests (no database, network, Prefect, corpora or subprocess)
+check: $(STAMP)
+	$(BIN)/ruff check extractors storage flows tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "not database and not network and not prefect and not corpora and not subprocess and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check extractors storage flows tests bench

@@ -23,6 +23,29 @@ SEEDS = ROOT / "seeds"
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs, so ``make check`` can run the pure ones
+    alone: ``postgres`` (a PostgreSQL fixture), ``database`` (any database),
+    ``network`` (loopback servers), ``prefect`` (tests/flows, tests/deploy),
+    ``corpora`` (the shared corpora), ``subprocess``."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"sqlite_url", "pg_url", "db_url"}:
+            item.add_marker("database")
+        if fixtures & {"receiver", "smtp", "site"} or item.path.name == "test_fetching.py":
+            item.add_marker("network")
+        if "pg_url" in fixtures or ("db_url" in fixtures and "postgresql" in item.name):
+            item.add_marker("postgres")
+        if "corpora_dir" in fixtures:
+            item.add_marker("corpora")
+        if any(part in ("flows", "deploy") for part in item.path.parts[-3:-1]):
+            item.add_marker("prefect")
+        source = getattr(getattr(item, "function", None), "__code__", None)
+        names = set(source.co_names) if source is not None else set()
+        if names & {"subprocess", "Popen", "multiprocessing"}:
+            item.add_marker("subprocess")
+
+
 def processes_with(variable: str) -> list[int]:
     """The processes whose environment holds ``variable`` (``NAME=value``; Linux /proc)."""
     found = []
