@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 import threading
@@ -48,12 +49,20 @@ _PRCTL = _prctl() if sys.platform == "linux" else None
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """In a child process: be sent SIGTERM when the parent dies, even by
     SIGKILL, so a killed command leaves no process behind (Linux; elsewhere
-    nothing)."""
-    if _PRCTL is not None:
-        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    nothing). ``parent`` is the pid the child was started by (a pool worker's
+    is known to multiprocessing): one that died before this call, while the
+    child was still starting, sends no signal any more, so the child exits."""
+    if _PRCTL is None:
+        return
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if parent is None:
+        started_by = multiprocessing.parent_process()
+        parent = started_by.pid if started_by is not None else None
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)
 
 
 def _executor(workers: int, method: str) -> ProcessPoolExecutor:

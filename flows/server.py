@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import http.client
 import os
 import socket
@@ -71,7 +72,7 @@ def _spawn(args: list[str], env: Mapping[str, str], log: int | IO[bytes]) -> sub
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         start_new_session=True,
-        preexec_fn=die_with_parent,
+        preexec_fn=functools.partial(die_with_parent, os.getpid()),
     )
 
 

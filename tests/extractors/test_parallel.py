@@ -129,20 +129,35 @@ time.sleep(600)
 """
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
 def test_a_killed_command_leaves_no_worker_behind() -> None:
-    """Issue 17, finding 6: kill -9 of the main process left its workers running."""
+    """Issue 17, finding 6: kill -9 of the main process left its workers running,
+    those still starting included."""
     parent = subprocess.Popen([sys.executable, "-c", POOL], stdout=subprocess.PIPE, text=True)
     try:
         assert parent.stdout is not None
         workers = [int(p) for p in parent.stdout.readline().split()]
         assert workers and all(_alive(p) for p in workers)
+        children = _children(parent.pid)  # every one: those that ran a task, and any still starting
+        assert set(workers) <= set(children)
     finally:
         parent.kill()
         parent.wait()
     deadline = time.monotonic() + 15
-    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+    while any(_alive(p) for p in children) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not any(_alive(p) for p in workers)
+    assert not any(_alive(p) for p in children)
 
 
 def _alive(pid: int) -> bool:
