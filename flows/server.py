@@ -27,8 +27,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
-
-import httpx
+from urllib.parse import urlsplit
 
 from extractors.parallel import die_with_parent
 
@@ -39,25 +38,26 @@ class ServerError(RuntimeError):
     """The local Prefect server did not start."""
 
 
-def healthy(api_url: str) -> bool:
-    """Whether a Prefect API answers at ``api_url`` (``.../api``)."""
-    try:
-        return httpx.get(f"{api_url}/health", timeout=2.0).status_code == 200
-    except httpx.HTTPError:
+def healthy(api_url: str, timeout: float = 2.0) -> bool:
+    """Whether a Prefect API answers at ``api_url`` (``http://host:port/api``):
+    with the standard library, so that a command that finds nothing there has
+    imported nothing."""
+    parts = urlsplit(api_url)
+    if parts.hostname is None:
         return False
-
-
-def answering(port: int, timeout: float = 1.0) -> bool:
-    """Whether a Prefect API answers on ``127.0.0.1:port``: with the standard
-    library, so that a command that finds nothing there has imported nothing."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     try:
-        connection.request("GET", "/api/health")
+        connection.request("GET", f"{parts.path.rstrip('/')}/health")
         return connection.getresponse().status == 200
     except (OSError, http.client.HTTPException):
         return False
     finally:
         connection.close()
+
+
+def answering(port: int, timeout: float = 1.0) -> bool:
+    """Whether a Prefect API answers on ``127.0.0.1:port``."""
+    return healthy(f"http://127.0.0.1:{port}/api", timeout)
 
 
 def _spawn(args: list[str], env: Mapping[str, str], log: int | IO[bytes]) -> subprocess.Popen[bytes]:
