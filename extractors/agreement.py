@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .evaluation import Agreement, Counts, action_class
+from .evaluation import Agreement, Counts
 from .exceptions import InvalidRecord
+from .vocabulary import action_class
 
 __all__ = ["FIELDS", "ArticleEvent", "ReaderAgreement", "agreement", "load_article_labels"]
 

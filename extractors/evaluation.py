@@ -27,11 +27,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .cleaning import clean_text
 from .exceptions import FetchError, InvalidRecord
 from .models import Mention
 from .signals import ACTIONS, mentions_by_sentence, split_sentences
+from .vocabulary import ACTION_CLASSES, PAIRED_TYPES, action_class
 
 __all__ = [
     "ACTION_CLASSES",
@@ -51,21 +53,7 @@ __all__ = [
     "serve_folder",
 ]
 
-ACTION_CLASSES: dict[str, str] = {
-    "threatened": "threat",
-    "announced": "imposition",
-    "imposed": "imposition",
-    "increased": "imposition",
-    "delayed": "relief",
-    "reduced": "relief",
-    "lifted": "relief",
-    "eased": "relief",
-}
-_PAIRED = ("trade_talks", "trade_deal")
-
-
-def action_class(type_: str, action: str) -> str:
-    return "talks" if type_ in _PAIRED else ACTION_CLASSES[action]
+_PAIRED = tuple(PAIRED_TYPES)
 
 
 @dataclass(frozen=True)
@@ -243,6 +231,23 @@ class Agreement:
         self.correct += ok
 
 
+def counts(c: Counts) -> dict[str, float]:
+    """``c`` as a report shows it."""
+    return {
+        "tp": c.tp,
+        "fp": c.fp,
+        "fn": c.fn,
+        "precision": round(c.precision, 4),
+        "recall": round(c.recall, 4),
+        "f1": round(c.f1, 4),
+    }
+
+
+def agreement(a: Agreement) -> dict[str, float]:
+    """``a`` as a report shows it."""
+    return {"total": a.total, "correct": a.correct, "accuracy": round(a.accuracy, 4)}
+
+
 @dataclass
 class SignalScores:
     sentences: int = 0
@@ -301,19 +306,6 @@ class SignalScores:
             )
 
     def as_dict(self) -> dict[str, object]:
-        def counts(c: Counts) -> dict[str, float]:
-            return {
-                "tp": c.tp,
-                "fp": c.fp,
-                "fn": c.fn,
-                "precision": round(c.precision, 4),
-                "recall": round(c.recall, 4),
-                "f1": round(c.f1, 4),
-            }
-
-        def agreement(a: Agreement) -> dict[str, float]:
-            return {"total": a.total, "correct": a.correct, "accuracy": round(a.accuracy, 4)}
-
         return {
             "sentences": self.sentences,
             "gold_events": self.gold_events,
@@ -531,3 +523,114 @@ def score_pages(folder: Path) -> PageScores:
                 text = ""
             ours.append((text, body))
     return PageScores(ngram_scores(ours), ngram_scores(bare), failed)
+
+
+# --- signals over whole articles ------------------------------------------------
+
+
+@dataclass
+class NewsScores:
+    """Article-level scores of the signal extractor (``eval/signals/news/``).
+
+    ``events``: every labelled event against every predicted one, paired per
+    article by type, action class and actor (talks and deals: the two parties).
+    ``news``: only the events the labels call news against the predicted ones
+    not marked recap. ``alerts``: of the predicted tariff and sanction events
+    that would alert (``alertable``), how many are a labelled news event.
+    """
+
+    articles: int = 0
+    gold_events: int = 0
+    gold_news: int = 0
+    events: Counts = field(default_factory=Counts)
+    news: Counts = field(default_factory=Counts)
+    alerts: Agreement = field(default_factory=Agreement)
+    by_class: dict[tuple[str, str], Counts] = field(default_factory=dict)
+    background: Agreement = field(default_factory=Agreement)
+    rates: Agreement = field(default_factory=Agreement)
+    amounts: Agreement = field(default_factory=Agreement)
+    target: Agreement = field(default_factory=Agreement)
+    errors: list[dict[str, object]] = field(default_factory=list)
+
+    def record(self, article: str, gold: Sequence[Any], predicted: Sequence[Mention]) -> None:
+        """Count one article: ``gold`` are its labelled events (``ArticleEvent``)."""
+        self.articles += 1
+        self.gold_events += len(gold)
+        self.gold_news += sum(not g.background for g in gold)
+        left = list(predicted)
+        missing, wrong = [], []
+        for g in gold:
+            same = [p for p in left if _article_match(g, p)]
+            if not same:
+                self.events.fn += 1
+                self.by_class.setdefault((g.type, action_class(g.type, g.action)), Counts()).fn += 1
+                missing.append(_describe(g) + (" (recap)" if g.background else ""))
+                continue
+            p = min(same, key=lambda p: p.background != g.background)
+            left.remove(p)
+            self.events.tp += 1
+            self.by_class.setdefault((g.type, action_class(g.type, g.action)), Counts()).tp += 1
+            self.background.add(p.background == g.background)
+            if g.type not in _PAIRED:
+                self.target.add(p.target == g.target)
+            if g.rate_to is not None or p.rate_to is not None:
+                self.rates.add(p.rate_to == g.rate_to)
+            if g.amount_usd is not None or p.amount_usd is not None:
+                self.amounts.add(p.amount_usd == g.amount_usd)
+            if p.background != g.background:
+                wrong.append(
+                    f"{_describe(g)}: {_news_or_recap(g.background)} read as {_news_or_recap(p.background)}"
+                )
+        for p in left:
+            self.events.fp += 1
+            self.by_class.setdefault((p.type, action_class(p.type, p.action)), Counts()).fp += 1
+        # news only
+        news_gold = [g for g in gold if not g.background]
+        news_pred = [p for p in predicted if not p.background]
+        for g in news_gold:
+            twin = next((p for p in news_pred if _article_match(g, p)), None)
+            if twin is None:
+                self.news.fn += 1
+            else:
+                news_pred.remove(twin)
+                self.news.tp += 1
+        self.news.fp += len(news_pred)
+        for p in predicted:
+            if p.alertable and p.type in ("tariff", "sanction"):
+                self.alerts.add(any(_article_match(g, p) for g in news_gold))
+        if missing or left or wrong:
+            self.errors.append(
+                {
+                    "article": article,
+                    "missing": missing,
+                    "spurious": [_describe(p) for p in left],
+                    "recap": wrong,
+                }
+            )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "articles": self.articles,
+            "gold_events": self.gold_events,
+            "gold_news": self.gold_news,
+            "events": counts(self.events),
+            "news": counts(self.news),
+            "alert_precision": agreement(self.alerts),
+            "background": agreement(self.background),
+            "target": agreement(self.target),
+            "rates": agreement(self.rates),
+            "amounts": agreement(self.amounts),
+            "by_class": {f"{t}/{c}": counts(v) for (t, c), v in sorted(self.by_class.items())},
+        }
+
+
+def _news_or_recap(background: bool) -> str:
+    return "recap" if background else "news"
+
+
+def _article_match(gold: Any, pred: Mention) -> bool:
+    if gold.type != pred.type or action_class(gold.type, gold.action) != action_class(pred.type, pred.action):
+        return False
+    if gold.type in _PAIRED:
+        return {gold.actor, gold.target} == {pred.actor, pred.target}
+    return bool(gold.actor == pred.actor)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
@@ -103,6 +103,13 @@ class Mention:
     products: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     evidence: tuple[str, ...] = field(default=())
+    # an older action the article only recaps (more than a week before it): never alerted as new
+    background: bool = False
+    occurred: date | None = None  # when it happened or was first reported, when the article says
+    confidence: float = 1.0  # the event model's probability that this is an event of the article
+    # news the extractor is sure enough of to alert on (not a recap, confidence at
+    # the model's alert threshold or above); an event all the same when not
+    alertable: bool = True
 
 
 class EventLike(Protocol):

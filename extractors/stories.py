@@ -486,7 +486,7 @@ def read_article(a: ArticleText) -> tuple[int, list[Mention], Description]:
     """An article's events and its story description (one unit of CPU work)."""
     from .signals import extract_mentions
 
-    mentions = extract_mentions(a.text)
+    mentions = extract_mentions(a.text, title=a.title, published=a.published)
     return a.id, mentions, describe_news(a.title, a.text, a.published, mentions)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ACTIONS", "AlertStatus", "EventType"]
+__all__ = ["ACTIONS", "ACTION_CLASSES", "PAIRED_TYPES", "AlertStatus", "EventType", "action_class"]
 
 
 class EventType(StrEnum):
@@ -24,6 +24,26 @@ ACTIONS: dict[EventType, tuple[str, ...]] = {
     EventType.TRADE_TALKS: ("scheduled", "held", "stalled", "agreed"),
     EventType.TRADE_DEAL: ("agreed",),
 }
+
+# What evaluation scores and an article holds one event of (the evaluation
+# rules, 5 and 10): threat; imposition; relief; talks and deals by their parties.
+ACTION_CLASSES: dict[str, str] = {
+    "threatened": "threat",
+    "announced": "imposition",
+    "imposed": "imposition",
+    "increased": "imposition",
+    "delayed": "relief",
+    "reduced": "relief",
+    "lifted": "relief",
+    "eased": "relief",
+}
+# types whose two parties are not actor and target but either side
+PAIRED_TYPES = frozenset({EventType.TRADE_TALKS, EventType.TRADE_DEAL})
+
+
+def action_class(type_: str, action: str) -> str:
+    """``threat``, ``imposition``, ``relief``, or ``talks`` for talks and deals."""
+    return "talks" if type_ in PAIRED_TYPES else ACTION_CLASSES[action]
 
 
 class AlertStatus(StrEnum):

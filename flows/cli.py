@@ -668,8 +668,8 @@ def alerts_test(
         raise typer.Exit(1)
 
 
-@eval_app.command("signals")
-def eval_signals(
+@eval_app.command("sentences")
+def eval_sentences(
     sets: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -689,7 +689,7 @@ def eval_signals(
     min_recall: Annotated[float, typer.Option(help="Exit 4 below this overall recall.")] = 0.0,
     min_attributes: Annotated[float, typer.Option(help="Exit 4 below this rate/amount accuracy.")] = 0.0,
 ) -> None:
-    """Precision, recall and F1 of the signal extractor per type and action class."""
+    """The rules stage, sentence by sentence: precision, recall and F1 per type and action class."""
     from extractors.evaluation import SignalScores, load_labelled, score_signals
     from extractors.exceptions import InvalidRecord
 
@@ -766,6 +766,175 @@ def eval_signals(
     ):
         err.print("[red]below the quality floor[/]")
         raise typer.Exit(EXIT_BELOW_FLOOR)
+
+
+NEWS_LABELS = CHECKOUT / "eval" / "signals" / "news"
+LabelsOption = Annotated[
+    Path,
+    typer.Option(help="Folder of the article labels (dev-*.jsonl: training; time-*.jsonl: the time split)."),
+]
+CorpusOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="The trade-news corpus (default: trade-news/ in TRADEWATCH_CORPORA).", show_default=False
+    ),
+]
+
+
+def _news(labels: Path, split: str, corpora: Path | None) -> list[Any]:
+    from extractors.exceptions import InvalidRecord
+    from extractors.signals.training import label_files, load_news
+
+    folder = corpora or Settings().corpora / "trade-news"
+    try:
+        return load_news(label_files(labels, split), folder)
+    except (OSError, InvalidRecord) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _need_sklearn() -> None:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        err.print("[red]error:[/] training needs scikit-learn: pip install 'tradewatch[train]'")
+        raise typer.Exit(2) from None
+
+
+def _share(a: Any) -> str:
+    return f"{a.accuracy:.3f} ({a.correct}/{a.total})"
+
+
+def _news_rows(name: str, s: Any) -> list[tuple[str, ...]]:
+    def row(label: str, c: Any) -> tuple[str, ...]:
+        return (
+            label,
+            str(c.tp),
+            str(c.fp),
+            str(c.fn),
+            f"{c.precision:.3f}",
+            f"{c.recall:.3f}",
+            f"{c.f1:.3f}",
+        )
+
+    return [
+        *(row(f"{t}/{c}", v) for (t, c), v in sorted(s.by_class.items())),
+        row(f"all events ({name})", s.events),
+        row(f"news only ({name})", s.news),
+    ]
+
+
+@eval_app.command("signals")
+def eval_signals(
+    labels: LabelsOption = NEWS_LABELS,
+    corpora: CorpusOption = None,
+    folds: Annotated[
+        int, typer.Option(min=2, help="Cross-validation folds (by month) over the development set.")
+    ] = 5,
+    as_json: JsonOption = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List the misses and false alarms of the development folds.")
+    ] = False,
+    min_precision: Annotated[
+        float, typer.Option(help="Exit 4 below this event precision, on either set.")
+    ] = 0.0,
+    min_recall: Annotated[float, typer.Option(help="Exit 4 below this event recall, on either set.")] = 0.0,
+    min_alert_precision: Annotated[
+        float, typer.Option(help="Exit 4 below this alert precision, on either set.")
+    ] = 0.0,
+) -> None:
+    """The extractor on whole labelled articles: cross-validated on the
+    development set (folds by month), and the shipped model on the time split.
+
+    Events pair by type, action class and actor (talks and deals: both
+    parties); "news only" leaves out what the labels and the extractor call a
+    recap; alert precision is the share of predicted new tariff and sanction
+    events that are a labelled news event. Needs scikit-learn (the ``train``
+    extra) for the cross-validation."""
+    from extractors.signals.model import default_model
+    from extractors.signals.training import cross_validate, score
+
+    _need_sklearn()
+    dev = _news(labels, "dev", corpora)
+    held = _news(labels, "time", corpora)
+    results = {"cross-validated": cross_validate(dev, folds), "time split": score(held, default_model())}
+    if as_json:
+        report: dict[str, Any] = {name: r.as_dict() for name, r in results.items()}
+        if errors:
+            report["errors"] = results["cross-validated"].errors
+        _print_json(report)
+    else:
+        for name, r in results.items():
+            _print_table(
+                f"signals, {name}: {r.articles} articles, "
+                f"{r.gold_events} labelled events ({r.gold_news} news)",
+                ("type/class", "tp", "fp", "fn", "precision", "recall", "F1"),
+                _news_rows(name, r),
+            )
+        _print_table(
+            "alerts and attributes",
+            ("measure", *results),
+            [
+                (
+                    label,
+                    *(_share(getattr(r, attr)) for r in results.values()),
+                )
+                for label, attr in (
+                    ("alert precision", "alerts"),
+                    ("news or recap", "background"),
+                    ("target", "target"),
+                    ("rates exact", "rates"),
+                    ("amounts exact", "amounts"),
+                )
+            ],
+        )
+        if errors:
+            for e in results["cross-validated"].errors:
+                out.print(f"[bold]{e['article']}[/]", markup=True, highlight=False)
+                for kind in ("missing", "spurious", "recap"):
+                    for x in e[kind]:  # type: ignore[attr-defined]
+                        out.print(f"    {kind}: {x}", markup=False, highlight=False)
+    below = any(
+        r.events.precision < min_precision
+        or r.events.recall < min_recall
+        or r.alerts.accuracy < min_alert_precision
+        for r in results.values()
+    )
+    if below:
+        err.print("[red]below the quality floor[/]")
+        raise typer.Exit(EXIT_BELOW_FLOOR)
+
+
+@app.command("train")
+def train(
+    labels: LabelsOption = NEWS_LABELS,
+    corpora: CorpusOption = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Where to write the model (default: the package's own).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Retrain the signal models from the labelled development articles.
+
+    Deterministic: the same labels and corpus give the same file. Needs
+    scikit-learn (``pip install 'tradewatch[train]'``)."""
+    from extractors.signals.model import MODEL_FILE
+    from extractors.signals.training import fit
+
+    _need_sklearn()
+    import extractors
+
+    dev = _news(labels, "dev", corpora)
+    model = fit(dev)
+    target = out_file or Path(extractors.__file__).parent / "data" / MODEL_FILE
+    target.write_text(model.as_json(), "utf-8")
+    t = model.trained_on
+    err.print(
+        f"trained on {t['articles']} articles ({t['readings']} readings, {t['events']} events, "
+        f"{t['recaps']} recaps): {len(model.event.weights)} + {len(model.recap.weights)} weights -> {target}"
+    )
 
 
 def _report(title: str, report: dict[str, Any], as_json: bool, below: bool) -> None:

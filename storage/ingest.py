@@ -227,7 +227,9 @@ def record_mentions(
     state of the measure it changes (:func:`same_measure`, ``thread_id``), and
     gets one pending alert for each of the channels ``routes`` that ``rules``
     choose for it (by default: tariffs and sanctions, every channel), in the same
-    transaction.
+    transaction. A mention the article only recaps (``background``) joins the
+    event it recaps however long ago that was seen, and when there is none it
+    is stored as a background event with no alert: old news never alerts.
     Events of one measure are looked up and written under one lock, so two
     workers never create the same event twice.
 
@@ -252,32 +254,39 @@ def record_mentions(
                 event = s.exec(select(Event).where(col(Event.key) == m.key)).first()
                 if event is None:
                     seen = sa.func.coalesce(col(Event.last_seen), col(Event.first_seen))
-                    same = s.exec(
-                        select(Event)
-                        .where(
-                            col(Event.type) == m.type,
-                            col(Event.actor) == m.actor,
-                            col(Event.target) == m.target,
+                    query = select(Event).where(
+                        col(Event.type) == m.type, col(Event.actor) == m.actor, col(Event.target) == m.target
+                    )
+                    if not m.background:
+                        query = query.where(
                             seen >= _db_time(engine, when - THREAD_WINDOW),
                             seen <= _db_time(engine, when + THREAD_WINDOW),
                         )
-                        .order_by(col(Event.id).desc())
-                        .limit(MEASURE_EVENTS)
-                    ).all()
-                    event = next((e for e in same if compatible(m, e) and _near(e, when, JOIN_WINDOW)), None)
+                    same = s.exec(query.order_by(col(Event.id).desc()).limit(MEASURE_EVENTS)).all()
+                    # a recap joins the event it recaps however old; news, one seen lately
+                    event = next(
+                        (
+                            e
+                            for e in same
+                            if compatible(m, e) and (m.background or _near(e, when, JOIN_WINDOW))
+                        ),
+                        None,
+                    )
                     if event is None:
                         thread = next(
                             (e for e in same if same_measure(m, e) and _near(e, when, THREAD_WINDOW)), None
                         )
-                        event_id = _new_event(
-                            s, engine, m, when, thread, rules.channels_for(m, routes), result
-                        )
+                        # a recap is stored, never alerted: it is not news; nor is what
+                        # the extractor is unsure of
+                        channels = rules.channels_for(m, routes) if m.alertable else []
+                        event_id = _new_event(s, engine, m, when, thread, channels, result)
                 if event is not None:
                     assert event.id is not None
                     event_id = event.id
                     products = _union(event.products, m.products)
                     entities = _union(event.entities, m.entities)
                     last = max(_aware(event.last_seen or event.first_seen), when)
+                    occurred = min((d for d in (event.occurred, m.occurred) if d is not None), default=None)
                     s.execute(
                         sa.update(Event)
                         .where(col(Event.id) == event_id)
@@ -288,6 +297,9 @@ def record_mentions(
                             rate_from=event.rate_from if event.rate_from is not None else m.rate_from,
                             rate_to=event.rate_to if event.rate_to is not None else m.rate_to,
                             amount_usd=event.amount_usd if event.amount_usd is not None else m.amount_usd,
+                            occurred=occurred,
+                            background=event.background and m.background,
+                            confidence=max(event.confidence or 0.0, m.confidence),
                         )
                     )
                 inserted = s.execute(
@@ -297,6 +309,7 @@ def record_mentions(
                         article_id=article_id,
                         evidence=list(m.evidence),
                         created_at=utcnow(),
+                        background=m.background,
                     )
                     .on_conflict_do_nothing(index_elements=["event_id", "article_id"])
                     .returning(col(EventMention.id))
@@ -330,6 +343,10 @@ def _new_event(
         first_seen=now,
         last_seen=when,
         thread_id=None if thread is None else (thread.thread_id or thread.id),
+        occurred=m.occurred,
+        background=m.background,
+        confidence=m.confidence,
+        alertable=m.alertable,
     )
     s.add(event)
     s.flush()

@@ -16,7 +16,7 @@ Idempotency lives here, in unique constraints, not in application checks:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -187,6 +187,17 @@ class Event(SQLModel, table=True):
     first_seen: datetime = Field(default_factory=utcnow, sa_column=_ts())
     last_seen: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     thread_id: int | None = Field(default=None, foreign_key="events.id")
+    # when it happened or was first reported, as the articles say (null: they do not)
+    occurred: date | None = None
+    # every article stating it only recaps it: it was never news here, and never alerted
+    background: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
+    confidence: float | None = None  # the extractor's, highest over its mentions
+    # created from news the extractor was sure of (not a recap, confident): the events that alert
+    alertable: bool = Field(
+        default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
+    )
 
 
 class EventMention(SQLModel, table=True):
@@ -200,6 +211,9 @@ class EventMention(SQLModel, table=True):
     article_id: int = Field(foreign_key="articles.id", index=True)
     evidence: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    background: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
 
 
 class Alert(SQLModel, table=True):

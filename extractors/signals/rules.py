@@ -35,21 +35,25 @@ import hashlib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 import blingfire
 
-from .gazetteer import CONTEXT, Match, gazetteer
-from .models import Mention, plain_text
-from .patterns import Caseless
+from ..gazetteer import CONTEXT, Match, gazetteer
+from ..models import Mention, plain_text
+from ..patterns import Caseless
+from ..vocabulary import PAIRED_TYPES, action_class
 
 __all__ = [
     "ACTIONS",
     "ALERTABLE_TYPES",
     "event_key",
-    "extract_mentions",
+    "found_by_sentence",
     "mentions_by_sentence",
+    "merge",
+    "rule_mentions",
     "split_sentences",
 ]
 
@@ -370,7 +374,7 @@ _SANCTION_VERBS: list[tuple[str, Caseless]] = [
 _ANNOUNCE = Caseless(r"\b(?:announc\w+|unveil\w*)\b")
 _MODAL = Caseless(
     r"\b(?:threat(?:s|en|ens|ened|ening)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|"
-    r"propos(?:e|ed|es|al|als)|could|may|might|plan(?:s|ned|ning)?\s+to|warn(?:s|ed|ing)?|unless|without\s+a\s+deal|"
+    r"propos(?:e|ed|es|al|als)|could|may(?!\s+\d)|might|plan(?:s|ned|ning)?\s+to|warn(?:s|ed|ing)?|unless|without\s+a\s+deal|"
     r"vow(?:s|ed)?|prepar(?:e|es|ed|ing)\s+(?:to|an?|the)|preparing|poised\s+to|ready\s+to|possible|possibility|potential(?:ly)?|"
     r"reserved\s+the\s+right|promis(?:e|es|ed|ing)|pledg(?:e|es|ed|ing)|campaign\w*|or\s+fac(?:e|ing)|risk\s+facing|"
     r"looking\s+at|exploring|studying|draft(?:ed|ing)?|envisag\w+|intend(?:s|ed)?\s+to|aims?\s+to|seeks?\s+to|"
@@ -402,7 +406,7 @@ _REDUCED_RELATIVE = Caseless(
     r"\w+ed\s+(?:in|on|last|since|by|earlier|during|against|from|under|over|at|after|before)\b"
 )
 _RELATIVE = re.compile(r"\b(?:it|they|that|which|who|we|he|she|Washington|Beijing)\b")
-_WEAK_MODAL = Caseless(r"\b(?:could|may|might|possible|possibly|potential(?:ly)?|option)\b")
+_WEAK_MODAL = Caseless(r"\b(?:could|may(?!\s+\d)|might|possible|possibly|potential(?:ly)?|option)\b")
 # a whole sentence whose measure depends on a condition stated after it
 _CONDITION_TAIL = Caseless(r"\b(?:unless|without\s+a\s+deal|if\s+(?!elected))\b")
 # where a condition after the measure stops applying to it: "..., although importers
@@ -563,6 +567,10 @@ class _Found:
     products: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+    # set by the learned decisions (extractors.signals.extraction)
+    score: float = 1.0
+    recap: bool = False
+    occurred: date | None = None
 
     @property
     def specific(self) -> bool:
@@ -1252,12 +1260,24 @@ def _deadline(sentence: str, live: set[_Trigger], art: _Article) -> list[_Found]
 def _same_sentence(found: list[_Found]) -> list[_Found]:
     """Two triggers of one measure in one sentence (``doubled tariffs ..., raising the
     levy to 120 pct``) are one event: join those whose attributes do not conflict."""
+    return _join(found, _compatible)
+
+
+# within one action class, the action a joined event keeps: the furthest along
+_FURTHER = {"announced": 1, "increased": 2, "imposed": 3, "delayed": 1, "reduced": 2, "eased": 2, "lifted": 3}
+
+
+def _join(found: list[_Found], fits: Callable[[_Found, _Found], bool]) -> list[_Found]:
+    """Each reading joined into the first before it that ``fits`` it: the
+    missing attributes filled, the furthest action of the class kept."""
     out: list[_Found] = []
     for f in found:
-        twin = next((o for o in out if _compatible(o, f)), None)
+        twin = next((o for o in out if fits(o, f)), None)
         if twin is None:
             out.append(f)
             continue
+        if _FURTHER.get(f.action, 0) > _FURTHER.get(twin.action, 0):
+            twin.action = f.action
         twin.target = twin.target or f.target
         twin.rate_from = twin.rate_from if twin.rate_from is not None else f.rate_from
         twin.rate_to = twin.rate_to if twin.rate_to is not None else f.rate_to
@@ -1308,6 +1328,9 @@ def _merge(found: list[_Found]) -> list[_Found]:
 
 
 def _absorb(into: _Found, other: _Found) -> None:
+    if into.recap and not other.recap:  # news when any sentence tells it as news
+        into.recap, into.occurred = False, other.occurred
+    into.score = max(into.score, other.score)
     for s in other.evidence:
         if s not in into.evidence:
             into.evidence.append(s)
@@ -1328,6 +1351,38 @@ def _key(f: _Found) -> str:
 _CLAUSE_BREAK = re.compile(r";\s+")
 
 
+def found_by_sentence(text: str) -> list[tuple[str, list[_Found]]]:
+    """Each sentence of ``text`` with what the rules read in it."""
+    return _found_by_sentence(text)
+
+
+def merge(found: list[_Found]) -> list[Mention]:
+    """One mention per measure of an article's readings: readings of one
+    action join (:func:`_merge`), then readings of one action class by the same
+    parties whose attributes do not conflict (evaluation rule 5: "imposed",
+    "announced" and "raised" of one measure are one event of the article)."""
+    return [_mention(f) for f in _join_classes(_merge(found))]
+
+
+def _class_of(f: _Found) -> str:
+    return action_class(f.type, f.action)
+
+
+def _parties(f: _Found) -> object:
+    return frozenset((f.actor, f.target)) if f.type in PAIRED_TYPES else f.actor
+
+
+def _fits(a: _Found, b: _Found) -> bool:
+    if (a.type, _class_of(a), _parties(a)) != (b.type, _class_of(b), _parties(b)):
+        return False
+    pairs = [(a.target, b.target), (a.rate_to, b.rate_to), (a.amount_usd, b.amount_usd)]
+    return all(x is None or y is None or x == y for x, y in pairs)
+
+
+def _join_classes(found: list[_Found]) -> list[_Found]:
+    return _join(found, _fits)
+
+
 def _found_by_sentence(text: str) -> list[tuple[str, list[_Found]]]:
     art = _Article(text)
     out: list[tuple[str, list[_Found]]] = []
@@ -1344,6 +1399,9 @@ def _found_by_sentence(text: str) -> list[tuple[str, list[_Found]]]:
 
 def _mention(f: _Found) -> Mention:
     return Mention(
+        background=f.recap,
+        occurred=f.occurred,
+        confidence=round(f.score, 4),
         type=f.type,
         action=f.action,
         actor=f.actor,
@@ -1368,7 +1426,7 @@ def mentions_by_sentence(text: str) -> list[tuple[str, list[Mention]]]:
     return [(sentence, [_mention(f) for f in _merge(found)]) for sentence, found in _found_by_sentence(text)]
 
 
-def extract_mentions(text: str) -> list[Mention]:
-    """The trade-dispute events stated in ``text``, one per distinct action."""
-    found = [f for _, fs in _found_by_sentence(plain_text(text)) for f in fs]
-    return [_mention(f) for f in _merge(found)]
+def rule_mentions(text: str) -> list[Mention]:
+    """What the rules alone read in ``text``, one mention per measure (every
+    reading kept, none marked a recap)."""
+    return merge([f for _, fs in _found_by_sentence(plain_text(text)) for f in fs])

@@ -152,7 +152,15 @@ def test_no_trade_events_in_real_non_trade_news(corpora_dir: Path) -> None:
 
 def test_eval_command_prints_the_figures_and_holds_a_floor(seeds_dir: Path, corpora_dir: Path) -> None:
     plover = corpora_dir / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
-    args = ["eval", "signals", str(EVAL / "seeds.jsonl"), "--seeds", str(seeds_dir), "--plover", str(plover)]
+    args = [
+        "eval",
+        "sentences",
+        str(EVAL / "seeds.jsonl"),
+        "--seeds",
+        str(seeds_dir),
+        "--plover",
+        str(plover),
+    ]
     runner = CliRunner()
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
@@ -166,6 +174,32 @@ def test_eval_command_prints_the_figures_and_holds_a_floor(seeds_dir: Path, corp
     }
     assert runner.invoke(app, [*args, "--min-precision", "1.01"]).exit_code == EXIT_BELOW_FLOOR
     missing = runner.invoke(
-        app, ["eval", "signals", str(EVAL / "plover.jsonl"), "--plover", "/nonexistent.json"]
+        app, ["eval", "sentences", str(EVAL / "plover.jsonl"), "--plover", "/nonexistent.json"]
     )
     assert missing.exit_code == 2
+
+
+def test_eval_signals_scores_whole_articles_cross_validated_and_on_the_time_split(corpora_dir: Path) -> None:
+    runner = CliRunner()
+    args = ["eval", "signals", "--corpora", str(corpora_dir / "trade-news"), "--folds", "3"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) == {"cross-validated", "time split"}
+    for r in report.values():
+        assert r["articles"] >= 150 and {"events", "news", "alert_precision", "rates", "amounts"} <= set(r)
+    assert runner.invoke(app, [*args, "--min-alert-precision", "1.01"]).exit_code == EXIT_BELOW_FLOOR
+    missing = runner.invoke(app, ["eval", "signals", "--corpora", "/nonexistent"])
+    assert missing.exit_code == 2 and "trade-news corpus file is missing" in " ".join(missing.output.split())
+
+
+def test_train_writes_the_model_the_labels_give(corpora_dir: Path, tmp_path: Path) -> None:
+    from extractors.signals import model
+
+    out = tmp_path / "model.json"
+    result = CliRunner().invoke(
+        app, ["train", "--corpora", str(corpora_dir / "trade-news"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    shipped = Path(model.__file__).parents[1] / "data" / model.MODEL_FILE
+    assert out.read_text("utf-8") == shipped.read_text("utf-8")

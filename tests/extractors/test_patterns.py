@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from extractors import cleaning, signals
+from extractors import cleaning
 from extractors.patterns import Caseless
+from extractors.signals import rules as signals
 
 
 def _caseless_in(module: object) -> Iterator[tuple[str, Caseless]]:

@@ -127,3 +127,40 @@ def test_two_workers_recording_one_event_at_once_make_one_event(pg_url: str) -> 
         events = conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
         alerts = conn.execute(sa.text("SELECT count(*) FROM alerts")).scalar_one()
     assert (events, alerts) == (1, 1)
+
+
+def test_a_recap_joins_the_event_it_recaps_however_old_and_never_alerts(db_url: str) -> None:
+    engine = open_engine(db_url)
+    [old] = _articles(engine, 1, published=datetime(2018, 7, 6, tzinfo=UTC))
+    [recap] = _articles(engine, 1, published=datetime(2019, 6, 1, tzinfo=UTC))
+    first = record_mentions(
+        engine, [(old, [replace(_tariff(), occurred=datetime(2018, 7, 6).date())])], routes=["r"]
+    )
+    later = record_mentions(
+        engine, [(recap, [replace(_tariff(amount=None), background=True, alertable=False)])], routes=["r"]
+    )
+    assert first.alerts_created == 1
+    assert later.new_event_ids == [] and later.alerts_created == 0  # joined, eleven months on
+    [event] = list_events(engine)
+    assert (len(event["articles"]), event["occurred"], event["background"]) == (2, "2018-07-06", False)
+
+
+def test_a_recap_of_a_measure_never_stored_is_a_background_event_without_alert(db_url: str) -> None:
+    engine = open_engine(db_url)
+    [a] = _articles(engine, 1, published=datetime(2019, 6, 1, tzinfo=UTC))
+    result = record_mentions(
+        engine, [(a, [replace(_tariff(), background=True, alertable=False)])], routes=["r"]
+    )
+    assert len(result.new_event_ids) == 1 and result.alerts_created == 0
+    [event] = list_events(engine)
+    assert event["background"] is True
+
+
+def test_news_the_extractor_is_unsure_of_is_stored_without_alert(db_url: str) -> None:
+    engine = open_engine(db_url)
+    [a] = _articles(engine, 1)
+    result = record_mentions(
+        engine, [(a, [replace(_tariff(), confidence=0.4, alertable=False)])], routes=["r"]
+    )
+    assert len(result.new_event_ids) == 1 and result.alerts_created == 0
+    assert list_events(engine)[0]["confidence"] == 0.4

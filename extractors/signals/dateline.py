@@ -1,0 +1,207 @@
+"""When a sentence places what it reports, relative to the article's date.
+
+News articles recap: "Last year the United States imposed 25% tariffs" in a
+2019 article is not news. The article's ``published`` date is "now"; the
+sentence's own time expressions ("last year", "in March", "on May 10", "since
+July", "in 2017", "on Monday") say how long before it the action is placed.
+:func:`placed` reads them and returns the earliest date a sentence names, at
+the precision it names it (a day, a month or a year), as a :class:`When`.
+
+Only the sentence's own words count (the labelling guide's rule 3), never
+outside knowledge; a sentence with no time expression returns ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import IntEnum
+
+__all__ = ["Precision", "When", "days_before", "placed", "times"]
+
+_MONTHS = {
+    name: n
+    for n, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = {
+    d: n for n, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
+_MONTH = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+_YEAR = r"((?:19|20)\d\d)"
+
+# "May 10, 2018", "May 10", "10 May 2018"
+_DAY_MONTH = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?", re.I)
+_MONTH_DAY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR}\b)?", re.I)
+# "in March", "since July 2018", "last March"; a month alone needs a preposition,
+# so "may" the verb is never a month
+_IN_MONTH = re.compile(
+    rf"\b(in|since|from|until|through|by|last|early|mid|late|end\s+of|beginning\s+of)[\s-]+{_MONTH}(?:\s+{_YEAR}\b)?",
+    re.I,
+)
+_YEAR_ALONE = re.compile(rf"\b(in|since|from|during|of|early|late|mid|until|by|through)[\s-]+{_YEAR}\b", re.I)
+_RELATIVE = re.compile(
+    r"\b(last|this|next|earlier\s+this|later\s+this|past|previous|a)\s+(year|month|week)\b"
+    r"|\b(yesterday|today|tonight|tomorrow)\b"
+    r"|\b(\d+|a|two|three|four|five|six|several)\s+(days?|weeks?|months?|years?)\s+(ago|earlier)\b",
+    re.I,
+)
+_WEEKDAY = re.compile(
+    r"\b(?:on\s+|last\s+|this\s+|next\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
+)
+_NUMBERS = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": 3}
+
+
+class Precision(IntEnum):
+    DAY = 0
+    MONTH = 1
+    YEAR = 2
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A date a sentence names, the first day of its month or year when it
+    names no finer, and how precise it is."""
+
+    day: date
+    precision: Precision
+    words: str  # the expression, as written
+
+    def latest(self) -> date:
+        """The last day the expression can mean."""
+        if self.precision is Precision.DAY:
+            return self.day
+        if self.precision is Precision.MONTH:
+            nxt = date(self.day.year + (self.day.month == 12), self.day.month % 12 + 1, 1)
+            return nxt - timedelta(days=1)
+        return date(self.day.year, 12, 31)
+
+
+def _safe(year: int, month: int, day: int = 1) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _nearest_year(month: int, day: int, now: date) -> int:
+    """The year that puts ``month``/``day`` nearest to ``now``: "in March" in a
+    May article is two months ago, "on June 10" in the same article is ahead."""
+    return min(
+        (now.year - 1, now.year, now.year + 1), key=lambda y: abs((date(y, month, min(day, 28)) - now).days)
+    )
+
+
+def _found(now: date, sentence: str) -> list[When]:
+    out: list[When] = []
+    for m in _DAY_MONTH.finditer(sentence):
+        month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
+        year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
+        if (d := _safe(year, month, day)) is not None:
+            out.append(When(d, Precision.DAY, m.group(0)))
+    for m in _MONTH_DAY.finditer(sentence):
+        day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
+        year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
+        if (d := _safe(year, month, day)) is not None:
+            out.append(When(d, Precision.DAY, m.group(0)))
+    for m in _IN_MONTH.finditer(sentence):
+        prep = m.group(1).split()[0]
+        month = _MONTHS[m.group(2).lower()]
+        year = int(m.group(3)) if m.group(3) else _nearest_year(month, 15, now)
+        if prep.lower() in ("last", "since") and not m.group(3) and (year, month) > (now.year, now.month):
+            year -= 1
+        out.append(When(date(year, month, 1), Precision.MONTH, m.group(0)))
+    for m in _YEAR_ALONE.finditer(sentence):
+        out.append(When(date(int(m.group(2)), 1, 1), Precision.YEAR, m.group(0)))
+    for m in _RELATIVE.finditer(sentence):
+        words = m.group(0).lower()
+        if m.group(3):
+            shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m.group(3).lower()]
+            out.append(When(now + timedelta(days=shift), Precision.DAY, m.group(0)))
+        elif m.group(4):
+            n = int(m.group(4)) if m.group(4).isdigit() else _NUMBERS[m.group(4).lower()]
+            unit = m.group(5).lower().rstrip("s")
+            days = n * {"day": 1, "week": 7, "month": 30, "year": 365}[unit]
+            out.append(
+                When(
+                    now - timedelta(days=days),
+                    Precision.DAY if unit in ("day", "week") else Precision.MONTH,
+                    m.group(0),
+                )
+            )
+        else:
+            which, unit = m.group(1).lower().split()[0], m.group(2).lower()
+            step = {
+                "last": -1,
+                "past": -1,
+                "previous": -1,
+                "a": -1,
+                "this": 0,
+                "earlier": 0,
+                "later": 0,
+                "next": 1,
+            }[which]
+            if unit == "year":
+                when = When(date(now.year + step, 1, 1), Precision.YEAR, m.group(0))
+                if which in ("past", "a"):  # "the past year": the twelve months up to now
+                    when = When(now - timedelta(days=365), Precision.MONTH, m.group(0))
+                if which == "earlier":  # some time between New Year and now
+                    when = When(date(now.year, 1, 1), Precision.MONTH, m.group(0))
+            elif unit == "month":
+                y, mo = (
+                    (now.year, now.month + step)
+                    if 1 <= now.month + step <= 12
+                    else (now.year + step, 12 if step < 0 else 1)
+                )
+                when = When(date(y, mo, 1), Precision.MONTH, m.group(0))
+            else:
+                when = When(now + timedelta(days=7 * step), Precision.DAY, words)
+            out.append(when)
+    for m in _WEEKDAY.finditer(sentence):
+        back = (now.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7
+        if m.group(0).lower().startswith("next"):
+            out.append(When(now + timedelta(days=(7 - back) % 7 or 7), Precision.DAY, m.group(0)))
+        else:
+            out.append(When(now - timedelta(days=back or 0), Precision.DAY, m.group(0)))
+    return out
+
+
+def times(sentence: str, published: date | None) -> list[When]:
+    """Every time ``sentence`` names, read against ``published`` (none without
+    a date to read them against)."""
+    return [] if published is None else _found(published, sentence)
+
+
+def placed(sentence: str, published: date | None) -> When | None:
+    """The earliest time ``sentence`` names, read against ``published`` (None
+    when it names none, or there is no date to read it against)."""
+    found = times(sentence, published)
+    return min(found, key=lambda w: w.latest()) if found else None
+
+
+def days_before(when: When | None, published: date | None) -> int | None:
+    """How many days before ``published`` the latest day ``when`` can mean
+    lies (negative: after it); None when either is unknown."""
+    if when is None or published is None:
+        return None
+    return (published - when.latest()).days

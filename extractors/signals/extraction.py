@@ -1,0 +1,154 @@
+"""An article's events: the rules read candidates, the models decide.
+
+:func:`extract_mentions` reads the title and text of an article:
+
+1. the rules (:mod:`extractors.signals.rules`) read each sentence: type,
+   action, actor, target, rates, amounts, products;
+2. the ``event`` model (:mod:`extractors.signals.model`) keeps the readings
+   that are events of the article, from the sentence's words, the rules'
+   reading, its place and support in the article and the times it names;
+3. the ``recap`` model marks the kept ones the article only recaps (placed
+   more than a week before ``published``); they carry ``background=True`` and
+   never alert as new; news alerts (``alertable``) when the event model's
+   confidence reaches its ``alert_threshold``;
+4. readings of one action join into one :class:`~extractors.models.Mention`
+   with every sentence that states it; ``occurred`` is the day it happened or
+   was first reported, when the article says (the day a sentence names, else
+   the article's date for news).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from ..gazetteer import CONTEXT, gazetteer
+from ..models import Mention, plain_text
+from .dateline import Precision, days_before, placed
+from .features import Candidate, candidate_features, time_buckets
+from .model import SignalModel, default_model
+from .rules import _Found, found_by_sentence, merge
+
+__all__ = ["Reading", "article_text", "extract_mentions", "readings"]
+
+
+def article_text(text: str, title: str | None) -> str:
+    """The title as the article's first paragraph, unless the text begins with it."""
+    if not title or not title.strip() or text.lstrip().startswith(title.strip()):
+        return text
+    return f"{title.strip()}\n\n{text}"
+
+
+@dataclass(slots=True)
+class Reading:
+    """A rules' reading of one sentence, with the features the models see."""
+
+    found: _Found
+    candidate: Candidate
+    features: list[str]
+
+
+def _day(published: date | datetime | None) -> date | None:
+    return published.date() if isinstance(published, datetime) else published
+
+
+def readings(
+    text: str, *, title: str | None = None, published: date | datetime | None = None
+) -> list[Reading]:
+    """Every reading the rules make of the article, with its features."""
+    day = _day(published)
+    full = plain_text(article_text(text, title))
+    per_sentence = found_by_sentence(full)
+    actors = gazetteer().actors
+    counts = Counter(m.value for m in actors.find(full) if m.value != CONTEXT)
+    top = counts.most_common(1)[0][0] if counts else None
+    out: list[tuple[_Found, Candidate]] = []
+    for index, (sentence, found) in enumerate(per_sentence):
+        named = (
+            list(dict.fromkeys(m.value for m in actors.find(sentence) if m.value != CONTEXT)) if found else []
+        )
+        for f in found:
+            c = Candidate(
+                sentence,
+                index,
+                f.type,
+                f.action,
+                f.actor,
+                f.target,
+                f.rate_to,
+                f.amount_usd,
+                len(f.products),
+                f.actor in named,
+                actor_rank=named.index(f.actor) if f.actor in named else 0,
+            )
+            out.append((f, c))
+    support = Counter((c.type, c.action_class, c.actor) for _, c in out)
+    buckets: dict[int, frozenset[str]] = {}
+
+    def at(index: int) -> frozenset[str]:
+        if index < 0:
+            return frozenset()
+        if index not in buckets:
+            buckets[index] = time_buckets(per_sentence[index][0], day)
+        return buckets[index]
+
+    key_times: dict[tuple[str, str, str | None], frozenset[str]] = {}
+    for _, c in out:
+        k = (c.type, c.action_class, c.actor)
+        key_times[k] = key_times.get(k, frozenset()) | at(c.index)
+    return [
+        Reading(
+            f,
+            c,
+            candidate_features(
+                c,
+                published=day,
+                support=support[(c.type, c.action_class, c.actor)],
+                top_actor=top,
+                sentences=len(per_sentence),
+                key_times=key_times[(c.type, c.action_class, c.actor)],
+                previous_times=at(c.index - 1),
+            ),
+        )
+        for f, c in out
+    ]
+
+
+def _occurred(sentence: str, day: date | None, recap: bool) -> date | None:
+    when = placed(sentence, day)
+    if when is not None and when.precision is Precision.DAY:
+        ahead = (days_before(when, day) or 0) < 0
+        return day if ahead else when.day
+    return None if recap else day
+
+
+def decide(found: list[Reading], model: SignalModel, published: date | None) -> list[_Found]:
+    """The readings the model rates events of the article, marked news or recap."""
+    kept = []
+    for r in found:
+        score = model.event.probability(r.features)
+        if score < model.threshold:
+            continue
+        f = r.found
+        f.score = score
+        f.recap = model.recap.probability(r.features) >= 0.5
+        f.occurred = _occurred(r.candidate.sentence, published, f.recap)
+        kept.append(f)
+    return kept
+
+
+def extract_mentions(
+    text: str,
+    *,
+    title: str | None = None,
+    published: date | datetime | None = None,
+    model: SignalModel | None = None,
+) -> list[Mention]:
+    """The trade-dispute events an article states, one per distinct action."""
+    day = _day(published)
+    model = model or default_model()
+    return [
+        replace(m, alertable=not m.background and m.confidence >= model.alert_threshold)
+        for m in merge(decide(readings(text, title=title, published=day), model, day))
+    ]

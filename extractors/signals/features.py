@@ -1,0 +1,128 @@
+"""What the learned decisions see of a candidate event: features as strings.
+
+A *candidate* is what the rules (:mod:`extractors.signals.rules`) read in one
+sentence: a type, an action, who acts on whom, rates and amounts. The models
+(:mod:`extractors.signals.model`) decide whether it is an event of the article
+and whether it is news or a recap; they see the candidate through
+:func:`candidate_features`: the sentence's words and word pairs, the rules'
+reading of it, where the sentence sits in the article, how many sentences say
+the same, and the times the sentence names against the article's date
+(:mod:`extractors.signals.dateline`).
+
+Training (:mod:`extractors.signals.training`) and extraction call the same
+function, so a model always sees what it was trained on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..vocabulary import action_class
+from .dateline import Precision, When, days_before, times
+
+__all__ = ["Candidate", "candidate_features", "time_buckets", "tokens"]
+
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*|[$%]")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One reading the rules made of one sentence of an article."""
+
+    sentence: str
+    index: int  # the sentence's place in the article (0: the title, when there is one)
+    type: str
+    action: str
+    actor: str | None
+    target: str | None
+    rate_to: float | None
+    amount_usd: float | None
+    products: int
+    actor_named: bool  # the sentence itself names the actor (not the article's context)
+    actor_rank: int = 0  # the actor's place among the countries the sentence names (0: first)
+
+    @property
+    def action_class(self) -> str:
+        return action_class(self.type, self.action)
+
+
+def tokens(sentence: str) -> list[str]:
+    """Lower-case words, numbers folded to ``0``."""
+    return ["0" if t[0].isdigit() else t for t in _TOKEN.findall(sentence.lower())]
+
+
+def _bucket(days: int | None) -> str:
+    if days is None:
+        return "none"
+    if days < 0:
+        return "ahead"
+    if days <= 7:
+        return "week"
+    if days <= 31:
+        return "month"
+    if days <= 366:
+        return "year"
+    return "older"
+
+
+def _when_bucket(w: When, published: date | None) -> str:
+    if published is not None and w.precision is Precision.YEAR and w.day.year == published.year:
+        return "this_year"  # "this year", "in early 2018" in a 2018 article: before or after
+    return _bucket(days_before(w, published))
+
+
+def time_buckets(sentence: str, published: date | None) -> frozenset[str]:
+    """How long before ``published`` the times ``sentence`` names lie:
+    ``ahead``, ``week``, ``month``, ``year``, ``older``, or ``this_year``."""
+    return frozenset(_when_bucket(w, published) for w in times(sentence, published))
+
+
+def candidate_features(
+    c: Candidate,
+    *,
+    published: date | None,
+    support: int,
+    top_actor: str | None,
+    sentences: int,
+    key_times: frozenset[str] = frozenset(),
+    previous_times: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The features of candidate ``c``: ``support`` is how many sentences of the
+    article the rules read the same (type, class, actor) in, ``key_times`` the
+    :func:`time_buckets` of those sentences, ``previous_times`` those of the
+    sentence before; ``top_actor`` is the country the article names most."""
+    words = tokens(c.sentence)
+    cls = c.action_class
+    out = [f"type={c.type}", f"class={c.type}/{cls}", f"action={c.type}/{c.action}"]
+    out.append(f"actor_rank={min(c.actor_rank, 3)}")
+    out += [f"w={w}" for w in set(words)]
+    out += [f"{cls}|w={w}" for w in set(words)]
+    out.append("actor=none" if c.actor is None else ("actor=named" if c.actor_named else "actor=context"))
+    out.append(f"actor_top={c.actor is not None and c.actor == top_actor}")
+    out.append(
+        "target=none" if c.target is None else ("target=company" if len(c.target) > 2 else "target=country")
+    )
+    out.append(f"same_parties={c.actor is not None and c.actor == c.target}")
+    if c.rate_to is not None:
+        out.append("rate")
+    if c.amount_usd is not None:
+        out.append("amount")
+    if c.products:
+        out.append("products")
+    out.append(f"pos={min(c.index, 4)}")
+    out.append(f"late={c.index > sentences * 2 // 3}")
+    out.append(f"support={min(support, 4)}")
+    out.append(f"{cls}|support={min(support, 4)}")
+    found = times(c.sentence, published)
+    if not found:
+        out.append("time=none")
+    else:
+        spans = sorted({_when_bucket(w, published) for w in found})
+        out += [f"time={s}" for s in spans]
+        out.append(f"earliest={_when_bucket(min(found, key=lambda w: w.latest()), published)}")
+        out += [f"{cls}|time={s}" for s in spans]
+    out += [f"key_time={t}" for t in sorted(key_times)] or ["key_time=none"]
+    out += [f"previous_time={t}" for t in sorted(previous_times)]
+    return out

@@ -1,0 +1,53 @@
+"""The times a sentence names, read against the article's date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors.signals.dateline import Precision, days_before, placed
+
+PUBLISHED = date(2018, 5, 20)  # a Sunday
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day", "precision", "before"),
+    [
+        ("Last year the United States imposed 25% tariffs.", date(2017, 1, 1), Precision.YEAR, 140),
+        ("The tariffs took effect in March.", date(2018, 3, 1), Precision.MONTH, 50),
+        ("On May 10 the US raised tariffs.", date(2018, 5, 10), Precision.DAY, 10),
+        ("Trump on Monday raised tariffs.", date(2018, 5, 14), Precision.DAY, 6),
+        ("China has retaliated since July 2017.", date(2017, 7, 1), Precision.MONTH, 293),
+        ("The US will impose tariffs on June 1.", date(2018, 6, 1), Precision.DAY, -12),
+        ("Two weeks ago China said it would retaliate.", date(2018, 5, 6), Precision.DAY, 14),
+        ("The tariffs imposed in 2016 still stand.", date(2016, 1, 1), Precision.YEAR, 505),
+        ("Sanctions imposed yesterday hit ZTE.", date(2018, 5, 19), Precision.DAY, 1),
+    ],
+)
+def test_times_against_the_articles_date(sentence: str, day: date, precision: Precision, before: int) -> None:
+    when = placed(sentence, PUBLISHED)
+    assert when is not None and (when.day, when.precision) == (day, precision)
+    assert days_before(when, PUBLISHED) == before
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tariffs may rise, analysts said.",  # "may" the verb is no month
+        "The United States imposed 25% tariffs on $50 billion of Chinese goods.",
+        "Beijing said it would march ahead with its plans.",
+    ],
+)
+def test_a_sentence_without_a_time_is_placed_nowhere(sentence: str) -> None:
+    assert placed(sentence, PUBLISHED) is None
+
+
+def test_without_the_articles_date_nothing_is_placed() -> None:
+    assert placed("Last year the United States imposed tariffs.", None) is None
+    assert days_before(None, PUBLISHED) is None
+
+
+def test_the_earliest_time_a_sentence_names_places_it() -> None:
+    when = placed("On Monday Trump raised the tariffs he imposed in 2017.", PUBLISHED)
+    assert when is not None and when.day == date(2017, 1, 1)

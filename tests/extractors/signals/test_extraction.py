@@ -1,0 +1,69 @@
+"""An article's events: the rules' readings, kept or dropped by the models,
+marked news or recap against the article's date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extractors.signals import extract_mentions
+from extractors.signals.extraction import article_text
+from extractors.signals.model import LinearModel, SignalModel
+
+NEWS = "The United States raised tariffs on $200 billion of Chinese goods from 10% to 25% on Friday."
+
+
+def _model(event_bias: float, recap_bias: float, alert_threshold: float = 0.5) -> SignalModel:
+    return SignalModel(LinearModel({}, event_bias), LinearModel({}, recap_bias), 0.35, alert_threshold, {})
+
+
+def test_the_event_model_keeps_or_drops_what_the_rules_read() -> None:
+    kept = extract_mentions(NEWS, published=date(2019, 5, 12), model=_model(5.0, -5.0))
+    assert [(m.type, m.action, m.actor, m.target, m.rate_from, m.rate_to) for m in kept] == [
+        ("tariff", "increased", "US", "CN", 10.0, 25.0)
+    ]
+    assert kept[0].alertable and not kept[0].background
+    assert extract_mentions(NEWS, published=date(2019, 5, 12), model=_model(-5.0, -5.0)) == []
+
+
+def test_a_recap_is_an_event_that_never_alerts() -> None:
+    [m] = extract_mentions(NEWS, published=date(2019, 5, 12), model=_model(5.0, 5.0))
+    assert m.background and not m.alertable
+
+
+def test_news_under_the_alert_threshold_is_kept_without_alert() -> None:
+    [m] = extract_mentions(NEWS, model=_model(0.0, -5.0, alert_threshold=0.9))  # confidence 0.5
+    assert m.confidence == 0.5 and not m.alertable and not m.background
+
+
+def test_occurred_is_the_day_the_sentence_names_else_the_articles_date() -> None:
+    [m] = extract_mentions(NEWS, published=date(2019, 5, 12), model=_model(5.0, -5.0))
+    assert m.occurred == date(2019, 5, 10)  # "on Friday", two days before a Sunday
+    [m] = extract_mentions(
+        NEWS.replace(" on Friday", ""), published=date(2019, 5, 12), model=_model(5.0, -5.0)
+    )
+    assert m.occurred == date(2019, 5, 12)
+    [m] = extract_mentions(NEWS, model=_model(5.0, -5.0))
+    assert m.occurred is None
+
+
+def test_the_title_is_read_as_the_first_paragraph() -> None:
+    assert article_text("Body.", "Title") == "Title\n\nBody."
+    assert article_text("Title\n\nBody.", "Title") == "Title\n\nBody."
+    [m] = extract_mentions("Officials spoke on Sunday.", title=NEWS, model=_model(5.0, -5.0))
+    assert m.evidence == (NEWS,)
+
+
+def test_the_shipped_model_reads_a_recap_of_last_year_as_no_news() -> None:
+    found = extract_mentions(
+        "Last year the United States imposed 25% tariffs on $250 billion of Chinese goods.",
+        published=date(2019, 6, 1),
+    )
+    assert not any(m.alertable for m in found)
+
+
+def test_the_shipped_model_alerts_on_no_tariff_in_a_story_about_an_embassy() -> None:
+    text = (
+        "An active-duty member of the military set himself on fire outside the Israeli Embassy "
+        "in Washington on Sunday, police said."
+    )
+    assert not any(m.alertable for m in extract_mentions(text, published=date(2024, 2, 26)))
