@@ -25,12 +25,13 @@ from datetime import date, datetime
 
 from ..gazetteer import CONTEXT, gazetteer
 from ..models import Mention, plain_text
+from ..vocabulary import PAIRED_TYPES
 from .dateline import Precision, days_before, placed
 from .features import Candidate, candidate_features, time_buckets
 from .model import SignalModel, default_model
 from .rules import _Found, found_by_sentence, merge
 
-__all__ = ["Reading", "article_text", "extract_mentions", "readings"]
+__all__ = ["Group", "Reading", "article_text", "extract_mentions", "groups", "readings"]
 
 
 def article_text(text: str, title: str | None) -> str:
@@ -123,18 +124,61 @@ def _occurred(sentence: str, day: date | None, recap: bool) -> date | None:
     return None if recap else day
 
 
-def decide(found: list[Reading], model: SignalModel, published: date | None) -> list[_Found]:
-    """The readings the model rates events of the article, marked news or recap."""
-    kept = []
+@dataclass(slots=True)
+class Group:
+    """One action of the article as the rules read it: every reading of one
+    type, action class and parties (evaluation rule 5), and the features the
+    models see of them together."""
+
+    readings: list[Reading]
+    features: list[str]
+
+
+def _parties(c: Candidate) -> object:
+    return frozenset((c.actor, c.target)) if c.type in PAIRED_TYPES else c.actor
+
+
+def groups(found: list[Reading]) -> list[Group]:
+    """The readings grouped by type, action class and parties."""
+    by_key: dict[tuple[str, str, object], list[Reading]] = {}
     for r in found:
-        score = model.event.probability(r.features)
+        c = r.candidate
+        by_key.setdefault((c.type, c.action_class, _parties(c)), []).append(r)
+    out = []
+    for members in by_key.values():
+        features = {f for r in members for f in r.features}
+        features.add(f"readings={min(len(members), 4)}")
+        features.add(f"first={min(min(r.candidate.index for r in members), 4)}")
+        out.append(Group(members, sorted(features)))
+    return out
+
+
+def _placed_before(g: Group, published: date | None) -> bool:
+    """Every sentence of the action places it more than a week before the
+    article's date, and none within it or ahead (the labelling guide's rule 3)."""
+    if published is None:
+        return False
+    for r in g.readings:
+        spans = time_buckets(r.candidate.sentence, published)
+        if not spans or spans & {"week", "ahead", "this_year"}:
+            return False
+    return True
+
+
+def decide(found: list[Reading], model: SignalModel, published: date | None) -> list[_Found]:
+    """The readings of the actions the model rates events of the article,
+    marked news or recap."""
+    kept = []
+    for g in groups(found):
+        score = model.event.probability(g.features)
         if score < model.threshold:
             continue
-        f = r.found
-        f.score = score
-        f.recap = model.recap.probability(r.features) >= 0.5
-        f.occurred = _occurred(r.candidate.sentence, published, f.recap)
-        kept.append(f)
+        recap = _placed_before(g, published) or model.recap.probability(g.features) >= 0.5
+        for r in g.readings:
+            f = r.found
+            f.score, f.recap = score, recap
+            f.occurred = _occurred(r.candidate.sentence, published, recap)
+            kept.append(f)
     return kept
 
 

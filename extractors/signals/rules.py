@@ -266,6 +266,18 @@ _SANCTION_TRIGGERS: list[tuple[_Trigger, str | None]] = [
         None,
     ),
     (_trigger(r"\b(?:the|its|a|this|their)\s+ban\b", "ban"), "?"),  # trade stories only
+    # measures named by what they answer or punish: "countermeasures of equal scale",
+    # "trade reprisals", "penalties on China", "import quotas", "investment restrictions"
+    (
+        _trigger(
+            r"\b(?:penalties|reprisals?|counter-?measures?|tit-for-tat\s+(?:measures?|steps|actions?|tariffs?)"
+            r"|retaliatory\s+(?:measures?|steps|actions?)|(?:import|export)\s+quotas?|quotas?\s+on"
+            r"|import\s+controls?|(?:investment|export|import)\s+(?:restrictions?|curbs?|limits?))\b",
+            *("penalties", "reprisal", "countermeasure", "counter-measure", "tit-for-tat", "retaliatory"),
+            *("quota", "import control", "restriction", "curb", "limit"),
+        ),
+        None,
+    ),
 ]
 _TALKS = _trigger(
     r"\b(?:talks|negotiations?|negotiating\s+(?:session|round)s?|consultations|discussions|"

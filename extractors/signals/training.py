@@ -35,7 +35,7 @@ from ..evaluation import NewsScores
 from ..exceptions import InvalidRecord
 from ..models import Mention
 from ..vocabulary import PAIRED_TYPES, action_class
-from .extraction import Reading, extract_mentions, readings
+from .extraction import Group, extract_mentions, groups, readings
 from .model import LinearModel, SignalModel
 
 __all__ = [
@@ -105,23 +105,21 @@ def same_event(gold: ArticleEvent, type_: str, action: str, actor: str | None, t
     return gold.actor == actor
 
 
-def _label(r: Reading, gold: Sequence[ArticleEvent]) -> tuple[bool, bool]:
-    c = r.candidate
-    match = [g for g in gold if same_event(g, c.type, c.action, c.actor, c.target)]
-    if not match:
-        return False, False
-    # the labelled event whose evidence is this sentence, if any, says news or recap
-    own = [g for g in match if g.evidence and g.evidence in " ".join(r.candidate.sentence.split())]
-    return True, (own or match)[0].background
+def _label(g: Group, gold: Sequence[ArticleEvent]) -> tuple[bool, bool]:
+    c = g.readings[0].candidate
+    match = [e for e in gold if same_event(e, c.type, c.action, c.actor, c.target)]
+    # one labelled event per key (the guide's rule 1): news when any is
+    return bool(match), bool(match) and all(e.background for e in match)
 
 
 def training_rows(articles: Iterable[NewsArticle]) -> list[tuple[list[str], bool, bool]]:
-    """``(features, is_event, is_recap)`` for every reading of every article."""
+    """``(features, is_event, is_recap)`` for every action the rules read in
+    every article (:func:`~extractors.signals.extraction.groups`)."""
     rows = []
     for a in articles:
-        for r in readings(a.text, title=a.title, published=a.published):
-            is_event, is_recap = _label(r, a.events)
-            rows.append((r.features, is_event, is_recap))
+        for g in groups(readings(a.text, title=a.title, published=a.published)):
+            is_event, is_recap = _label(g, a.events)
+            rows.append((g.features, is_event, is_recap))
     return rows
 
 
@@ -154,8 +152,8 @@ def fit(
     c: float = 0.1,
     recap_c: float = 0.3,
     min_count: int = 2,
-    threshold: float = 0.35,
-    alert_threshold: float = 0.5,
+    threshold: float = 0.25,
+    alert_threshold: float = 0.6,
     rows: list[tuple[list[str], bool, bool]] | None = None,
 ) -> SignalModel:
     """Both models, trained on ``articles``."""

@@ -67,3 +67,12 @@ def test_the_shipped_model_alerts_on_no_tariff_in_a_story_about_an_embassy() -> 
         "in Washington on Sunday, police said."
     )
     assert not any(m.alertable for m in extract_mentions(text, published=date(2024, 2, 26)))
+
+
+def test_an_action_every_sentence_places_over_a_week_back_is_a_recap_whatever_the_model() -> None:
+    old = "In March 2018 the United States raised tariffs on $200 billion of Chinese goods from 10% to 25%."
+    [m] = extract_mentions(old, published=date(2019, 5, 12), model=_model(5.0, -5.0))
+    assert m.background and not m.alertable and m.occurred is None
+    recent = old.replace("In March 2018", "On Friday")
+    [m] = extract_mentions(recent, published=date(2019, 5, 12), model=_model(5.0, -5.0))
+    assert not m.background and m.alertable
