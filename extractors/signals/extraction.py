@@ -26,10 +26,12 @@ from datetime import date, datetime
 from ..gazetteer import CONTEXT, gazetteer
 from ..models import Mention, plain_text
 from ..vocabulary import PAIRED_TYPES
+from .candidates import Found
 from .dateline import Precision, days_before, placed
 from .features import Candidate, candidate_features, time_buckets
+from .merging import merge
 from .model import SignalModel, default_model
-from .rules import _Found, found_by_sentence, merge
+from .rules import found_by_sentence
 
 __all__ = ["Group", "Reading", "article_text", "extract_mentions", "groups", "readings"]
 
@@ -45,7 +47,7 @@ def article_text(text: str, title: str | None) -> str:
 class Reading:
     """A rules' reading of one sentence, with the features the models see."""
 
-    found: _Found
+    found: Found
     candidate: Candidate
     features: list[str]
 
@@ -64,7 +66,7 @@ def readings(
     actors = gazetteer().actors
     counts = Counter(m.value for m in actors.find(full) if m.value != CONTEXT)
     top = counts.most_common(1)[0][0] if counts else None
-    out: list[tuple[_Found, Candidate]] = []
+    out: list[tuple[Found, Candidate]] = []
     for index, (sentence, found) in enumerate(per_sentence):
         named = (
             list(dict.fromkeys(m.value for m in actors.find(sentence) if m.value != CONTEXT)) if found else []
@@ -165,7 +167,7 @@ def _placed_before(g: Group, published: date | None) -> bool:
     return True
 
 
-def decide(found: list[Reading], model: SignalModel, published: date | None) -> list[_Found]:
+def decide(found: list[Reading], model: SignalModel, published: date | None) -> list[Found]:
     """The readings of the actions the model rates events of the article,
     marked news or recap."""
     kept = []

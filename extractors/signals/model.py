@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,7 @@ class LinearModel:
     bias: float
 
     def probability(self, features: Iterable[str]) -> float:
-        get = self.weights.get
-        z = self.bias + sum(get(f, 0.0) for f in features)
+        z = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def as_dict(self) -> dict[str, Any]:

@@ -11,7 +11,8 @@ import pytest
 
 from extractors import cleaning
 from extractors.patterns import Caseless
-from extractors.signals import rules as signals
+from extractors.signals import attributes, candidates, classification, roles, rules
+from extractors.signals.cues import Trigger
 
 
 def _caseless_in(module: object) -> Iterator[tuple[str, Caseless]]:
@@ -20,7 +21,7 @@ def _caseless_in(module: object) -> Iterator[tuple[str, Caseless]]:
         for i, item in enumerate(items):
             parts = item if isinstance(item, tuple) else (item,)
             for part in parts:
-                if isinstance(part, signals._Trigger):
+                if isinstance(part, Trigger):
                     part = part.pattern
                 if isinstance(part, Caseless):
                     yield f"{name}[{i}]", part
@@ -28,7 +29,8 @@ def _caseless_in(module: object) -> Iterator[tuple[str, Caseless]]:
 
 def _all_caseless() -> list[tuple[str, Caseless]]:
     furniture = cleaning._patterns()
-    found = [*_caseless_in(signals), *_caseless_in(cleaning)]
+    stages = (candidates, attributes, classification, roles, rules)
+    found = [*(c for module in stages for c in _caseless_in(module)), *_caseless_in(cleaning)]
     return [*found, ("furniture.line", furniture.line), ("furniture.tail", furniture.tail)]
 
 

@@ -145,7 +145,7 @@ def test_every_trigger_match_holds_one_of_its_stems(seeds_dir: Path, corpora_dir
     """A clause is only searched for a trigger when it holds one of the
     trigger's stems: a stem list that misses a way the pattern matches would
     silently drop those events."""
-    from extractors.signals import rules as signals
+    from extractors.signals.candidates import TRIGGERS
 
     stories = (corpora_dir / "ecbplus-dev" / "stories.jsonl").read_text("utf-8").splitlines()
     labelled = [
@@ -156,7 +156,7 @@ def test_every_trigger_match_holds_one_of_its_stems(seeds_dir: Path, corpora_dir
     texts = [p.read_text("utf-8") for p in sorted(seeds_dir.iterdir())] + labelled
     texts += [json.loads(line)["text"] for line in stories]
     matched = 0
-    for trigger in signals._TRIGGERS:
+    for trigger in TRIGGERS:
         for text in texts:
             for m in trigger.pattern.finditer(text):
                 matched += 1

@@ -1,0 +1,44 @@
+"""A measure's numbers: rates (``10% to 25%``, ``25 percent``, ``up to 200%``,
+``100 pct``) and dollar amounts (``$50 billion``, ``$200bn``, ``300 mln dlrs``),
+from the ``[cue]`` patterns of ``data/signals.toml`` and its ``[scale]`` words.
+"""
+
+from __future__ import annotations
+
+from .cues import cues
+
+_CUES = cues()
+# --- attributes -----------------------------------------------------------
+_RATE_RANGE = _CUES.cue("rate_range")
+_RATE_TO_FROM = _CUES.cue("rate_to_from")
+_RATE = _CUES.cue("rate")
+_AMOUNT = _CUES.cue("amount")
+
+
+_SCALE = _CUES.scale()
+
+
+def as_number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def rates_in(text: str) -> tuple[float | None, float | None]:
+    m = _RATE_TO_FROM.search(text)
+    if m:
+        return as_number(m.group(2)), as_number(m.group(1))
+    m = _RATE_RANGE.search(text)
+    if m:
+        if m.group(1):  # "ranging from 5% to 25%": a range of rates, not a change
+            return None, max(as_number(m.group(2)), as_number(m.group(3)))
+        return as_number(m.group(2)), as_number(m.group(3))
+    rates = [as_number(r.group(1)) for r in _RATE.finditer(text)]
+    return (None, max(rates)) if rates else (None, None)
+
+
+def amount_in(text: str) -> float | None:
+    m = _AMOUNT.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        return as_number(m.group(1)) * _SCALE[m.group(2).lower()]
+    return as_number(m.group(3)) * _SCALE[m.group(4).lower()]

@@ -1,0 +1,215 @@
+"""What the rules read a sentence for: the article's sentences and context,
+the triggers that open a candidate, and :class:`Found`, one reading.
+
+- :func:`split_sentences` (blingfire) splits the text; the rules read each
+  sentence, clause by clause (at ``;``).
+- A *trigger* (``tariffs``, ``duties``; ``sanctions``, ``banned``, ``export
+  controls``, ``entity list``...; ``talks``; ``signed a deal``: the ``[trigger]``
+  and ``[[sanction_trigger]]`` entries of ``data/signals.toml``) opens a
+  candidate; its literal stems let a sentence holding none of them pass without
+  running any pattern (:func:`live_triggers`).
+- :func:`window_around` is the run of words around a trigger, cut at
+  subordinate-clause markers (``because``, ``after``, ``, which``...), where the
+  verb, the actor and the object are looked for.
+- :class:`Article` is what the rules keep across an article's sentences: its
+  two main countries, whether it is a trade story, the last company named.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import blingfire
+
+from ..gazetteer import CONTEXT, Match, gazetteer
+from .cues import Trigger, cues
+
+_CUES = cues()
+_TRADE_WORDS = _CUES.cue("trade_words")
+# words that open a new clause: the window around a trigger stops there
+_BEFORE_CUT = _CUES.cue("before_cut")
+_AFTER_CUT = _CUES.cue("after_cut")
+
+
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "tariff": ("threatened", "announced", "imposed", "increased", "delayed", "reduced", "lifted"),
+    "sanction": ("threatened", "imposed", "eased", "lifted"),
+    "trade_talks": ("scheduled", "held", "stalled", "agreed"),
+    "trade_deal": ("agreed",),
+}
+
+
+ALERTABLE_TYPES = frozenset({"tariff", "sanction"})
+
+
+_TARIFF = _CUES.trigger("tariff")
+
+
+# (pattern, inherent action or None when the verb must be found around it)
+SANCTION_TRIGGERS = _CUES.sanction_triggers()
+
+
+_TALKS = _CUES.trigger("talks")
+
+
+_DEAL = _CUES.trigger("deal")
+
+
+_BARE_DEAL = _CUES.trigger("bare_deal")
+
+
+_DEADLINE = _CUES.trigger("deadline")
+
+
+_WORD = re.compile(r"\S+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``; paragraphs (lines) never share a sentence."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        para = para.strip()
+        if para:
+            out.extend(s for s in blingfire.text_to_sentences(para).split("\n") if s.strip())
+    return out
+
+
+@dataclass
+class Found:
+    """One reading of one sentence (or, once joined, of one action of the article):
+    mutable while the readers fill it and merging joins readings."""
+
+    type: str
+    action: str
+    actor: str | None
+    target: str | None
+    rate_from: float | None = None
+    rate_to: float | None = None
+    amount_usd: float | None = None
+    products: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    # set by the learned decisions (extractors.signals.extraction)
+    score: float = 1.0
+    recap: bool = False
+    occurred: date | None = None
+
+    @property
+    def specific(self) -> bool:
+        return bool(self.rate_to is not None or self.amount_usd is not None or self.products)
+
+
+@dataclass(frozen=True)
+class Window:
+    before: str  # text from the clause cut to the trigger
+    after: str  # text from the trigger's end to the next cut
+    start: int  # sentence offsets of the window
+    end: int
+
+
+def window_around(
+    sentence: str, start: int, end: int, *, words_before: int = 16, words_after: int = 16
+) -> Window:
+    head = sentence[:start]
+    tokens = list(_WORD.finditer(head))
+    lo = tokens[-words_before].start() if len(tokens) > words_before else 0
+    cuts = list(_BEFORE_CUT.finditer(head, lo))
+    if cuts:
+        lo = cuts[-1].end()
+    tail = sentence[end:]
+    cut = _AFTER_CUT.search(tail)
+    tail = tail[: cut.start()] if cut else tail
+    tail_tokens = list(_WORD.finditer(tail))
+    hi = end + (tail_tokens[words_after - 1].end() if len(tail_tokens) >= words_after else len(tail))
+    return Window(sentence[lo:start], sentence[end:hi], lo, hi)
+
+
+def actor_codes(matches: list[Match]) -> list[str]:
+    seen: list[str] = []
+    for m in matches:
+        if m.value not in seen:
+            seen.append(m.value)
+    return seen
+
+
+class Article:
+    """State kept across the sentences of one article."""
+
+    def __init__(self, text: str) -> None:
+        g = gazetteer()
+        counts = Counter(m.value for m in g.actors.find(text) if m.value != CONTEXT)
+        self.top = [code for code, _ in counts.most_common(2)]
+        self.stems = stems_in(text)  # the only ones its clauses can hold
+        self.done: list[str] = []  # the sentences before the current one
+        self._scanned = 0
+        self._last_company: str | None = None
+        # a trade story: talks in it are trade talks unless a sentence says otherwise
+        enough = min(3, 1 + len(text) // 2000)
+        self.trade = len(list(itertools.islice(_TRADE_WORDS.finditer(text), enough))) >= enough
+
+    def actors(self, clause: str, lo: int = 0, hi: int | None = None) -> list[Match]:
+        """Actors named in ``clause[lo:hi]``, at offsets from ``lo``. A government's
+        institution (``the commerce ministry``) is the country named first in the
+        clause, else the story's main country."""
+        found = gazetteer().actors.find(clause[lo:hi])
+        if not any(m.value == CONTEXT for m in found):
+            return found
+        named = [m.value for m in gazetteer().actors.find(clause) if m.value != CONTEXT]
+        home = named[0] if named else (self.top[0] if self.top else None)
+        if home is None:
+            return [m for m in found if m.value != CONTEXT]
+        return [m if m.value != CONTEXT else Match(m.start, m.end, home) for m in found]
+
+    @property
+    def last_company(self) -> str | None:
+        """The last company named before the current sentence (who ``it`` is);
+        looked up only when a sanction asks, which few sentences do."""
+        companies = gazetteer().companies
+        for sentence in self.done[self._scanned :]:
+            named = companies.find(sentence)
+            if named:
+                self._last_company = named[-1].value
+        self._scanned = len(self.done)
+        return self._last_company
+
+    def counterpart(self, code: str | None) -> str | None:
+        others = [c for c in self.top if c != code]
+        return others[0] if others and code in self.top else None
+
+
+TRIGGERS = [_TARIFF, _TALKS, _DEAL, _BARE_DEAL, _DEADLINE, *(trigger for trigger, _ in SANCTION_TRIGGERS)]
+
+
+_BY_STEM: dict[str, list[Trigger]] = {}
+
+
+for _t in TRIGGERS:
+    for _stem in _t.stems:
+        _BY_STEM.setdefault(_stem, []).append(_t)
+
+
+_ALL_STEMS = tuple(sorted(_BY_STEM))
+
+
+def stems_in(text: str, among: Iterable[str] = _ALL_STEMS) -> tuple[str, ...]:
+    """The trigger stems (of ``among``) that occur in ``text``, in any case."""
+    low = text.lower()
+    return tuple(stem for stem in among if stem in low)
+
+
+def live_triggers(text: str, among: Iterable[str]) -> set[Trigger]:
+    """The triggers that may match in ``text``: those with a stem in it."""
+    low = text.lower()
+    live: set[Trigger] = set()
+    for stem in among:
+        if stem in low:
+            live.update(_BY_STEM[stem])
+    return live
+
+
+_CLAUSE_BREAK = re.compile(r";\s+")

@@ -1,0 +1,99 @@
+"""Who acts on whom.
+
+The *actor* is the first country, bloc or official before the trigger
+(gazetteer: ``Washington``, ``Mnuchin`` → US), or the subjects coordinated
+right before it; the *target* the country named in the measure's object (``on
+$50 billion of Chinese goods`` → CN) or, for a sanction, the company
+(``ZTE``); talks and deals have two parties, either way round.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from ..gazetteer import Match, gazetteer
+from .candidates import Article, Window, actor_codes
+from .cues import cues
+
+_CUES = cues()
+# trade in the sentence, or a trade story and nothing that says the talks are about something else
+_TRADE_CONTEXT = _CUES.cue("trade_context")
+_OTHER_DOMAIN = _CUES.cue("other_domain")
+_OBJECT = _CUES.cue("object")
+_INCLUDING = _CUES.cue("including")
+# a company named in a sanction's object slot that the gazetteer does not know
+_NAMED_OBJECT = _CUES.exact("named_object")
+_NOT_COMPANY = _CUES.exact("not_company")
+
+
+def object_targets(art: Article, clause: str, lo: int, hi: int) -> list[str]:
+    """Countries named in the object of a measure, ``clause[lo:hi]``: ``on ...
+    Chinese goods``."""
+    m = _OBJECT.search(clause[lo:hi])
+    return actor_codes(art.actors(clause, lo + m.start(), hi)) if m else []
+
+
+def object_text(sentence: str, start: int, w: Window) -> str:
+    """What a measure applies to: the words after the trigger (a list opened
+    by ``including`` runs to the end of the sentence) and the three before it
+    (``steel tariffs``)."""
+    after = w.after
+    if _INCLUDING.search(after):
+        after = sentence[start:]
+    return " ".join(w.before.split()[-3:]) + " " + after
+
+
+def coordinated_actors(actors: list[Match], text: str, trigger_at: int) -> list[str]:
+    """``The United States and the European Union lifted``: every actor of a
+    coordinated subject right before the measure (else just the first actor)."""
+    if not actors:
+        return []
+    group = [actors[0]]
+    for cur in actors[1:]:
+        if re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[group[-1].end : cur.start]):
+            group.append(cur)
+        else:
+            break
+    if len(group) > 1 and trigger_at - group[-1].end > 35:
+        group = group[:1]
+    return actor_codes(group)
+
+
+def listed(found: list[Match], after: str) -> bool:
+    """Several countries in one list (``from Canada, Europe and Mexico``):
+    ``found`` are the actors named in ``after``."""
+    return any(
+        re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s+(?:the\s+)?", after[a.end : b.start])
+        for a, b in itertools.pairwise(found)
+    )
+
+
+def head_matches(matches: list[Match], text: str) -> list[Match]:
+    """Names that head their phrase: ``ZTE's rival Huawei`` → Huawei."""
+    heads = [m for m in matches if not re.match(r"[’']s\b", text[m.end : m.end + 3])]
+    return heads or matches
+
+
+def named_companies(span: str) -> list[str]:
+    g = gazetteer()
+    names = []
+    for m in _NAMED_OBJECT.finditer(span):
+        for group in m.groups():
+            if not group or _NOT_COMPANY.match(group) or g.actors.find(group):
+                continue
+            known = g.companies.find(group)
+            names.append(known[0].value if known else group.strip(" .,’'"))
+    return names
+
+
+def two_parties(codes: list[str], art: Article) -> tuple[str | None, str | None]:
+    pair = codes[:2] if len(codes) >= 2 else (codes + [c for c in art.top if c not in codes])[:2]
+    pair = sorted(pair)
+    return (pair[0] if pair else None, pair[1] if len(pair) > 1 else None)
+
+
+def is_trade_talk(sentence: str, art: Article) -> bool:
+    if _TRADE_CONTEXT.search(sentence):
+        return True
+    return art.trade and not _OTHER_DOMAIN.search(sentence)

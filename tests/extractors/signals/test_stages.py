@@ -1,0 +1,99 @@
+"""Each stage of the rules on its own: candidates, attributes, classification,
+roles, merging, and the vocabulary file they read."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.exceptions import InvalidRecord
+from extractors.signals.attributes import amount_in, rates_in
+from extractors.signals.candidates import Article, Found, live_triggers, split_sentences, window_around
+from extractors.signals.classification import nearest_verb, other_sense
+from extractors.signals.cues import Cues, cues
+from extractors.signals.merging import event_key, merge
+from extractors.signals.roles import head_matches, two_parties
+
+
+def test_sentences_and_the_triggers_that_may_match_them() -> None:
+    assert split_sentences("Washington imposed tariffs. Beijing replied.") == [
+        "Washington imposed tariffs.",
+        "Beijing replied.",
+    ]
+    art = Article("The United States imposed tariffs on China. China held talks.")
+    assert {t.name for t in live_triggers("The tariffs stay.", art.stems)} == {"tariff"}
+    assert live_triggers("Nothing here.", art.stems) == set()
+
+
+def test_a_window_stops_at_a_subordinate_clause() -> None:
+    sentence = "China retaliated because the United States imposed tariffs on steel"
+    at = sentence.index("tariffs")
+    w = window_around(sentence, at, at + len("tariffs"))
+    assert (w.before.strip(), w.after.strip()) == ("the United States imposed", "on steel")
+
+
+@pytest.mark.parametrize(
+    ("text", "rates", "amount"),
+    [
+        ("raised tariffs from 10% to 25% on $200 billion of goods", (10.0, 25.0), 200e9),
+        ("duties of up to 25 percent on $34bn", (None, 25.0), 34e9),
+        ("a 100 pct levy on 300 mln dlrs of imports", (None, 100.0), 300e6),
+        ("tariffs ranging from 5% to 25%", (None, 25.0), None),
+        ("no numbers at all", (None, None), None),
+    ],
+)
+def test_rates_and_amounts(text: str, rates: tuple[float | None, float | None], amount: float | None) -> None:
+    assert rates_in(text) == rates and amount_in(text) == amount
+
+
+def test_the_main_clause_verb_outranks_a_reduced_relative_clause() -> None:
+    sentence = "The levies imposed in 2021 will be removed from Friday"
+    at = sentence.index("levies")
+    w = window_around(sentence, at, at + len("levies"))
+    verbs = cues().verbs("tariff")
+    assert nearest_verb(w, verbs) == "lifted"
+
+
+def test_other_senses_of_the_trigger_words() -> None:
+    for sentence, word in (
+        ("He paid stamp duty on the house", "duty"),
+        ("Electricity tariffs rose", "tariffs"),
+    ):
+        at = sentence.index(word)
+        assert other_sense(sentence, at, at + len(word))
+    sentence = "The US imposed tariffs on steel"
+    assert not other_sense(sentence, sentence.index("tariffs"), sentence.index("tariffs") + 7)
+
+
+def test_talks_have_two_parties_in_a_fixed_order() -> None:
+    art = Article("China and the United States met.")
+    assert two_parties(["US", "CN"], art) == ("CN", "US") == two_parties(["CN", "US"], art)
+
+
+def test_a_possessive_is_not_a_head() -> None:
+    from extractors.gazetteer import gazetteer
+
+    text = "Huawei's suppliers and ZTE"
+    heads = head_matches(gazetteer().companies.find(text), text)
+    assert [m.value for m in heads] == ["ZTE"]
+
+
+def test_readings_of_one_action_class_join_and_keep_the_action_furthest_along() -> None:
+    announced = Found("tariff", "announced", "US", "CN", rate_to=25.0, evidence=["a"])
+    imposed = Found("tariff", "imposed", "US", None, evidence=["b"])
+    other = Found("tariff", "imposed", "US", "CN", rate_to=10.0, evidence=["c"])  # a rate that conflicts
+    [joined, apart] = merge([announced, imposed, other])
+    assert (joined.action, joined.target, joined.rate_to, joined.evidence) == (
+        "imposed",
+        "CN",
+        25.0,
+        ("a", "b"),
+    )
+    assert apart.rate_to == 10.0
+    assert joined.key == event_key("tariff", "imposed", "US", "CN", None, 25.0, None)
+
+
+def test_the_vocabulary_is_data_and_a_missing_name_is_a_clear_error() -> None:
+    assert cues().trigger("tariff").stems >= {"tariff"}
+    assert any(action == "in-trade-story" for _, action in cues().sanction_triggers())
+    with pytest.raises(InvalidRecord, match="no \\[cue\\] nonesuch"):
+        Cues({"cue": {}}).cue("nonesuch")
