@@ -101,10 +101,10 @@ def other_sense(sentence: str, start: int, end: int) -> bool:
         return bool(_LEVY_VERB.match(sentence[end:])) or bool(
             re.search(r"\b(?:to|will|would|could|may)\s+$", head)
         )
-    if _HYPHEN_DUTY.search(sentence[max(0, start - 4) : start]) or (
+    if _HYPHEN_DUTY.search(sentence[max(0, start - 12) : start]) or (
         word == "duty" and _ON_DUTY.search(sentence, max(0, start - 5), start)
     ):
-        return True  # "off-duty"
+        return True  # "off-duty", "active-duty", "heavy-duty"
     if _OTHER_TARIFF.search(sentence[max(0, start - 40) : start]):
         return True
     return word.startswith("dut") and bool(_TARIFF_SENSE_AFTER.match(sentence[end:]))
