@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test check lint bench clean venv wheel
+.PHONY: demo test check lint bench clean venv wheel train
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(STAMP)
 ## wheel: build the sdist and wheel, install the wheel in a fresh venv, replay the seeds with it
 wheel: $(STAMP)
 	bash .ci/wheel
+
+## train: retrain the signal models from eval/signals/news (needs ../shared/corpora or TRADEWATCH_CORPORA)
+train: $(STAMP)
+	$(BIN)/tradewatch train
 
 ## check: lint, types and the pure unit tests (no database, network, Prefect, corpora or subprocess)
 check: $(STAMP)

@@ -839,6 +839,9 @@ def eval_signals(
         float, typer.Option(help="Exit 4 below this event precision, on either set.")
     ] = 0.0,
     min_recall: Annotated[float, typer.Option(help="Exit 4 below this event recall, on either set.")] = 0.0,
+    rules_only: Annotated[
+        bool, typer.Option("--rules-only", help="Score the rules alone, every reading kept (the baseline).")
+    ] = False,
     min_alert_precision: Annotated[
         float, typer.Option(help="Exit 4 below this alert precision, on either set.")
     ] = 0.0,
@@ -854,14 +857,17 @@ def eval_signals(
     from extractors.signals.model import default_model
     from extractors.signals.training import cross_validate, score
 
-    _need_sklearn()
     dev = _news(labels, "dev", corpora)
     held = _news(labels, "time", corpora)
-    results = {"cross-validated": cross_validate(dev, folds), "time split": score(held, default_model())}
+    if rules_only:
+        results = {"development (rules)": score(dev, None), "time split (rules)": score(held, None)}
+    else:
+        _need_sklearn()
+        results = {"cross-validated": cross_validate(dev, folds), "time split": score(held, default_model())}
     if as_json:
         report: dict[str, Any] = {name: r.as_dict() for name, r in results.items()}
         if errors:
-            report["errors"] = results["cross-validated"].errors
+            report["errors"] = next(iter(results.values())).errors
         _print_json(report)
     else:
         for name, r in results.items():
@@ -889,7 +895,7 @@ def eval_signals(
             ],
         )
         if errors:
-            for e in results["cross-validated"].errors:
+            for e in next(iter(results.values())).errors:
                 out.print(f"[bold]{e['article']}[/]", markup=True, highlight=False)
                 for kind in ("missing", "spurious", "recap"):
                     for x in e[kind]:  # type: ignore[attr-defined]

@@ -189,6 +189,10 @@ def test_eval_signals_scores_whole_articles_cross_validated_and_on_the_time_spli
     for r in report.values():
         assert r["articles"] >= 150 and {"events", "news", "alert_precision", "rates", "amounts"} <= set(r)
     assert runner.invoke(app, [*args, "--min-alert-precision", "1.01"]).exit_code == EXIT_BELOW_FLOOR
+    rules = json.loads(runner.invoke(app, [*args, "--rules-only", "--json"]).stdout)
+    assert set(rules) == {"development (rules)", "time split (rules)"}
+    # the models keep fewer of the rules' readings, and more of those they keep are right
+    assert report["time split"]["events"]["precision"] > rules["time split (rules)"]["events"]["precision"]
     missing = runner.invoke(app, ["eval", "signals", "--corpora", "/nonexistent"])
     assert missing.exit_code == 2 and "trade-news corpus file is missing" in " ".join(missing.output.split())
 
