@@ -36,8 +36,8 @@ from ..exceptions import InvalidRecord
 from ..models import Mention
 from ..vocabulary import PAIRED_TYPES, action_class
 from .extraction import Group, article_text, extract_mentions, groups, readings
-from .rules import rule_mentions
 from .model import LinearModel, SignalModel
+from .rules import rule_mentions
 
 __all__ = [
     "NewsArticle",
