@@ -188,7 +188,7 @@ def test_serve_replays_the_seeds_and_the_detected_events_trigger_the_delivery(
     )
     engine = open_engine(pg_url)
     alertable = [e for e in list_events(engine) if e["type"] in ALERTABLE and e["alertable"]]
-    assert len(alertable) >= 10
+    assert len(alertable) >= 5  # the seeds' news tariff and sanction events
     _wait("every alert at the receiver", lambda: len(receiver.bodies) >= len(alertable), 180, served)
     time.sleep(3)  # nothing more comes
     assert len(receiver.bodies) == len(alertable)
@@ -389,7 +389,7 @@ def test_deploy_prefect_yaml_to_a_pool_and_two_workers_run_what_it_declares(
                 w.wait()
 
     assert len(list_articles(engine)) == 5
-    assert len(alertable) >= 10 and len(receiver.bodies) == len(alertable)
+    assert len(alertable) >= 5 and len(receiver.bodies) == len(alertable)
     assert all(a["status"] == "sent" for a in list_alerts(engine))
     triggered = [
         r
