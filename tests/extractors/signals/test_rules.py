@@ -317,10 +317,43 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
             "Beijing restricted exports of gallium and germanium from Aug. 1.",
             ("sanction", "imposed", "CN", None),
         ),
+        # sanctions on any grounds are sanctions (the labelling guide's rule 7)
+        (
+            "The Obama administration slapped new sanctions on Russian officials in December in response to "
+            "alleged Russian interference in the 2016 presidential election.",
+            ("sanction", "imposed", "US", "RU"),
+        ),
+        (
+            "China will impose countermeasures on US products of equal scale.",
+            ("sanction", "threatened", "CN", "US"),
+        ),
     ],
 )
 def test_sanction_vocabulary(text: str, want: tuple[object, ...]) -> None:
     assert {e[:4] for e in _events(text)} == {want}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Trump announced in March a 25-percent tariff on imported steel.",
+            ("tariff", "announced", "US", None, 25.0, None),
+        ),
+        (
+            "Canada has also recently announced retaliatory tariffs on US imports worth $12.5 billion a year.",
+            ("tariff", "announced", "CA", "US", None, 12.5e9),
+        ),
+        (
+            "The Trump administration hit $34 billion worth of Chinese goods with tariffs.",
+            ("tariff", "imposed", "US", "CN", None, 34e9),
+        ),
+    ],
+)
+def test_announced_and_hit_are_measures(text: str, want: tuple[object, ...]) -> None:
+    assert want in {
+        (m.type, m.action, m.actor, m.target, m.rate_to, m.amount_usd) for m in rule_mentions(text)
+    }
 
 
 def test_a_measure_on_a_list_of_countries_is_one_event_each() -> None:

@@ -23,11 +23,13 @@ from extractors.signals.training import (
 
 LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 
-# Floors, measured 2026-12-01 with `tradewatch eval signals` (docs/EVALUATION.md);
-# raise them as the extractor improves, never lower them to let a change pass.
+# Floors, measured 2026-12-01 with `tradewatch eval signals` (docs/EVALUATION.md),
+# each a little under the figure, as far as one article's events move it (the
+# time split's alerts are 38: one alert is 0.026); raise them as the extractor
+# improves, never lower them to let a change pass.
 FLOORS = {
-    "cross-validated": dict(precision=0.49, recall=0.45, alerts=0.62),
-    "time split": dict(precision=0.38, recall=0.32, alerts=0.42),
+    "cross-validated": dict(precision=0.50, recall=0.48, alerts=0.62),
+    "time split": dict(precision=0.38, recall=0.32, alerts=0.39),
 }
 
 
