@@ -341,7 +341,7 @@ def test_sanction_vocabulary(text: str, want: tuple[object, ...]) -> None:
             ("tariff", "announced", "US", None, 25.0, None),
         ),
         (
-            "Canada has also recently announced retaliatory tariffs on US imports worth $12.5 billion a year.",
+            "Canada has recently announced retaliatory tariffs on US imports worth $12.5 billion a year.",
             ("tariff", "announced", "CA", "US", None, 12.5e9),
         ),
         (
