@@ -27,11 +27,11 @@ from ..gazetteer import CONTEXT, gazetteer
 from ..models import Mention, plain_text
 from ..vocabulary import PAIRED_TYPES
 from .candidates import Found
-from .dateline import Precision, days_before, placed
+from .dateline import Precision, When, days_before, placed, times
 from .features import Candidate, candidate_features, time_buckets
 from .merging import merge
 from .model import SignalModel, default_model
-from .rules import found_by_sentence
+from .rules import read_article
 
 __all__ = ["Group", "Reading", "article_text", "extract_mentions", "groups", "readings"]
 
@@ -62,10 +62,9 @@ def readings(
     """Every reading the rules make of the article, with its features."""
     day = _day(published)
     full = plain_text(article_text(text, title))
-    per_sentence = found_by_sentence(full)
+    per_sentence, art = read_article(full)
     actors = gazetteer().actors
-    counts = Counter(m.value for m in actors.find(full) if m.value != CONTEXT)
-    top = counts.most_common(1)[0][0] if counts else None
+    top = art.top[0] if art.top else None  # the country the article names most
     out: list[tuple[Found, Candidate]] = []
     for index, (sentence, found) in enumerate(per_sentence):
         named = (
@@ -87,13 +86,19 @@ def readings(
             )
             out.append((f, c))
     support = Counter((c.type, c.action_class, c.actor) for _, c in out)
+    whens: dict[int, list[When]] = {}
     buckets: dict[int, frozenset[str]] = {}
+
+    def whens_at(index: int) -> list[When]:
+        if index not in whens:
+            whens[index] = times(per_sentence[index][0], day)
+        return whens[index]
 
     def at(index: int) -> frozenset[str]:
         if index < 0:
             return frozenset()
         if index not in buckets:
-            buckets[index] = time_buckets(per_sentence[index][0], day)
+            buckets[index] = time_buckets(per_sentence[index][0], day, whens_at(index))
         return buckets[index]
 
     key_times: dict[tuple[str, str, str | None], frozenset[str]] = {}
@@ -112,6 +117,7 @@ def readings(
                 sentences=len(per_sentence),
                 key_times=key_times[(c.type, c.action_class, c.actor)],
                 previous_times=at(c.index - 1),
+                whens=whens_at(c.index),
             ),
         )
         for f, c in out

@@ -73,10 +73,13 @@ def _when_bucket(w: When, published: date | None) -> str:
     return _bucket(days_before(w, published))
 
 
-def time_buckets(sentence: str, published: date | None) -> frozenset[str]:
-    """How long before ``published`` the times ``sentence`` names lie:
-    ``ahead``, ``week``, ``month``, ``year``, ``older``, or ``this_year``."""
-    return frozenset(_when_bucket(w, published) for w in times(sentence, published))
+def time_buckets(
+    sentence: str, published: date | None, whens: list[When] | None = None
+) -> frozenset[str]:
+    """How long before ``published`` the times ``sentence`` names (or ``whens``)
+    lie: ``ahead``, ``week``, ``month``, ``year``, ``older``, or ``this_year``."""
+    found = times(sentence, published) if whens is None else whens
+    return frozenset(_when_bucket(w, published) for w in found)
 
 
 def candidate_features(
@@ -88,11 +91,13 @@ def candidate_features(
     sentences: int,
     key_times: frozenset[str] = frozenset(),
     previous_times: frozenset[str] = frozenset(),
+    whens: list[When] | None = None,
 ) -> list[str]:
     """The features of candidate ``c``: ``support`` is how many sentences of the
     article the rules read the same (type, class, actor) in, ``key_times`` the
     :func:`time_buckets` of those sentences, ``previous_times`` those of the
-    sentence before; ``top_actor`` is the country the article names most."""
+    sentence before; ``top_actor`` is the country the article names most;
+    ``whens``, the times the sentence names (read again when not given)."""
     words = tokens(c.sentence)
     cls = c.action_class
     out = [f"type={c.type}", f"class={c.type}/{cls}", f"action={c.type}/{c.action}"]
@@ -115,7 +120,7 @@ def candidate_features(
     out.append(f"late={c.index > sentences * 2 // 3}")
     out.append(f"support={min(support, 4)}")
     out.append(f"{cls}|support={min(support, 4)}")
-    found = times(c.sentence, published)
+    found = times(c.sentence, published) if whens is None else whens
     if not found:
         out.append("time=none")
     else:

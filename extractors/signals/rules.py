@@ -456,11 +456,16 @@ def _deadline(sentence: str, live: set[Trigger], art: Article) -> list[Found]:
 
 def found_by_sentence(text: str) -> list[tuple[str, list[Found]]]:
     """Each sentence of ``text`` with what the rules read in it."""
-    return _found_by_sentence(text)
+    return read_article(text)[0]
 
 
-def _found_by_sentence(text: str) -> list[tuple[str, list[Found]]]:
+def read_article(text: str) -> tuple[list[tuple[str, list[Found]]], Article]:
+    """:func:`found_by_sentence`, and the article's context as the rules saw it."""
     art = Article(text)
+    return _read_sentences(text, art), art
+
+
+def _read_sentences(text: str, art: Article) -> list[tuple[str, list[Found]]]:
     out: list[tuple[str, list[Found]]] = []
     for sentence in split_sentences(text):
         found: list[Found] = []
@@ -482,11 +487,11 @@ def mentions_by_sentence(text: str) -> list[tuple[str, list[Mention]]]:
     """
     return [
         (sentence, [mention_of(f) for f in merge_actions(found)])
-        for sentence, found in _found_by_sentence(text)
+        for sentence, found in found_by_sentence(text)
     ]
 
 
 def rule_mentions(text: str) -> list[Mention]:
     """What the rules alone read in ``text``, one mention per measure (every
     reading kept, none marked a recap)."""
-    return merge([f for _, fs in _found_by_sentence(plain_text(text)) for f in fs])
+    return merge([f for _, fs in found_by_sentence(plain_text(text)) for f in fs])
