@@ -103,7 +103,7 @@ def _alerting(settings: Settings) -> tuple[Any, Any]:
 
 def _engine(db: str | None, *, read: bool = False) -> Engine:
     """The database of ``--db`` (else the settings'), or exit 2 saying what is
-    wrong with it. A command that only ``read``\ s never creates a SQLite file:
+    wrong with it. A command that only reads never creates a SQLite file:
     a mistyped path is an error, not an empty database."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, OperationalError

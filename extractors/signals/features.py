@@ -73,9 +73,7 @@ def _when_bucket(w: When, published: date | None) -> str:
     return _bucket(days_before(w, published))
 
 
-def time_buckets(
-    sentence: str, published: date | None, whens: list[When] | None = None
-) -> frozenset[str]:
+def time_buckets(sentence: str, published: date | None, whens: list[When] | None = None) -> frozenset[str]:
     """How long before ``published`` the times ``sentence`` names (or ``whens``)
     lie: ``ahead``, ``week``, ``month``, ``year``, ``older``, or ``this_year``."""
     found = times(sentence, published) if whens is None else whens

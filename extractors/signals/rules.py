@@ -98,6 +98,8 @@ _STRONG_HELD = _CUES.cue("strong_held")
 _SOURCE = _CUES.cue("source")
 # "met in Argentina", "will travel to London for talks with": where, not who
 _VENUE = _CUES.cue("venue")
+_BY_AGENT = _CUES.cue("by_agent")
+_RECIPROCAL = _CUES.cue("reciprocal")
 
 
 __all__ = [
@@ -183,9 +185,13 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
             assert verb is not None
             action = verb
         text = sentence[w.start : w.end]
-        actors = coordinated_actors(
-            [m for m in before_actors if m.value not in targets[:1]], text, start - w.start
-        ) or ([before_actors[0].value] if before_actors else [])
+        agent = _agent(art, sentence, end, w.end)
+        if agent is not None:  # "tariffs imposed by Canada on U.S. foods"
+            actors, targets = [agent], [t for t in targets if t != agent]
+        else:
+            actors = coordinated_actors(
+                [m for m in before_actors if m.value not in targets[:1]], text, start - w.start
+            ) or ([before_actors[0].value] if before_actors else [])
         target = (
             targets[0]
             if len(targets) == 1 or (targets and not listed(art.actors(sentence, end, w.end), w.after))
@@ -209,6 +215,8 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
         found.append(
             Found("tariff", action, actor, tgt, rate_from, rate_to, amount, products, extra + entities)
         )
+    if _RECIPROCAL.search(local):  # "the US and China exchanged tariffs": each on the other
+        found += _other_way(found)
     if step and action in ("imposed", "announced", "threatened"):
         rest = sentence[step.start() :]
         conditional_rise = condition_after(sentence, step.start(), len(sentence)) or _MODAL.search(rest)
@@ -218,6 +226,32 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
             for f in list(found)
         ]
     return found
+
+
+def _agent(art: Article, sentence: str, end: int, stop: int) -> str | None:
+    """The actor named after the measure as its agent: ``tariffs imposed by
+    Canada``, ``duties levied by the EU``."""
+    for m in art.actors(sentence, end, stop):
+        if _BY_AGENT.search(sentence, end, end + m.start):
+            return m.value
+    return None
+
+
+def _other_way(found: list[Found]) -> list[Found]:
+    """Each reading's mirror, for a measure the two sides take on each other."""
+    parties = {f.actor for f in found} | {f.target for f in found}
+    parties.discard(None)
+    if len(parties) != 2:
+        return []
+    have = {(f.actor, f.target) for f in found}
+    out = []
+    for f in found:
+        if f.actor is not None and f.target is not None and (f.target, f.actor) not in have:
+            mirror = Found(f.type, f.action, f.target, f.actor, f.rate_from, f.rate_to, f.amount_usd)
+            mirror.products, mirror.entities = list(f.products), list(f.entities)
+            out.append(mirror)
+            have.add((f.target, f.actor))
+    return out
 
 
 def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Article) -> list[Found]:

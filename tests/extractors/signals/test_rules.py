@@ -333,6 +333,17 @@ def test_sanction_vocabulary(text: str, want: tuple[object, ...]) -> None:
     assert {e[:4] for e in _events(text)} == {want}
 
 
+def test_the_agent_after_the_measure_is_the_actor() -> None:
+    text = "Retaliatory tariffs imposed by Canada on U.S. foods are expected to hurt orange-juice producers."
+    assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CA", "US")}
+
+
+def test_a_measure_the_two_sides_take_on_each_other_is_one_event_each_way() -> None:
+    text = "China and the US exchanged tariffs on $34 billion of each other's goods."
+    got = {(m.type, m.action, m.actor, m.target, m.amount_usd) for m in rule_mentions(text)}
+    assert got == {("tariff", "imposed", "CN", "US", 34e9), ("tariff", "imposed", "US", "CN", 34e9)}
+
+
 @pytest.mark.parametrize(
     ("text", "want"),
     [
