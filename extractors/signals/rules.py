@@ -99,6 +99,8 @@ _SOURCE = _CUES.cue("source")
 # "met in Argentina", "will travel to London for talks with": where, not who
 _VENUE = _CUES.cue("venue")
 _BY_AGENT = _CUES.cue("by_agent")
+_LEGISLATION = _CUES.cue("legislation")
+_WOULD = _CUES.cue("would")
 _RECIPROCAL = _CUES.cue("reciprocal")
 
 
@@ -273,16 +275,20 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     if _DEMAND.search(own) or _DEMAND_TO.search(sentence, 0, start):
         return []  # "senators urged the Commerce Department ... to add SMIC to the entity list"
     verb = inherent or nearest_verb(Window(own, w.after, w.start, w.end), _SANCTION_VERBS)
+    bill = _LEGISLATION.search(own)  # "a bill imposing sanctions": a bill is a threat (event-rules 1)
     if verb is None:
-        if _HIT_BY.search(own):
+        if _HIT_BY.search(own) or bill:
             verb = "imposed"
         elif _MODAL.search(own):
             verb = "imposed"  # "threatened sanctions", "is considering sanctions"
         else:
             return []
-    modal = bool(conditional or _MODAL.search(own) or _MODAL.search(w.after[:40]))
-    if verb == "imposed" and (modal or _FUTURE_MODAL.search(local)):
-        # sanctions announced for later are still a threat; "restricted ... from Aug. 1" is done
+    modal = bool(
+        conditional or _MODAL.search(own) or _MODAL.search(w.after[:40]) or bill or _WOULD.search(own)
+    )
+    if verb == "imposed" and modal:
+        # decided sanctions for later ("will impose sanctions on June 30") are imposed
+        # (the labelling guide's rule 9); a threat, plan, condition or bill is not
         action = "threatened"
     elif verb == "lifted" and modal and not _FUTURE.search(local):
         return []

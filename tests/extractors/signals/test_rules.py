@@ -323,9 +323,20 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
             "alleged Russian interference in the 2016 presidential election.",
             ("sanction", "imposed", "US", "RU"),
         ),
+        # retaliation with its scale named, decided: imposed (the guide's calls 8 and 9)
         (
             "China will impose countermeasures on US products of equal scale.",
-            ("sanction", "threatened", "CN", "US"),
+            ("sanction", "imposed", "CN", "US"),
+        ),
+        ("China would impose countermeasures on US products.", ("sanction", "threatened", "CN", "US")),
+        # a bill is a threat (event-rules 1); Bill Clinton is not a bill
+        (
+            "The Senate passed a bill imposing new sanctions on Russia.",
+            ("sanction", "threatened", "US", "RU"),
+        ),
+        (
+            "President Bill Clinton has imposed sanctions on Russia, the White House said.",
+            ("sanction", "imposed", "US", "RU"),
         ),
     ],
 )
