@@ -356,6 +356,17 @@ def test_a_measure_the_two_sides_take_on_each_other_is_one_event_each_way() -> N
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "China and Peru inked a free trade agreement on Saturday to expand bilateral trade.",
+        "A free trade agreement between China and Peru was signed in Lima on Friday.",
+    ],
+)
+def test_deals_signed_inked_or_passive(text: str) -> None:
+    assert {(m.type, m.action) for m in rule_mentions(text)} == {("trade_deal", "agreed")}
+
+
+@pytest.mark.parametrize(
     ("text", "want"),
     [
         (
