@@ -6,9 +6,10 @@ strings; the signal rules produce them.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 
-__all__ = ["ACTIONS", "ACTION_CLASSES", "PAIRED_TYPES", "AlertStatus", "EventType", "action_class"]
+__all__ = ["ACTIONS", "ACTION_CLASSES", "PAIRED_TYPES", "AlertStatus", "EventType", "action_class", "aware"]
 
 
 class EventType(StrEnum):
@@ -54,3 +55,9 @@ class AlertStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     DEAD = "dead"
+
+
+def aware(t: datetime) -> datetime:
+    """``t`` in UTC, when a database handed it back without a zone (SQLite
+    stores naive UTC)."""
+    return t if t.tzinfo else t.replace(tzinfo=UTC)

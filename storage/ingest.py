@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -21,14 +21,14 @@ from extractors.deduplication import (
     COPY_THRESHOLD,
     Fingerprint,
     canonical_url,
-    compatible,
     fingerprint,
-    same_measure,
     similarity,
 )
+from extractors.events import New, candidate_window, resolve
 from extractors.models import ArticleDoc, Mention
 from extractors.routing import AlertRules
 from extractors.stories import Description
+from extractors.vocabulary import aware
 
 from .database import session_scope
 from .locks import insert, lock, table
@@ -190,13 +190,7 @@ def _union(old: Iterable[str], new: Iterable[str]) -> list[str]:
 
 
 DEFAULT_RULES = AlertRules()  # tariffs and sanctions, every channel
-JOIN_WINDOW = timedelta(days=60)  # a vaguer mention joins an event seen this recently
-THREAD_WINDOW = timedelta(days=400)  # a change of state links to a measure seen this recently
-MEASURE_EVENTS = 500  # the newest events of a measure within THREAD_WINDOW that a mention is compared with
-
-
-def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+MEASURE_EVENTS = 500  # the newest events of a measure a mention is compared with (extractors.events)
 
 
 def _db_time(engine: Engine, t: datetime) -> datetime:
@@ -204,11 +198,6 @@ def _db_time(engine: Engine, t: datetime) -> datetime:
     if engine.dialect.name == "sqlite":
         return t.astimezone(UTC).replace(tzinfo=None)
     return t
-
-
-def _near(event: Event, when: datetime, window: timedelta) -> bool:
-    seen = event.last_seen or event.first_seen
-    return abs(_aware(seen) - when) <= window
 
 
 def record_mentions(
@@ -221,17 +210,14 @@ def record_mentions(
 ) -> EventsRecorded:
     """Store the events found in each article (``(article_id, mentions)``).
 
-    A mention joins the stored event with its key, or else the most recent stored
-    event it is :func:`compatible` with (the same event told with fewer details)
-    seen within ``JOIN_WINDOW``; otherwise it is a new event, linked as the next
-    state of the measure it changes (:func:`same_measure`, ``thread_id``), and
-    gets one pending alert for each of the channels ``routes`` that ``rules``
-    choose for it (by default: tariffs and sanctions, every channel), in the same
-    transaction. A mention the article only recaps (``background``) joins the
-    event it recaps however long ago that was seen, and when there is none it
-    is stored as a background event with no alert: old news never alerts.
-    Events of one measure are looked up and written under one lock, so two
-    workers never create the same event twice.
+    Each mention goes where :func:`extractors.events.resolve` says: into the
+    stored event it states, or a new event (continuing its measure's thread),
+    which gets one pending alert for each of the channels ``routes`` that
+    ``rules`` choose for it (by default: tariffs and sanctions, every channel)
+    when the extractor judged it news to alert on (``alertable``: not a recap,
+    confident), in the same transaction. This function fetches the candidates
+    and writes; events of one measure are looked up and written under one lock,
+    so two workers never create the same event twice.
 
     ``stories`` (``(article_id, description)``, in arrival order) are placed in
     their stories in the same transaction (:func:`storage.stories.place_articles`).
@@ -249,43 +235,34 @@ def record_mentions(
             ).all()
         )
         for article_id, mentions in found:
-            when = _aware(times.get(article_id) or utcnow())
+            when = aware(times.get(article_id) or utcnow())
             for m in mentions:
-                event = s.exec(select(Event).where(col(Event.key) == m.key)).first()
-                if event is None:
-                    seen = sa.func.coalesce(col(Event.last_seen), col(Event.first_seen))
+                keyed = s.exec(select(Event).where(col(Event.key) == m.key)).first()
+                same: list[Event] = []
+                if keyed is None:
                     query = select(Event).where(
                         col(Event.type) == m.type, col(Event.actor) == m.actor, col(Event.target) == m.target
                     )
-                    if not m.background:
+                    window = candidate_window(m, when)
+                    if window is not None:
+                        seen = sa.func.coalesce(col(Event.last_seen), col(Event.first_seen))
                         query = query.where(
-                            seen >= _db_time(engine, when - THREAD_WINDOW),
-                            seen <= _db_time(engine, when + THREAD_WINDOW),
+                            seen >= _db_time(engine, window[0]), seen <= _db_time(engine, window[1])
                         )
-                    same = s.exec(query.order_by(col(Event.id).desc()).limit(MEASURE_EVENTS)).all()
-                    # a recap joins the event it recaps however old; news, one seen lately
-                    event = next(
-                        (
-                            e
-                            for e in same
-                            if compatible(m, e) and (m.background or _near(e, when, JOIN_WINDOW))
-                        ),
-                        None,
-                    )
-                    if event is None:
-                        thread = next(
-                            (e for e in same if same_measure(m, e) and _near(e, when, THREAD_WINDOW)), None
-                        )
-                        # a recap is stored, never alerted: it is not news; nor is what
-                        # the extractor is unsure of
-                        channels = rules.channels_for(m, routes) if m.alertable else []
-                        event_id = _new_event(s, engine, m, when, thread, channels, result)
-                if event is not None:
+                    same = list(s.exec(query.order_by(col(Event.id).desc()).limit(MEASURE_EVENTS)).all())
+                decision = resolve(m, keyed, same, when)
+                if isinstance(decision, New):
+                    # a recap is stored, never alerted: it is not news; nor is what
+                    # the extractor is unsure of
+                    channels = rules.channels_for(m, routes) if m.alertable else []
+                    event_id = _new_event(s, engine, m, when, decision.thread_id, channels, result)
+                else:
+                    event = decision.event
                     assert event.id is not None
                     event_id = event.id
                     products = _union(event.products, m.products)
                     entities = _union(event.entities, m.entities)
-                    last = max(_aware(event.last_seen or event.first_seen), when)
+                    last = max(aware(event.last_seen or event.first_seen), when)
                     occurred = min((d for d in (event.occurred, m.occurred) if d is not None), default=None)
                     s.execute(
                         sa.update(Event)
@@ -324,7 +301,7 @@ def _new_event(
     engine: Engine,
     m: Mention,
     when: datetime,
-    thread: Event | None,
+    thread_id: int | None,
     channels: Sequence[str],
     result: EventsRecorded,
 ) -> int:
@@ -342,7 +319,7 @@ def _new_event(
         entities=list(m.entities),
         first_seen=now,
         last_seen=when,
-        thread_id=None if thread is None else (thread.thread_id or thread.id),
+        thread_id=thread_id,
         occurred=m.occurred,
         background=m.background,
         confidence=m.confidence,

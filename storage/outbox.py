@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +32,7 @@ from sqlmodel import Session, col
 
 from extractors.messages import Message, render, render_digest
 from extractors.routing import RouteOptions, route_of
+from extractors.vocabulary import aware
 
 from .database import session_scope
 from .exceptions import NotFoundError
@@ -86,10 +87,6 @@ class DeliveryReport:
         self.planned.extend(other.planned)
 
 
-def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
-
-
 def _due(engine: Engine, now: datetime, policy: DeliveryPolicy) -> list[tuple[int, int, str, datetime]]:
     stale = now - policy.lease
     with session_scope(engine) as s:
@@ -107,7 +104,7 @@ def _due(engine: Engine, now: datetime, policy: DeliveryPolicy) -> list[tuple[in
             .order_by(col(Alert.id))
             .limit(policy.batch)
         ).all()
-    return [(int(r[0]), int(r[1]), str(r[2]), _aware(r[3])) for r in rows]
+    return [(int(r[0]), int(r[1]), str(r[2]), aware(r[3])) for r in rows]
 
 
 def _release_orphans(engine: Engine) -> int:
@@ -219,7 +216,7 @@ def _held_until(
             last = s.execute(
                 sa.select(sa.func.max(col(Delivery.sent_at))).where(col(Delivery.channel) == channel)
             ).scalar()
-            start = _aware(last) + options.digest if last is not None else oldest + options.digest
+            start = aware(last) + options.digest if last is not None else oldest + options.digest
             if start > now:
                 until = start
         if options.per_hour is not None:
@@ -233,7 +230,7 @@ def _held_until(
                 .all()
             )
             if len(recent) >= options.per_hour:
-                free = _aware(recent[len(recent) - options.per_hour]) + HOUR
+                free = aware(recent[len(recent) - options.per_hour]) + HOUR
                 until = free if until is None else max(until, free)
     return until
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from extractors.urls import hide_credentials, source_url
+from extractors.vocabulary import aware
 
 from .database import session_scope
 from .exceptions import NotFoundError
@@ -63,7 +64,7 @@ class SourceState:
 
 
 def _aware(t: datetime | None) -> datetime | None:
-    return None if t is None else (t if t.tzinfo else t.replace(tzinfo=UTC))
+    return None if t is None else aware(t)
 
 
 DEFAULT_EVERY = timedelta(minutes=15)

@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from extractors.articles import content_hash
+from extractors.events import THREAD_WINDOW
 from extractors.models import ArticleDoc, Mention
 from extractors.signals import event_key
 from storage.database import open_engine
-from storage.ingest import THREAD_WINDOW, ensure_source, record_mentions, store_articles
+from storage.ingest import ensure_source, record_mentions, store_articles
 from storage.queries import list_events
 
 from .race import race
