@@ -33,6 +33,7 @@ import numpy as np
 from courlan import normalize_url
 
 from .models import EventLike
+from .vocabulary import is_company
 
 __all__ = [
     "BANDS",
@@ -154,7 +155,7 @@ def same_measure(new: EventLike, stored: EventLike) -> bool:
         return False
     if new.type in ("trade_talks", "trade_deal"):
         return True
-    if new.type == "sanction" and new.target is not None and len(new.target) > 2:
+    if new.type == "sanction" and is_company(new.target):
         return True  # a company: "ZTE"
     if new.amount_usd is not None and stored.amount_usd is not None:
         return new.amount_usd == stored.amount_usd

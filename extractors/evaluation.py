@@ -31,9 +31,9 @@ from typing import Any
 
 from .cleaning import clean_text
 from .exceptions import FetchError, InvalidRecord
-from .models import Mention
-from .signals import ACTIONS, mentions_by_sentence, split_sentences
-from .vocabulary import ACTION_CLASSES, PAIRED_TYPES, action_class
+from .models import EventHead, Mention
+from .signals import ACTIONS, ALERTABLE_TYPES, mentions_by_sentence, split_sentences
+from .vocabulary import ACTION_CLASSES, PAIRED_TYPES, action_class, parties
 
 __all__ = [
     "ACTION_CLASSES",
@@ -52,8 +52,6 @@ __all__ = [
     "score_stories",
     "serve_folder",
 ]
-
-_PAIRED = tuple(PAIRED_TYPES)
 
 
 @dataclass(frozen=True)
@@ -175,17 +173,13 @@ def predict(item: LabelledSentence) -> list[Mention]:
     return [m for _, mentions in by_sentence[skip:] for m in mentions]
 
 
-def _same_parties(gold: GoldEvent, pred: Mention) -> bool:
-    if gold.type in _PAIRED:
-        return {gold.actor, gold.target} == {pred.actor, pred.target}
-    return gold.actor == pred.actor
-
-
-def _matches(gold: GoldEvent, pred: Mention) -> bool:
+def same_event(gold: EventHead, pred: EventHead) -> bool:
+    """Whether ``pred`` is ``gold`` as evaluation scores it: type, action class
+    and parties (talks and deals: the two sides in either order)."""
     return (
         gold.type == pred.type
         and action_class(gold.type, gold.action) == action_class(pred.type, pred.action)
-        and _same_parties(gold, pred)
+        and parties(gold.type, gold.actor, gold.target) == parties(pred.type, pred.actor, pred.target)
     )
 
 
@@ -272,7 +266,7 @@ class SignalScores:
         missing: list[str] = []
         wrong: list[str] = []
         for gold in item.events:
-            candidates = [p for p in predicted if _matches(gold, p)]
+            candidates = [p for p in predicted if same_event(gold, p)]
             if not candidates:
                 self.overall.fn += 1
                 self._count(gold.type, gold.action).fn += 1
@@ -283,13 +277,13 @@ class SignalScores:
             self.overall.tp += 1
             self._count(gold.type, gold.action).tp += 1
             self.action.add(gold.action == pred.action)
-            if gold.type not in _PAIRED:
+            if gold.type not in PAIRED_TYPES:
                 self.target.add(gold.target == pred.target)
             if gold.rate_to is not None or pred.rate_to is not None:
                 self.rates.add((gold.rate_from, gold.rate_to) == (pred.rate_from, pred.rate_to))
             if gold.amount_usd is not None or pred.amount_usd is not None:
                 self.amounts.add(gold.amount_usd == pred.amount_usd)
-            if _closeness(gold, pred) < 7 and not (gold.type in _PAIRED and gold.action == pred.action):
+            if _closeness(gold, pred) < 7 and not (gold.type in PAIRED_TYPES and gold.action == pred.action):
                 wrong.append(f"{_describe(gold)} but got {_describe(pred)}")
         for pred in predicted:
             self.overall.fp += 1
@@ -552,6 +546,9 @@ class NewsScores:
     target: Agreement = field(default_factory=Agreement)
     errors: list[dict[str, object]] = field(default_factory=list)
 
+    def _count(self, type_: str, action: str) -> Counts:
+        return self.by_class.setdefault((type_, action_class(type_, action)), Counts())
+
     def record(self, article: str, gold: Sequence[Any], predicted: Sequence[Mention]) -> None:
         """Count one article: ``gold`` are its labelled events (``ArticleEvent``)."""
         self.articles += 1
@@ -560,18 +557,18 @@ class NewsScores:
         left = list(predicted)
         missing, wrong = [], []
         for g in gold:
-            same = [p for p in left if _article_match(g, p)]
+            same = [p for p in left if same_event(g, p)]
             if not same:
                 self.events.fn += 1
-                self.by_class.setdefault((g.type, action_class(g.type, g.action)), Counts()).fn += 1
+                self._count(g.type, g.action).fn += 1
                 missing.append(_describe(g) + (" (recap)" if g.background else ""))
                 continue
             p = min(same, key=lambda p: p.background != g.background)
             left.remove(p)
             self.events.tp += 1
-            self.by_class.setdefault((g.type, action_class(g.type, g.action)), Counts()).tp += 1
+            self._count(g.type, g.action).tp += 1
             self.background.add(p.background == g.background)
-            if g.type not in _PAIRED:
+            if g.type not in PAIRED_TYPES:
                 self.target.add(p.target == g.target)
             if g.rate_to is not None or p.rate_to is not None:
                 self.rates.add(p.rate_to == g.rate_to)
@@ -583,12 +580,12 @@ class NewsScores:
                 )
         for p in left:
             self.events.fp += 1
-            self.by_class.setdefault((p.type, action_class(p.type, p.action)), Counts()).fp += 1
+            self._count(p.type, p.action).fp += 1
         # news only
         news_gold = [g for g in gold if not g.background]
         news_pred = [p for p in predicted if not p.background]
         for g in news_gold:
-            twin = next((p for p in news_pred if _article_match(g, p)), None)
+            twin = next((p for p in news_pred if same_event(g, p)), None)
             if twin is None:
                 self.news.fn += 1
             else:
@@ -596,8 +593,8 @@ class NewsScores:
                 self.news.tp += 1
         self.news.fp += len(news_pred)
         for p in predicted:
-            if p.alertable and p.type in ("tariff", "sanction"):
-                self.alerts.add(any(_article_match(g, p) for g in news_gold))
+            if p.alertable and p.type in ALERTABLE_TYPES:
+                self.alerts.add(any(same_event(g, p) for g in news_gold))
         if missing or left or wrong:
             self.errors.append(
                 {
@@ -626,11 +623,3 @@ class NewsScores:
 
 def _news_or_recap(background: bool) -> str:
     return "recap" if background else "news"
-
-
-def _article_match(gold: Any, pred: Mention) -> bool:
-    if gold.type != pred.type or action_class(gold.type, gold.action) != action_class(pred.type, pred.action):
-        return False
-    if gold.type in _PAIRED:
-        return {gold.actor, gold.target} == {pred.actor, pred.target}
-    return bool(gold.actor == pred.actor)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     from .deduplication import Fingerprint
 
-__all__ = ["ArticleDoc", "EventLike", "ItemFailure", "Mention", "RawItem", "plain_text"]
+__all__ = ["ArticleDoc", "EventHead", "EventLike", "ItemFailure", "Mention", "RawItem", "plain_text"]
 
 # C0 and C1 controls but tab, line feed and carriage return; DEL; lone surrogates
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -112,8 +112,8 @@ class Mention:
     alertable: bool = True
 
 
-class EventLike(Protocol):
-    """What event matching reads: a stored event or a fresh mention."""
+class EventHead(Protocol):
+    """What tells events apart as evaluation scores them: type, action, parties."""
 
     @property
     def type(self) -> str: ...
@@ -123,6 +123,11 @@ class EventLike(Protocol):
     def actor(self) -> str | None: ...
     @property
     def target(self) -> str | None: ...
+
+
+class EventLike(EventHead, Protocol):
+    """What event matching reads: a stored event or a fresh mention."""
+
     @property
     def rate_from(self) -> float | None: ...
     @property

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-__all__ = ["ACTIONS", "ACTION_CLASSES", "PAIRED_TYPES", "AlertStatus", "EventType", "action_class", "aware"]
+__all__ = [
+    "ACTIONS",
+    "ACTION_CLASSES",
+    "PAIRED_TYPES",
+    "AlertStatus",
+    "EventType",
+    "action_class",
+    "aware",
+    "is_company",
+    "parties",
+]
 
 
 class EventType(StrEnum):
@@ -45,6 +55,17 @@ PAIRED_TYPES = frozenset({EventType.TRADE_TALKS, EventType.TRADE_DEAL})
 def action_class(type_: str, action: str) -> str:
     """``threat``, ``imposition``, ``relief``, or ``talks`` for talks and deals."""
     return "talks" if type_ in PAIRED_TYPES else ACTION_CLASSES[action]
+
+
+def parties(type_: str, actor: str | None, target: str | None) -> object:
+    """Who an event is between, as events are told apart: its actor, or for
+    talks and deals the two sides in either order."""
+    return frozenset((actor, target)) if type_ in PAIRED_TYPES else actor
+
+
+def is_company(target: str | None) -> bool:
+    """A target named by its name (``ZTE``), not by a country or bloc code."""
+    return target is not None and len(target) > 2
 
 
 class AlertStatus(StrEnum):

@@ -714,30 +714,8 @@ def eval_sentences(
         _print_table(
             f"signals: {total.sentences} sentences, {total.gold_events} labelled events",
             ("type/class", "tp", "fp", "fn", "precision", "recall", "F1"),
-            [
-                (
-                    f"{t}/{c}",
-                    str(v.tp),
-                    str(v.fp),
-                    str(v.fn),
-                    f"{v.precision:.3f}",
-                    f"{v.recall:.3f}",
-                    f"{v.f1:.3f}",
-                )
-                for (t, c), v in sorted(total.by_class.items())
-            ]
-            + [
-                (
-                    f"all ({name})",
-                    str(v.overall.tp),
-                    str(v.overall.fp),
-                    str(v.overall.fn),
-                    f"{v.overall.precision:.3f}",
-                    f"{v.overall.recall:.3f}",
-                    f"{v.overall.f1:.3f}",
-                )
-                for name, v in [*per_set.items(), ("total", total)]
-            ],
+            [_counts_row(f"{t}/{c}", v) for (t, c), v in sorted(total.by_class.items())]
+            + [_counts_row(f"all ({name})", v.overall) for name, v in [*per_set.items(), ("total", total)]],
         )
         _print_table(
             "attributes of matched events",
@@ -805,22 +783,16 @@ def _share(a: Any) -> str:
     return f"{a.accuracy:.3f} ({a.correct}/{a.total})"
 
 
-def _news_rows(name: str, s: Any) -> list[tuple[str, ...]]:
-    def row(label: str, c: Any) -> tuple[str, ...]:
-        return (
-            label,
-            str(c.tp),
-            str(c.fp),
-            str(c.fn),
-            f"{c.precision:.3f}",
-            f"{c.recall:.3f}",
-            f"{c.f1:.3f}",
-        )
+def _counts_row(label: str, c: Any) -> tuple[str, ...]:
+    """A table row of true and false positives, misses, precision, recall and F1."""
+    return (label, str(c.tp), str(c.fp), str(c.fn), f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}")
 
+
+def _news_rows(name: str, s: Any) -> list[tuple[str, ...]]:
     return [
-        *(row(f"{t}/{c}", v) for (t, c), v in sorted(s.by_class.items())),
-        row(f"all events ({name})", s.events),
-        row(f"news only ({name})", s.news),
+        *(_counts_row(f"{t}/{c}", v) for (t, c), v in sorted(s.by_class.items())),
+        _counts_row(f"all events ({name})", s.events),
+        _counts_row(f"news only ({name})", s.news),
     ]
 
 

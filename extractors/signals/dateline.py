@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
 
-__all__ = ["Precision", "When", "days_before", "placed", "times"]
+__all__ = ["Precision", "When", "days_before", "earliest", "placed", "times"]
 
 _MONTHS = {
     name: n
@@ -192,11 +192,15 @@ def times(sentence: str, published: date | None) -> list[When]:
     return [] if published is None else _found(published, sentence)
 
 
+def earliest(found: list[When]) -> When | None:
+    """Of the times a sentence names, the one that ends first."""
+    return min(found, key=lambda w: w.latest()) if found else None
+
+
 def placed(sentence: str, published: date | None) -> When | None:
     """The earliest time ``sentence`` names, read against ``published`` (None
     when it names none, or there is no date to read it against)."""
-    found = times(sentence, published)
-    return min(found, key=lambda w: w.latest()) if found else None
+    return earliest(times(sentence, published))
 
 
 def days_before(when: When | None, published: date | None) -> int | None:

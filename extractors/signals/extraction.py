@@ -25,9 +25,9 @@ from datetime import date, datetime
 
 from ..gazetteer import CONTEXT, gazetteer
 from ..models import Mention, plain_text
-from ..vocabulary import PAIRED_TYPES
+from ..vocabulary import parties
 from .candidates import Found
-from .dateline import Precision, When, days_before, placed, times
+from .dateline import Precision, When, days_before, earliest, times
 from .features import Candidate, candidate_features, time_buckets
 from .merging import merge
 from .model import SignalModel, default_model
@@ -50,6 +50,7 @@ class Reading:
     found: Found
     candidate: Candidate
     features: list[str]
+    whens: list[When]  # the times its sentence names, against the article's date
 
 
 def _day(published: date | datetime | None) -> date | None:
@@ -119,13 +120,14 @@ def readings(
                 previous_times=at(c.index - 1),
                 whens=whens_at(c.index),
             ),
+            whens_at(c.index),
         )
         for f, c in out
     ]
 
 
-def _occurred(sentence: str, day: date | None, recap: bool) -> date | None:
-    when = placed(sentence, day)
+def _occurred(whens: list[When], day: date | None, recap: bool) -> date | None:
+    when = earliest(whens)
     if when is not None and when.precision is Precision.DAY:
         ahead = (days_before(when, day) or 0) < 0
         return day if ahead else when.day
@@ -142,16 +144,12 @@ class Group:
     features: list[str]
 
 
-def _parties(c: Candidate) -> object:
-    return frozenset((c.actor, c.target)) if c.type in PAIRED_TYPES else c.actor
-
-
 def groups(found: list[Reading]) -> list[Group]:
     """The readings grouped by type, action class and parties."""
     by_key: dict[tuple[str, str, object], list[Reading]] = {}
     for r in found:
         c = r.candidate
-        by_key.setdefault((c.type, c.action_class, _parties(c)), []).append(r)
+        by_key.setdefault((c.type, c.action_class, parties(c.type, c.actor, c.target)), []).append(r)
     out = []
     for members in by_key.values():
         features = {f for r in members for f in r.features}
@@ -167,7 +165,7 @@ def _placed_before(g: Group, published: date | None) -> bool:
     if published is None:
         return False
     for r in g.readings:
-        spans = time_buckets(r.candidate.sentence, published)
+        spans = time_buckets(r.candidate.sentence, published, r.whens)
         if not spans or spans & {"week", "ahead", "this_year"}:
             return False
     return True
@@ -185,7 +183,7 @@ def decide(found: list[Reading], model: SignalModel, published: date | None) -> 
         for r in g.readings:
             f = r.found
             f.score, f.recap = score, recap
-            f.occurred = _occurred(r.candidate.sentence, published, recap)
+            f.occurred = _occurred(r.whens, published, recap)
             kept.append(f)
     return kept
 

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..vocabulary import action_class
-from .dateline import Precision, When, days_before, times
+from ..vocabulary import action_class, is_company
+from .dateline import Precision, When, days_before, earliest, times
 
 __all__ = ["Candidate", "candidate_features", "time_buckets", "tokens"]
 
@@ -105,7 +105,9 @@ def candidate_features(
     out.append("actor=none" if c.actor is None else ("actor=named" if c.actor_named else "actor=context"))
     out.append(f"actor_top={c.actor is not None and c.actor == top_actor}")
     out.append(
-        "target=none" if c.target is None else ("target=company" if len(c.target) > 2 else "target=country")
+        "target=none"
+        if c.target is None
+        else ("target=company" if is_company(c.target) else "target=country")
     )
     out.append(f"same_parties={c.actor is not None and c.actor == c.target}")
     if c.rate_to is not None:
@@ -119,12 +121,13 @@ def candidate_features(
     out.append(f"support={min(support, 4)}")
     out.append(f"{cls}|support={min(support, 4)}")
     found = times(c.sentence, published) if whens is None else whens
-    if not found:
+    first = earliest(found)
+    if first is None:
         out.append("time=none")
     else:
-        spans = sorted({_when_bucket(w, published) for w in found})
+        spans = sorted(time_buckets(c.sentence, published, found))
         out += [f"time={s}" for s in spans]
-        out.append(f"earliest={_when_bucket(min(found, key=lambda w: w.latest()), published)}")
+        out.append(f"earliest={_when_bucket(first, published)}")
         out += [f"{cls}|time={s}" for s in spans]
     out += [f"key_time={t}" for t in sorted(key_times)] or ["key_time=none"]
     out += [f"previous_time={t}" for t in sorted(previous_times)]

@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 from ..models import Mention
-from ..vocabulary import PAIRED_TYPES, action_class
+from ..vocabulary import action_class, parties
 from .candidates import ALERTABLE_TYPES, Found
 
 
@@ -152,12 +152,12 @@ def _class_of(f: Found) -> str:
     return action_class(f.type, f.action)
 
 
-def _parties(f: Found) -> object:
-    return frozenset((f.actor, f.target)) if f.type in PAIRED_TYPES else f.actor
-
-
 def _fits(a: Found, b: Found) -> bool:
-    if (a.type, _class_of(a), _parties(a)) != (b.type, _class_of(b), _parties(b)):
+    if (a.type, _class_of(a), parties(a.type, a.actor, a.target)) != (
+        b.type,
+        _class_of(b),
+        parties(b.type, b.actor, b.target),
+    ):
         return False
     pairs = [(a.target, b.target), (a.rate_to, b.rate_to), (a.amount_usd, b.amount_usd)]
     return all(x is None or y is None or x == y for x, y in pairs)

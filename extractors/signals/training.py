@@ -31,10 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from ..agreement import ArticleEvent, load_article_labels
-from ..evaluation import NewsScores
+from ..evaluation import NewsScores, same_event
 from ..exceptions import InvalidRecord
 from ..models import Mention
-from ..vocabulary import PAIRED_TYPES, action_class
 from .extraction import Group, article_text, extract_mentions, groups, readings
 from .model import LinearModel, SignalModel
 from .rules import rule_mentions
@@ -97,18 +96,9 @@ def load_news(label_paths: Iterable[Path], corpus_dir: Path) -> list[NewsArticle
     ]
 
 
-def same_event(gold: ArticleEvent, type_: str, action: str, actor: str | None, target: str | None) -> bool:
-    """Whether a reading or mention is ``gold`` as evaluation scores it."""
-    if gold.type != type_ or action_class(gold.type, gold.action) != action_class(type_, action):
-        return False
-    if type_ in PAIRED_TYPES:
-        return {gold.actor, gold.target} == {actor, target}
-    return gold.actor == actor
-
-
 def _label(g: Group, gold: Sequence[ArticleEvent]) -> tuple[bool, bool]:
     c = g.readings[0].candidate
-    match = [e for e in gold if same_event(e, c.type, c.action, c.actor, c.target)]
+    match = [e for e in gold if same_event(e, c)]
     # one labelled event per key (the guide's rule 1): news when any is
     return bool(match), bool(match) and all(e.background for e in match)
 
