@@ -19,12 +19,11 @@ from typing import Any
 
 from .evaluation import Agreement, Counts
 from .exceptions import InvalidRecord
-from .vocabulary import action_class
+from .vocabulary import PAIRED_TYPES, action_class
 
 __all__ = ["FIELDS", "ArticleEvent", "ReaderAgreement", "agreement", "load_article_labels"]
 
 FIELDS = ("type", "action", "background", "rate_from", "rate_to", "amount_usd", "evidence")
-_PAIRED = ("trade_talks", "trade_deal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +42,7 @@ class ArticleEvent:
 
     def key(self) -> tuple[str, object]:
         """What pairs two readers' events: action class and parties."""
-        if self.type in _PAIRED:
+        if self.type in PAIRED_TYPES:
             return "talks", frozenset((self.actor, self.target))
         return action_class(self.type, self.action), (self.actor, self.target)
 

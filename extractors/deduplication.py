@@ -33,7 +33,7 @@ import numpy as np
 from courlan import normalize_url
 
 from .models import EventLike
-from .vocabulary import is_company
+from .vocabulary import PAIRED_TYPES, is_company
 
 __all__ = [
     "BANDS",
@@ -153,7 +153,7 @@ def same_measure(new: EventLike, stored: EventLike) -> bool:
     talks between the same two parties are one thread."""
     if (new.type, new.actor, new.target) != (stored.type, stored.actor, stored.target):
         return False
-    if new.type in ("trade_talks", "trade_deal"):
+    if new.type in PAIRED_TYPES:
         return True
     if new.type == "sanction" and is_company(new.target):
         return True  # a company: "ZTE"

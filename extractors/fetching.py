@@ -46,9 +46,8 @@ from .exceptions import (
     TooManyRedirects,
     TransportError,
 )
-from .urls import hide_credentials
 
-__all__ = ["FetchConfig", "Fetched", "Fetcher", "decode_html", "hide_credentials"]
+__all__ = ["FetchConfig", "Fetched", "Fetcher", "decode_html"]
 
 USER_AGENT = "tradewatch/0.1 (trade-dispute news monitor; polite: robots.txt, conditional GET)"
 _TRANSIENT = {429, 500, 502, 503, 504}

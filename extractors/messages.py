@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +70,7 @@ def _rate(value: float) -> str:
     return f"{value:g}%"
 
 
-def headline(event: dict[str, Any]) -> str:
+def headline(event: Mapping[str, Any]) -> str:
     """``Tariff increase threatened: US on CN goods worth $200B, 10% → 25%``."""
     kind = _TYPE.get(event["type"], event["type"])
     increase = event["rate_from"] is not None and event["rate_to"] is not None
@@ -107,7 +107,7 @@ class Message:
     events: tuple[int, ...] = ()  # the ids of the events it tells
 
 
-def _sources(event: dict[str, Any]) -> list[tuple[str, str | None]]:
+def _sources(event: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     return [
         (_showable(a.get("outlet") or a.get("source_id") or "?", MAX_TITLE), a.get("url"))
         for a in event["articles"]
@@ -120,7 +120,7 @@ def _link(name: str, url: str | None) -> str:
     return html.escape(name)
 
 
-def render(event: dict[str, Any], history: Sequence[dict[str, Any]] = ()) -> Message:
+def render(event: Mapping[str, Any], history: Sequence[Mapping[str, Any]] = ()) -> Message:
     """The alert for one event: its headline, the sentence that proves it, its
     sources (outlet and link), how many stories carry it, and the earlier
     states of its measure (``history``, oldest first)."""
@@ -149,7 +149,7 @@ def render(event: dict[str, Any], history: Sequence[dict[str, Any]] = ()) -> Mes
     return Message(neutralise(title, MAX_TITLE), "\n".join(lines), "\n".join(parts), (int(event["id"]),))
 
 
-def render_digest(events: Sequence[dict[str, Any]]) -> Message:
+def render_digest(events: Sequence[Mapping[str, Any]]) -> Message:
     """One message listing several events (a route in digest mode)."""
     title = f"{len(events)} new trade event{'s' if len(events) != 1 else ''}"
     lines, items = [], []

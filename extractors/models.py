@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from .vocabulary import ACTIONS, Action, EventType
+
 if TYPE_CHECKING:
     from .deduplication import Fingerprint
 
@@ -90,10 +92,11 @@ class ArticleDoc:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A trade-dispute event as stated in one article."""
+    """A trade-dispute event as stated in one article (type and action are
+    checked against the vocabulary: a string outside it raises ValueError)."""
 
-    type: str
-    action: str
+    type: EventType
+    action: Action
     actor: str | None
     target: str | None
     key: str
@@ -110,6 +113,12 @@ class Mention:
     # news the extractor is sure enough of to alert on (not a recap, confidence at
     # the model's alert threshold or above); an event all the same when not
     alertable: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", EventType(self.type))
+        object.__setattr__(self, "action", Action(self.action))
+        if self.action not in ACTIONS[self.type]:
+            raise ValueError(f"{self.type} has no action {self.action!r}")
 
 
 class EventHead(Protocol):

@@ -40,6 +40,7 @@ import yaml
 
 from .exceptions import ExtractorError
 from .models import EventLike
+from .vocabulary import Action, EventType, is_company
 
 __all__ = [
     "DEFAULT_TYPES",
@@ -78,7 +79,7 @@ def route_of(channel: str) -> str:
 def _kind(target: str | None) -> str | None:
     if target is None:
         return None
-    return "country" if len(target) == 2 and target.isupper() else "company"
+    return "company" if is_company(target) else "country"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +156,11 @@ def parse_rules(data: Any, source: str = "rules") -> AlertRules:
         match = {k: _values(f"{where}: {k}", v) for k, v in item.items() if k != "route"}
         if "target_kind" in match and not match["target_kind"] <= {"company", "country"}:
             raise RulesError(f"{where}: target_kind is 'company' or 'country'")
+        for name, allowed in (("type", set(EventType)), ("action", set(Action))):
+            if name in match and not match[name] <= allowed:
+                known = ", ".join(sorted(allowed))
+                bad = ", ".join(sorted(match[name] - allowed))
+                raise RulesError(f"{where}: unknown {name} {bad} (one of: {known})")
         rules.append(Rule(item["route"], match))
     options = {}
     for route, item in (data.get("routes") or {}).items():

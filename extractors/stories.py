@@ -17,10 +17,10 @@ apart their dates are. Names and numbers are what tell two events of one kind
 apart (two pirate attacks, two tariff rounds).
 
 A greedy online clusterer cannot undo an early merge, so a story of
-``2 * MIN_PART`` to ``MAX_SPLIT`` articles is checked after each join
-(:func:`split`): its articles are bisected on their similarity graph (spectral)
-and, when the halves score below ``SPLIT`` against each other, they become two
-stories.
+``2 * MIN_PART`` to ``MAX_SPLIT`` articles (6 to 64) is checked after each weak
+join, one scoring under ``RECHECK`` (:func:`split`): its articles are bisected
+on their similarity graph (spectral) and, when the halves score below
+``SPLIT`` against each other, they become two stories.
 
 Candidates are only the stories sharing at least one of the article's ``KEYS``
 heaviest terms (an inverted index; storage keeps it in a table), the newest
@@ -28,12 +28,13 @@ heaviest terms (an inverted index; storage keeps it in a table), the newest
 lookup does not grow with the store.
 
 The weights were chosen on ECB+ topics 1-17 and checked on topics 18-35 (see
-``eval/stories``); :class:`StoryClusterer` runs the same decisions in memory.
+``eval/stories``). :func:`place_one` is the placement itself, run over a
+:class:`StoryIndex`: :class:`StoryClusterer` keeps one in memory (evaluation),
+:mod:`storage.stories` in the database.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import Counter
@@ -41,7 +42,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from .gazetteer import topic_names
 from .models import Mention
@@ -55,16 +56,17 @@ __all__ = [
     "Description",
     "Profile",
     "StoryClusterer",
+    "StoryIndex",
     "describe",
     "describe_news",
     "features",
     "lede_subjects",
+    "place_one",
     "read_article",
     "recheck",
     "score",
     "split",
     "split_size",
-    "term_key",
 ]
 
 JOIN = 0.7  # score to join a story
@@ -72,8 +74,8 @@ SPLIT = 1.4  # two halves of a story scoring below this against each other are t
 MIN_PART = 3  # the smallest half a split makes
 MAX_SPLIT = 64  # stories larger than this are not re-split (they have settled)
 RECHECK = 2.0  # a story is checked for a split after a join scoring under this
-# the sizes at which a story is re-checked: every size up to 12, then about every fifth larger
-SPLIT_AT = frozenset(range(2 * MIN_PART, MAX_SPLIT + 1))  # story sizes checked after a join
+# the sizes at which a story is re-checked after a weak join: every size from 2 * MIN_PART to MAX_SPLIT
+SPLIT_AT = frozenset(range(2 * MIN_PART, MAX_SPLIT + 1))
 LEDE = 400  # the first characters of an article, which state its news
 KEYS = 20  # heaviest terms of an article used as lookup keys
 POSTINGS = 20  # newest stories read per key
@@ -200,11 +202,6 @@ def _rare(term: str) -> float:
             _RARE.clear()
         w = _RARE[term] = max(0.5, 7.0 - _zipf(term))
     return w
-
-
-def term_key(term: str) -> int:
-    """A signed 64-bit key for an index term (``W:word``, ``E:name``)."""
-    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def _normalise(text: str) -> str:
@@ -718,12 +715,63 @@ def recheck(joined: float) -> bool:
     return joined < RECHECK
 
 
+class StoryIndex(Protocol):
+    """Where stories are kept, as :func:`place_one` uses them: in memory
+    (:class:`StoryClusterer`) or in the database (:mod:`storage.stories`)."""
+
+    def postings(self, keys: Sequence[str]) -> list[tuple[str, int]]:
+        """``(key term, story)`` for the newest ``POSTINGS`` stories of each key."""
+        ...
+
+    def profiles(self, stories: Sequence[int]) -> dict[int, Profile]:
+        """The profiles of these stories (a story without one is left out)."""
+        ...
+
+    def new_story(self, d: Description) -> int:
+        """A new story holding the article ``d``."""
+        ...
+
+    def join(self, story: int, d: Description) -> None:
+        """Put the article ``d`` in ``story``: its profile and index terms."""
+        ...
+
+    def members(self, story: int) -> list[Description]:
+        """The story's articles, in arrival order."""
+        ...
+
+    def split_off(self, story: int, mask: list[bool]) -> int:
+        """Move the members ``mask`` marks False to a new story; returns its id."""
+        ...
+
+
+def place_one(d: Description, index: StoryIndex) -> int:
+    """Put an arriving article in its story, the one decision both stores run:
+    the best-scoring candidate story sharing its key terms, if that reaches
+    ``JOIN``, else a new story; a weak join checks whether the story has become
+    two (:func:`split`). Returns the story the article was placed in (a split
+    may then move it on)."""
+    candidates = rank(index.postings(d.keys))
+    profiles = index.profiles(candidates)
+    found = best(d, ((c, profiles[c]) for c in candidates if c in profiles))
+    if found is None:
+        return index.new_story(d)
+    story, joined = found
+    size = profiles[story].size + 1
+    index.join(story, d)
+    if recheck(joined) and split_size(size):
+        mask = split(index.members(story))
+        if mask is not None:
+            index.split_off(story, mask)
+    return story
+
+
 class StoryClusterer:
-    """The online clustering in memory, with its inverted index (for evaluation)."""
+    """The online clustering in memory, with its inverted index (for evaluation):
+    :func:`place_one` over lists."""
 
     def __init__(self) -> None:
-        self.profiles: list[Profile] = []
-        self.members: list[list[Description]] = []
+        self._profiles: list[Profile] = []
+        self._members: list[list[Description]] = []
         self.labels: list[int] = []  # article → story, in arrival order
         self._where: list[list[int]] = []  # story → its articles
         self._index: dict[str, list[int]] = {}
@@ -732,13 +780,27 @@ class StoryClusterer:
 
     @property
     def stories(self) -> int:
-        return sum(1 for m in self.members if m)
+        return sum(1 for m in self._members if m)
+
+    def add(self, d: Description) -> int:
+        """Place one arriving article; returns the index of the article."""
+        place_one(d, self)
+        return len(self.labels) - 1
+
+    # StoryIndex
+
+    def postings(self, keys: Sequence[str]) -> list[tuple[str, int]]:
+        return [(k, s) for k in keys for s in self._index.get(k, ())[-POSTINGS:]]
+
+    def profiles(self, stories: Sequence[int]) -> dict[int, Profile]:
+        self.compared += len(stories)
+        return {s: self._profiles[s] for s in stories}
 
     def _new(self) -> int:
-        self.profiles.append(Profile())
-        self.members.append([])
+        self._profiles.append(Profile())
+        self._members.append([])
         self._where.append([])
-        return len(self.profiles) - 1
+        return len(self._profiles) - 1
 
     def _post(self, story: int, d: Description) -> None:
         for k in d.keys:
@@ -746,32 +808,33 @@ class StoryClusterer:
             if story not in postings[-POSTINGS:]:
                 postings.append(story)
 
-    def add(self, d: Description) -> int:
-        """Place one arriving article; returns the index of the article."""
-        hits = [(k, s) for k in d.keys for s in self._index.get(k, ())[-POSTINGS:]]
-        candidates = rank(hits)
-        self.compared += len(candidates)
-        found = best(d, ((s, self.profiles[s]) for s in candidates))
-        story = self._new() if found is None else found[0]
-        self.profiles[story].add(d)
-        self.members[story].append(d)
+    def new_story(self, d: Description) -> int:
+        story = self._new()
+        self.join(story, d)
+        return story
+
+    def join(self, story: int, d: Description) -> None:
+        self._profiles[story].add(d)
+        self._members[story].append(d)
         self._where[story].append(len(self.labels))
         self.labels.append(story)
         self._post(story, d)
-        mask = split(self.members[story]) if found is not None and recheck(found[1]) else None
-        if mask is not None:
-            self.splits += 1
-            moved = [i for i, keep in zip(self._where[story], mask, strict=True) if not keep]
-            kept = [m for m, keep in zip(self.members[story], mask, strict=True) if keep]
-            other = self._new()
-            self.members[other] = [m for m, keep in zip(self.members[story], mask, strict=True) if not keep]
-            self.members[story] = kept
-            self._where[other] = moved
-            self._where[story] = [i for i, keep in zip(self._where[story], mask, strict=True) if keep]
-            self.profiles[story] = Profile.of(kept)
-            self.profiles[other] = Profile.of(self.members[other])
-            for i in moved:
-                self.labels[i] = other
-            for m in self.members[other]:
-                self._post(other, m)
-        return len(self.labels) - 1
+
+    def members(self, story: int) -> list[Description]:
+        return self._members[story]
+
+    def split_off(self, story: int, mask: list[bool]) -> int:
+        self.splits += 1
+        members, where = self._members[story], self._where[story]
+        other = self._new()
+        self._members[story] = [m for m, keep in zip(members, mask, strict=True) if keep]
+        self._members[other] = [m for m, keep in zip(members, mask, strict=True) if not keep]
+        self._where[story] = [i for i, keep in zip(where, mask, strict=True) if keep]
+        self._where[other] = [i for i, keep in zip(where, mask, strict=True) if not keep]
+        self._profiles[story] = Profile.of(self._members[story])
+        self._profiles[other] = Profile.of(self._members[other])
+        for i in self._where[other]:
+            self.labels[i] = other
+        for m in self._members[other]:
+            self._post(other, m)
+        return other

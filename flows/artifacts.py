@@ -9,13 +9,13 @@ each one's history across runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from sqlalchemy.engine import Engine
 
-from extractors.fetching import hide_credentials
+from extractors.urls import hide_credentials
 from storage.queries import events_by_id, stories_of
 from storage.sources import list_sources
 
@@ -27,7 +27,7 @@ RUN_KEY = "tradewatch-run"
 MAX_ROWS = 500  # a table artifact shows the newest this many rows (a large replay has thousands)
 
 
-def _rate(e: dict[str, Any]) -> str:
+def _rate(e: Mapping[str, Any]) -> str:
     low, high = e["rate_from"], e["rate_to"]
     if high is None:
         return ""
@@ -66,7 +66,9 @@ def publish_run(
     )
     stories = stories_of(engine, article_ids)
     create_table_artifact(
-        stories, key=STORIES_KEY, description=f"{len(stories)} stories of this run's articles"
+        [dict(s) for s in stories],
+        key=STORIES_KEY,
+        description=f"{len(stories)} stories of this run's articles",
     )
     failing = [s for s in list_sources(engine) if s["error_count"]]
     lines = [

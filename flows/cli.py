@@ -108,7 +108,8 @@ def _engine(db: str | None, *, read: bool = False) -> Engine:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, OperationalError
 
-    from storage.database import open_engine, redact_url
+    from extractors.urls import hide_credentials
+    from storage.database import open_engine
     from storage.exceptions import StorageError
 
     url = _settings(db).database_url
@@ -126,12 +127,12 @@ def _engine(db: str | None, *, read: bool = False) -> Engine:
                 raise typer.Exit(2)
         return open_engine(url)
     except (ArgumentError, ValueError, ImportError):
-        shown = redact_url(url) if "://" in url else url
+        shown = hide_credentials(url)
         err.print(f"[red]error:[/] not a usable database URL: {shown!r}")
         raise typer.Exit(2) from None
     except (OperationalError, StorageError) as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        err.print(f"[red]error:[/] cannot use database {redact_url(url)}: {reason}")
+        err.print(f"[red]error:[/] cannot use database {hide_credentials(url)}: {reason}")
         raise typer.Exit(1) from None
 
 

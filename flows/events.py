@@ -11,7 +11,7 @@ trigger (:mod:`flows.deployments`) listens for these.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prefect.events import emit_event
@@ -25,7 +25,7 @@ DETECTED = "tradewatch.event.detected"
 RESOURCE_PREFIX = "tradewatch.event."
 
 
-def event_resource(event: dict[str, Any]) -> dict[str, str]:
+def event_resource(event: Mapping[str, Any]) -> dict[str, str]:
     """The Prefect resource of a trade event: its id and labels (strings)."""
     label = " ".join(str(event[k]) for k in ("type", "action", "actor", "target") if event.get(k))
     return {

@@ -11,7 +11,6 @@ does not know.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,25 +18,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
 from .exceptions import SchemaError
 
-__all__ = ["MIGRATIONS", "open_engine", "redact_url", "session_scope", "upgrade"]
+__all__ = ["MIGRATIONS", "open_engine", "session_scope", "upgrade"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # Serialises migrations of one PostgreSQL database across processes.
 _PG_MIGRATION_LOCK = 0x7472_6164_6577
-
-
-def redact_url(url: str) -> str:
-    """The URL with its password hidden, for logs and messages (even unparseable ones)."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ValueError, ArgumentError):
-        return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -8,7 +8,6 @@ the event, so an event never exists without its alerts.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ from extractors.events import New, candidate_window, resolve
 from extractors.models import ArticleDoc, Mention
 from extractors.routing import AlertRules
 from extractors.stories import Description
-from extractors.vocabulary import aware
+from extractors.vocabulary import aware, stable_key
 
 from .database import session_scope
 from .locks import insert, lock, table
@@ -63,10 +62,6 @@ class StoredArticle:
     story_id: int | None
     new: bool  # a new text: its events are still to read
     copy_of: int | None = None  # the article it is a near-duplicate or update of
-
-
-def _key(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def _original(
@@ -121,7 +116,7 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
     out: list[StoredArticle] = []
     with session_scope(engine) as s:
         keys = [band for fp in prints for band in fp.bands]
-        keys += [_key(doc.content_hash) for doc in docs] + [_key(url) for url in urls if url]
+        keys += [stable_key(doc.content_hash) for doc in docs] + [stable_key(url) for url in urls if url]
         lock(s, engine, keys)
         for doc, fp, url in zip(docs, prints, urls, strict=True):
             now = utcnow()
@@ -224,7 +219,7 @@ def record_mentions(
     """
     result = EventsRecorded()
     with session_scope(engine) as s:
-        measures = {_key(f"{m.type}|{m.actor}|{m.target}") for _, ms in found for m in ms}
+        measures = {stable_key(f"{m.type}|{m.actor}|{m.target}") for _, ms in found for m in ms}
         lock(s, engine, measures | story_lock_keys(d for _, d in stories))
         place_articles(s, engine, stories)
         times = dict(

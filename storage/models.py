@@ -1,4 +1,5 @@
-"""Tables and read models.
+"""Tables (SQLModel) and read models (what the queries of :mod:`storage.queries`
+return: the ``--json`` contract, typed).
 
 Idempotency lives here, in unique constraints, not in application checks:
 
@@ -17,26 +18,33 @@ Idempotency lives here, in unique constraints, not in application checks:
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from extractors.vocabulary import AlertStatus
+from extractors.vocabulary import Action, AlertStatus, EventType
 
 __all__ = [
     "Alert",
     "AlertStatus",
+    "AlertView",
     "Article",
     "ArticleBand",
     "ArticleCopy",
+    "ArticleRef",
+    "ArticleView",
     "Delivery",
     "Event",
     "EventMention",
+    "EventView",
     "Run",
     "Source",
     "Story",
+    "StoryArticle",
     "StoryKey",
+    "StoryTally",
+    "StoryView",
     "utcnow",
 ]
 
@@ -265,3 +273,84 @@ class Run(SQLModel, table=True):
     stats: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     errors: list[dict[str, str]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     owner: str | None = Field(default=None, max_length=160)  # storage.owners: host:pid:start
+
+
+# Read models: plain dicts as JSON prints them (times as ISO 8601 in UTC), typed.
+
+
+class ArticleRef(TypedDict):
+    """Where an article was read: its id at the source, its URL and outlet."""
+
+    source_id: str
+    url: str | None
+    outlet: str | None
+
+
+class EventView(TypedDict):
+    """An event as ``events --json`` shows it (the README documents each field)."""
+
+    id: int
+    type: EventType
+    action: Action
+    actor: str | None
+    target: str | None
+    rate_from: float | None
+    rate_to: float | None
+    amount_usd: float | None
+    products: list[str]
+    entities: list[str]
+    first_seen: str | None
+    occurred: str | None
+    background: bool
+    confidence: float | None
+    alertable: bool
+    thread: int | None
+    articles: list[ArticleRef]
+    evidence: list[str]
+    stories: int
+
+
+class StoryArticle(ArticleRef):
+    title: str | None
+
+
+class StoryView(TypedDict):
+    """A story as ``stories --json`` shows it."""
+
+    id: int
+    title: str | None
+    articles: list[StoryArticle]
+
+
+class StoryTally(TypedDict):
+    """A story and how many articles of a run are in it (the run's artifact)."""
+
+    id: int
+    title: str | None
+    articles: int
+
+
+class AlertView(TypedDict):
+    """An outbox row as ``alerts --json`` shows it."""
+
+    id: int
+    event_id: int
+    route: str
+    status: AlertStatus
+    attempts: int
+    sent_at: str | None
+    last_error: str | None
+
+
+class ArticleView(TypedDict):
+    """An article as ``articles --json`` shows it."""
+
+    source_id: str
+    url: str | None
+    outlet: str | None
+    title: str | None
+    author: str | None
+    language: str | None
+    published: str | None
+    story_id: int | None
+    text: str

@@ -36,7 +36,7 @@ from extractors.vocabulary import aware
 
 from .database import session_scope
 from .exceptions import NotFoundError
-from .models import Alert, AlertStatus, Delivery, Event, utcnow
+from .models import Alert, AlertStatus, Delivery, Event, EventView, utcnow
 from .owners import current_owner, gone
 from .queries import event_view, events_where
 
@@ -247,7 +247,7 @@ def _defer(engine: Engine, alert_ids: Sequence[int], until: datetime) -> None:
         )
 
 
-def _history(s: Session, event_id: int) -> list[dict[str, Any]]:
+def _history(s: Session, event_id: int) -> list[EventView]:
     """The earlier states of the event's measure (its thread), oldest first."""
     event = s.get_one(Event, event_id)
     root = event.thread_id or event.id

@@ -1,4 +1,5 @@
-"""Read models: what the CLI's ``--json`` prints (the documented contract)."""
+"""Queries for the read models of :mod:`storage.models`: what the CLI's
+``--json`` prints (the documented contract), and the pipeline reads back."""
 
 from __future__ import annotations
 
@@ -12,10 +13,23 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from extractors.stories import ArticleText
+from extractors.vocabulary import Action, AlertStatus, EventType
 
 from .database import session_scope
 from .exceptions import NotFoundError
-from .models import Alert, Article, Event, EventMention, Story
+from .models import (
+    Alert,
+    AlertView,
+    Article,
+    ArticleRef,
+    ArticleView,
+    Event,
+    EventMention,
+    EventView,
+    Story,
+    StoryTally,
+    StoryView,
+)
 
 __all__ = [
     "ArticleText",
@@ -39,11 +53,11 @@ def _iso(value: datetime | None) -> str | None:
     return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
-def _article_ref(a: Article) -> dict[str, Any]:
+def _article_ref(a: Article) -> ArticleRef:
     return {"source_id": a.source_item_id, "url": a.url, "outlet": a.outlet}
 
 
-def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
+def _events(session: Session, where: Any = None) -> list[EventView]:
     stmt = select(Event).order_by(col(Event.id))
     if where is not None:
         stmt = stmt.where(where)
@@ -61,7 +75,7 @@ def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
     for mention, article in rows:
         by_event[mention.event_id].append((mention, article))
     stories: dict[int, set[int]] = defaultdict(set)
-    out = []
+    out: list[EventView] = []
     for e in events:
         assert e.id is not None
         mentions = by_event[e.id]
@@ -73,8 +87,8 @@ def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
         out.append(
             {
                 "id": e.id,
-                "type": e.type,
-                "action": e.action,
+                "type": EventType(e.type),
+                "action": Action(e.action),
                 "actor": e.actor,
                 "target": e.target,
                 "rate_from": e.rate_from,
@@ -96,17 +110,17 @@ def _events(session: Session, where: Any = None) -> list[dict[str, Any]]:
     return out
 
 
-def events_where(session: Session, where: Any) -> list[dict[str, Any]]:
+def events_where(session: Session, where: Any) -> list[EventView]:
     """The events matching a SQL condition, as ``events --json`` shows them."""
     return _events(session, where)
 
 
-def list_events(engine: Engine, *, type_: str | None = None) -> list[dict[str, Any]]:
+def list_events(engine: Engine, *, type_: str | None = None) -> list[EventView]:
     with session_scope(engine) as s:
         return _events(s, None if type_ is None else col(Event.type) == type_)
 
 
-def events_by_id(engine: Engine, ids: Sequence[int]) -> list[dict[str, Any]]:
+def events_by_id(engine: Engine, ids: Sequence[int]) -> list[EventView]:
     """These events, as ``events --json`` shows them, oldest first."""
     if not ids:
         return []
@@ -114,7 +128,7 @@ def events_by_id(engine: Engine, ids: Sequence[int]) -> list[dict[str, Any]]:
         return _events(s, col(Event.id).in_(list(ids)))
 
 
-def stories_of(engine: Engine, article_ids: Sequence[int]) -> list[dict[str, Any]]:
+def stories_of(engine: Engine, article_ids: Sequence[int]) -> list[StoryTally]:
     """The stories these articles are in: id, title and article count (versions
     and copies of an article are not counted again)."""
     if not article_ids:
@@ -131,7 +145,7 @@ def stories_of(engine: Engine, article_ids: Sequence[int]) -> list[dict[str, Any
         return [{"id": int(str(i)), "title": t, "articles": int(str(n))} for i, t, n in rows]
 
 
-def event_view(session: Session, event_id: int) -> dict[str, Any]:
+def event_view(session: Session, event_id: int) -> EventView:
     """One event as ``events --json`` shows it (plus its story count)."""
     found = _events(session, col(Event.id) == event_id)
     if not found:
@@ -139,7 +153,7 @@ def event_view(session: Session, event_id: int) -> dict[str, Any]:
     return found[0]
 
 
-def list_stories(engine: Engine) -> list[dict[str, Any]]:
+def list_stories(engine: Engine) -> list[StoryView]:
     with session_scope(engine) as s:
         stories = s.exec(select(Story).order_by(col(Story.id))).all()
         articles = s.exec(
@@ -151,7 +165,7 @@ def list_stories(engine: Engine) -> list[dict[str, Any]]:
             by_story[a.story_id].append(a)
         return [
             {
-                "id": st.id,
+                "id": st.id or 0,
                 "title": st.title,
                 "articles": [{**_article_ref(a), "title": a.title} for a in by_story[st.id or 0]],
             }
@@ -173,17 +187,17 @@ def story_count(engine: Engine, article_ids: list[int]) -> int:
         )
 
 
-def list_alerts(engine: Engine, *, status: str | None = None) -> list[dict[str, Any]]:
+def list_alerts(engine: Engine, *, status: str | None = None) -> list[AlertView]:
     with session_scope(engine) as s:
         stmt = select(Alert).order_by(col(Alert.id))
         if status is not None:
             stmt = stmt.where(col(Alert.status) == status)
         return [
             {
-                "id": a.id,
+                "id": a.id or 0,
                 "event_id": a.event_id,
                 "route": a.route,
-                "status": a.status,
+                "status": AlertStatus(a.status),
                 "attempts": a.attempts,
                 "sent_at": _iso(a.sent_at),
                 "last_error": a.last_error,
@@ -192,7 +206,7 @@ def list_alerts(engine: Engine, *, status: str | None = None) -> list[dict[str, 
         ]
 
 
-def list_articles(engine: Engine) -> list[dict[str, Any]]:
+def list_articles(engine: Engine) -> list[ArticleView]:
     with session_scope(engine) as s:
         return [
             {

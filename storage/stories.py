@@ -28,13 +28,9 @@ from extractors.stories import (
     POSTINGS,
     Description,
     Profile,
-    best,
-    rank,
-    recheck,
-    split,
-    split_size,
-    term_key,
+    place_one,
 )
+from extractors.vocabulary import stable_key
 
 from .database import session_scope
 from .locks import insert, lock, table
@@ -45,11 +41,11 @@ __all__ = ["place", "place_articles", "reset_stories", "story_lock_keys"]
 
 def story_lock_keys(descriptions: Iterable[Description]) -> set[int]:
     """The advisory lock keys that serialise placing these articles."""
-    return {term_key("story|" + k) for d in descriptions for k in d.keys}
+    return {stable_key("story|" + k) for d in descriptions for k in d.keys}
 
 
 def _insert_keys(conn: Connection, engine: Engine, story_id: int, terms: Iterable[str]) -> None:
-    rows = [{"key": term_key(t), "story_id": story_id} for t in set(terms)]
+    rows = [{"key": stable_key(t), "story_id": story_id} for t in set(terms)]
     if not rows:
         return
     conn.execute(insert(engine, table(StoryKey)).on_conflict_do_nothing(), rows)
@@ -59,7 +55,7 @@ def _postings(conn: Connection, terms: Sequence[str]) -> list[tuple[str, int]]:
     """``(term, story)`` for the newest ``POSTINGS`` stories of each term."""
     if not terms:
         return []
-    by_key = {term_key(t): t for t in terms}
+    by_key = {stable_key(t): t for t in terms}
     params = {f"k{i}": k for i, k in enumerate(by_key)}
     rows = conn.execute(_postings_query(len(by_key)), params).all()
     return [(by_key[int(str(k))], int(str(story))) for k, story in rows]
@@ -108,38 +104,81 @@ def _headline(text: str, limit: int = 120) -> str:
     return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _resplit(conn: Connection, engine: Engine, story_id: int) -> int | None:
-    """Split the story if its articles are two stories; returns the new story's id."""
-    rows = conn.execute(
-        sa.select(col(Article.id), col(Article.title), col(Article.story_terms))
-        .where(col(Article.story_id) == story_id, col(Article.copy_of).is_(None))
-        .where(col(Article.story_terms).is_not(None))
-        .order_by(col(Article.id))
-    ).all()
-    members = [Description.from_json(r[2]) for r in rows]
-    mask = split(members)
-    if mask is None:
-        return None
-    kept = [d for d, keep in zip(members, mask, strict=True) if keep]
-    moved = [(r, d) for r, d, keep in zip(rows, members, mask, strict=True) if not keep]
-    first = moved[0][0]
-    title = first[1] or _headline(
-        conn.execute(sa.select(col(Article.text)).where(col(Article.id) == first[0])).scalar_one()
-    )
-    other = _new_story(conn, title, Profile.of(d for _, d in moved))
-    ids = [int(r[0]) for r, _ in moved]
-    conn.execute(sa.update(Article).where(col(Article.id).in_(ids)).values(story_id=other))
-    conn.execute(sa.update(Article).where(col(Article.copy_of).in_(ids)).values(story_id=other))
-    _save(conn, story_id, Profile.of(kept))
-    _insert_keys(conn, engine, other, (k for _, d in moved for k in d.keys))
-    return other
+class _Stored:
+    """The stories in the database, as :func:`extractors.stories.place_one`
+    places one article (``article_id``, titled ``title``) among them, within the
+    caller's transaction."""
+
+    def __init__(self, conn: Connection, engine: Engine, article_id: int, title: str) -> None:
+        self._conn, self._engine = conn, engine
+        self._article, self._title = article_id, title
+        self._rows: list[sa.Row[Any]] = []
+
+    def postings(self, keys: Sequence[str]) -> list[tuple[str, int]]:
+        return _postings(self._conn, keys)
+
+    def profiles(self, stories: Sequence[int]) -> dict[int, Profile]:
+        stored = self._conn.execute(
+            sa.select(col(Story.id), col(Story.profile)).where(col(Story.id).in_(list(stories)))
+        ).all()
+        return {int(str(i)): Profile.from_json(cast(dict[str, Any], data)) for i, data in stored if data}
+
+    def _assign(self, story: int, d: Description) -> None:
+        self._conn.execute(
+            sa.update(Article)
+            .where(col(Article.id) == self._article)
+            .values(story_id=story, story_terms=d.to_json())
+        )
+        _insert_keys(self._conn, self._engine, story, d.keys)
+
+    def new_story(self, d: Description) -> int:
+        story = _new_story(self._conn, self._title, Profile.of([d]))
+        self._assign(story, d)
+        return story
+
+    def join(self, story: int, d: Description) -> None:
+        # read the profile again under a row lock (PostgreSQL), since another worker
+        # may have joined it since; SQLite: this transaction holds the write lock
+        profile = _profile(self._conn, story, lock=self._engine.dialect.name == "postgresql")
+        profile.add(d)
+        _save(self._conn, story, profile)
+        self._assign(story, d)
+
+    def members(self, story: int) -> list[Description]:
+        self._rows = list(
+            self._conn.execute(
+                sa.select(col(Article.id), col(Article.title), col(Article.story_terms))
+                .where(col(Article.story_id) == story, col(Article.copy_of).is_(None))
+                .where(col(Article.story_terms).is_not(None))
+                .order_by(col(Article.id))
+            ).all()
+        )
+        return [Description.from_json(r[2]) for r in self._rows]
+
+    def split_off(self, story: int, mask: list[bool]) -> int:
+        conn = self._conn
+        members = [Description.from_json(r[2]) for r in self._rows]
+        kept = [d for d, keep in zip(members, mask, strict=True) if keep]
+        moved = [(r, d) for r, d, keep in zip(self._rows, members, mask, strict=True) if not keep]
+        first = moved[0][0]
+        title = first[1] or _headline(
+            conn.execute(sa.select(col(Article.text)).where(col(Article.id) == first[0])).scalar_one()
+        )
+        other = _new_story(conn, title, Profile.of(d for _, d in moved))
+        ids = [int(r[0]) for r, _ in moved]
+        conn.execute(sa.update(Article).where(col(Article.id).in_(ids)).values(story_id=other))
+        conn.execute(sa.update(Article).where(col(Article.copy_of).in_(ids)).values(story_id=other))
+        _save(conn, story, Profile.of(kept))
+        _insert_keys(conn, self._engine, other, (k for _, d in moved for k in d.keys))
+        return other
 
 
 def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Description]]) -> dict[int, int]:
     """Put each article (``(article_id, description)``, in arrival order) in its
     story, within the caller's transaction; returns ``article → story`` as
     placed (a later split may move an article on). An article already placed is
-    left where it is; a version of an article goes where its original is."""
+    left where it is; a version of an article goes where its original is; the
+    others are placed by :func:`extractors.stories.place_one`."""
     conn = s.connection()  # plain statements: the ORM adds nothing here but time
     out: dict[int, int] = {}
     for article_id, d in placed:
@@ -151,11 +190,6 @@ def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Descr
         story_id: int | None = row[0]
         copy_of: int | None = row[1]
         title: str | None = row[2]
-        if title is None:
-            text: object = conn.execute(
-                sa.select(col(Article.text)).where(col(Article.id) == article_id)
-            ).scalar_one()
-            title = _headline(str(text))
         terms = row[3]
         if story_id is not None and (terms is not None or copy_of is not None):
             out[article_id] = story_id
@@ -170,34 +204,12 @@ def place_articles(s: Session, engine: Engine, placed: Sequence[tuple[int, Descr
                 )
                 out[article_id] = original
                 continue
-        candidates = rank(_postings(conn, d.keys))
-        stored = conn.execute(
-            sa.select(col(Story.id), col(Story.profile)).where(col(Story.id).in_(candidates))
-        ).all()
-        profiles = {int(str(i)): Profile.from_json(cast(dict[str, Any], data)) for i, data in stored if data}
-        found = best(d, ((c, profiles[c]) for c in candidates if c in profiles))
-        if found is None:
-            story_id = _new_story(conn, title, Profile.of([d]))
-        else:
-            story_id = found[0]
-            # PostgreSQL: read it again under a row lock, since another worker may have
-            # joined it since; SQLite: this transaction has held the write lock throughout
-            profile = (
-                _profile(conn, story_id, lock=True)
-                if engine.dialect.name == "postgresql"
-                else profiles[story_id]
-            )
-            profile.add(d)
-            _save(conn, story_id, profile)
-        conn.execute(
-            sa.update(Article)
-            .where(col(Article.id) == article_id)
-            .values(story_id=story_id, story_terms=d.to_json())
-        )
-        _insert_keys(conn, engine, story_id, d.keys)
-        out[article_id] = story_id
-        if found is not None and recheck(found[1]) and split_size(profiles[found[0]].size + 1):
-            _resplit(conn, engine, story_id)
+        if title is None:
+            text: object = conn.execute(
+                sa.select(col(Article.text)).where(col(Article.id) == article_id)
+            ).scalar_one()
+            title = _headline(str(text))
+        out[article_id] = place_one(d, _Stored(conn, engine, article_id, title))
     return out
 
 
@@ -206,7 +218,7 @@ def reset_stories(engine: Engine) -> list[int]:
     :func:`place` does); returns the ids of the articles to place, oldest
     first. Run it while no worker processes articles."""
     with session_scope(engine) as s:
-        lock(s, engine, [term_key("stories|rebuild")])
+        lock(s, engine, [stable_key("stories|rebuild")])
         conn = s.connection()
         conn.execute(sa.update(Article).values(story_id=None, story_terms=None))
         conn.execute(sa.delete(StoryKey))

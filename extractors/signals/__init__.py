@@ -22,7 +22,8 @@ The stages, each a module of plain functions:
 
 from __future__ import annotations
 
-from .candidates import ACTIONS, ALERTABLE_TYPES, split_sentences
+from ..vocabulary import ACTIONS, ALERTABLE_TYPES
+from .candidates import split_sentences
 from .extraction import extract_mentions
 from .merging import event_key
 from .rules import mentions_by_sentence

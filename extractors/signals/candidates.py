@@ -36,17 +36,6 @@ _BEFORE_CUT = _CUES.cue("before_cut")
 _AFTER_CUT = _CUES.cue("after_cut")
 
 
-ACTIONS: dict[str, tuple[str, ...]] = {
-    "tariff": ("threatened", "announced", "imposed", "increased", "delayed", "reduced", "lifted"),
-    "sanction": ("threatened", "imposed", "eased", "lifted"),
-    "trade_talks": ("scheduled", "held", "stalled", "agreed"),
-    "trade_deal": ("agreed",),
-}
-
-
-ALERTABLE_TYPES = frozenset({"tariff", "sanction"})
-
-
 _TARIFF = _CUES.trigger("tariff")
 
 

@@ -16,8 +16,8 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 from ..models import Mention
-from ..vocabulary import action_class, parties
-from .candidates import ALERTABLE_TYPES, Found
+from ..vocabulary import ALERTABLE_TYPES, PAIRED_TYPES, Action, EventType, action_class, parties
+from .candidates import Found
 
 
 def event_key(
@@ -135,7 +135,7 @@ def _absorb(into: Found, other: Found) -> None:
 
 
 def key_of(f: Found) -> str:
-    if f.type in ("trade_talks", "trade_deal"):
+    if f.type in PAIRED_TYPES:
         return event_key(f.type, f.action, f.actor, f.target, None, None, None)
     return event_key(f.type, f.action, f.actor, f.target, f.rate_from, f.rate_to, f.amount_usd, f.products)
 
@@ -172,8 +172,8 @@ def mention_of(f: Found) -> Mention:
         background=f.recap,
         occurred=f.occurred,
         confidence=round(f.score, 4),
-        type=f.type,
-        action=f.action,
+        type=EventType(f.type),
+        action=Action(f.action),
         actor=f.actor,
         target=f.target,
         key=key_of(f),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ..gazetteer import gazetteer
 from ..models import Mention, plain_text
+from ..vocabulary import ACTIONS, ALERTABLE_TYPES
 from .attributes import amount_in, as_number, rates_in
 from .candidates import (
     _BARE_DEAL,
@@ -27,8 +28,6 @@ from .candidates import (
     _DEAL,
     _TALKS,
     _TARIFF,
-    ACTIONS,
-    ALERTABLE_TYPES,
     SANCTION_TRIGGERS,
     Article,
     Found,

@@ -165,7 +165,7 @@ def test_charsets_from_header_meta_or_detection() -> None:
 
 
 def test_credentials_in_urls_are_hidden_from_what_others_see() -> None:
-    from extractors.fetching import hide_credentials
+    from extractors.urls import hide_credentials
 
     text = (
         "GET https://alice:s3cr3t@feeds.example.com/rss?api_key=K3Y&lang=en failed; "

@@ -48,7 +48,7 @@ def test_rules_choose_routes_by_type_actor_target_and_goods(rules: AlertRules) -
     assert (
         rules.channels_for(_m("sanction", "imposed", "US", "RU"), CHANNELS) == []
     )  # a country: not compliance
-    assert rules.channels_for(_m("tariff", "raised", "CN", "US", ("soybeans",)), CHANNELS) == [
+    assert rules.channels_for(_m("tariff", "increased", "CN", "US", ("soybeans",)), CHANNELS) == [
         "trade-desk",
         "farm",
     ]
@@ -74,6 +74,8 @@ def test_route_pacing_is_read(rules: AlertRules) -> None:
         ("rules: [{type: tariff}]", "needs a 'route'"),
         ("rules: [{route: a, colour: red}]", "unknown field"),
         ("rules: [{route: a, target_kind: planet}]", "target_kind"),
+        ("rules: [{route: a, type: tarif}]", "unknown type tarif"),
+        ("rules: [{route: a, action: raised}]", "unknown action raised"),
         ("routes: {a: {digest: soon}}", "not a duration"),
         ("routes: {a: {per_hour: 0}}", "per_hour"),
         ("[1, 2]", "expected a mapping"),

@@ -104,7 +104,7 @@ def test_a_change_of_state_links_only_to_a_measure_seen_within_the_thread_window
     (c,) = _articles(engine, 1, datetime(2018, 1, 10, tzinfo=UTC) + THREAD_WINDOW + timedelta(days=9))
     record_mentions(engine, [(a, [_tariff("threatened", rate=10.0)])], routes=["r"])
     record_mentions(engine, [(b, [_tariff("imposed", rate=10.0)])], routes=["r"])
-    record_mentions(engine, [(c, [_tariff("suspended", rate=10.0)])], routes=["r"])
+    record_mentions(engine, [(c, [_tariff("delayed", rate=10.0)])], routes=["r"])
     threads = [e["thread"] for e in list_events(engine)]
     imposed_id = list_events(engine)[1]["id"]
     assert threads == [None, None, imposed_id]  # too late for the threat; in time for the imposition

@@ -37,7 +37,7 @@ def _doc(source_id: str, text: str = TEXT) -> ArticleDoc:
 def _mention(key: str = "k1", type_: str = "tariff", amount_usd: float = 34e9) -> Mention:
     return Mention(
         type=type_,
-        action="imposed",
+        action="held" if type_ == "trade_talks" else "imposed",
         actor="US",
         target="CN",
         key=key,
