@@ -31,7 +31,8 @@ from pathlib import Path
 import httpx
 import trafilatura
 
-from extractors.fetching import FetchConfig, Fetcher, decode_html
+from extractors.adapters.fetching import FetchConfig, Fetcher
+from extractors.encoding import decode_html
 from extractors.models import ItemFailure, RawItem
 from flows.pipeline import ingest_items
 from flows.settings import Settings

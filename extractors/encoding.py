@@ -8,12 +8,14 @@ charset reads is an error the caller reports against its item.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import charset_normalizer
 
-__all__ = ["decode"]
+__all__ = ["decode", "decode_html"]
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
@@ -28,3 +30,17 @@ def decode(data: bytes, declared: Iterable[str] = ()) -> str | None:
             continue
     best = charset_normalizer.from_bytes(data).best()
     return str(best) if best is not None else None
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Bytes of a page or feed as text: the charset of the Content-Type header,
+    else a byte-order mark, else a ``<meta charset>``, else detection."""
+    declared = []
+    header = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", content_type or "", re.IGNORECASE)
+    if header:
+        declared.append(header.group(1))
+    meta = _META_CHARSET.search(body[:4096])
+    if meta:
+        declared.append(meta.group(1).decode("ascii", "replace"))
+    text = decode(body, declared)
+    return text if text is not None else body.decode("utf-8", "replace")

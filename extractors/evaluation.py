@@ -1,4 +1,7 @@
-"""Score the signal extractor against labelled sentences.
+"""Quality scorers: the signal rules against labelled sentences (below), story
+clustering against ECB+ (:func:`score_stories`, B-cubed) and the main text of
+fetched pages (:func:`score_pages`); whole-article signal scoring is
+:mod:`extractors.signals.training`.
 
 A labelled set is JSONL, one sentence per line (see ``eval/signals/LABELLING.md``)::
 
@@ -22,8 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -50,7 +52,6 @@ __all__ = [
     "score_pages",
     "score_signals",
     "score_stories",
-    "serve_folder",
 ]
 
 
@@ -461,27 +462,6 @@ class PageScores:
     failed: list[str]
 
 
-@contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """The files of ``folder`` over HTTP on loopback (a real server, a thread)."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def score_pages(folder: Path) -> PageScores:
     """Main-text quality of tradewatch's own fetch-and-extract path on a folder
     of pages (``pages/*.html``) with ``truth.jsonl`` (``id``, ``articleBody``):
@@ -489,9 +469,11 @@ def score_pages(folder: Path) -> PageScores:
     ingestion does; trafilatura alone on the same files is scored alongside."""
     import trafilatura
 
+    from .adapters.fetching import FetchConfig, Fetcher
+    from .adapters.loopback import serve_folder
     from .articles import to_article
+    from .encoding import decode_html
     from .exceptions import ItemError
-    from .fetching import FetchConfig, Fetcher, decode_html
     from .models import RawItem
 
     truth = {}

@@ -18,8 +18,8 @@ import feedparser
 
 from .corpus import parse_datetime
 from .deduplication import canonical_url
+from .encoding import decode_html
 from .exceptions import FeedError
-from .fetching import decode_html
 
 __all__ = ["FeedEntry", "parse_feed"]
 

@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .vocabulary import Action, EventType
+
 __all__ = ["MAX_QUOTE", "MAX_TITLE", "Message", "headline", "money", "neutralise", "render", "render_digest"]
 
 MAX_QUOTE = 600  # characters of an evidence sentence in a message
@@ -27,21 +29,27 @@ _PING = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _UNSHOWABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MD_LINK = re.compile(r"\]\s*\(")
 
-_VERB = {
-    "threatened": "threatened",
-    "announced": "announced",
-    "imposed": "imposed",
-    "increased": "raised",
-    "delayed": "delayed",
-    "reduced": "cut",
-    "lifted": "lifted",
-    "eased": "eased",
-    "scheduled": "scheduled",
-    "held": "held",
-    "stalled": "stalled",
-    "agreed": "agreed",
+# how a title says each action, and each type (tests hold them to the vocabulary)
+_VERB: dict[Action, str] = {
+    Action.THREATENED: "threatened",
+    Action.ANNOUNCED: "announced",
+    Action.IMPOSED: "imposed",
+    Action.INCREASED: "raised",
+    Action.DELAYED: "delayed",
+    Action.REDUCED: "cut",
+    Action.LIFTED: "lifted",
+    Action.EASED: "eased",
+    Action.SCHEDULED: "scheduled",
+    Action.HELD: "held",
+    Action.STALLED: "stalled",
+    Action.AGREED: "agreed",
 }
-_TYPE = {"tariff": "Tariff", "sanction": "Sanction", "trade_talks": "Trade talks", "trade_deal": "Trade deal"}
+_TYPE: dict[EventType, str] = {
+    EventType.TARIFF: "Tariff",
+    EventType.SANCTION: "Sanction",
+    EventType.TRADE_TALKS: "Trade talks",
+    EventType.TRADE_DEAL: "Trade deal",
+}
 
 
 def _showable(text: str, limit: int) -> str:

@@ -192,16 +192,11 @@ def _zipf(term: str) -> float:
     return zipf_frequency(term.replace("_", " "), "en")
 
 
-_RARE: dict[str, float] = {}  # term → rarity weight (words and names weigh alike)
-
-
+@lru_cache(maxsize=500_000)
 def _rare(term: str) -> float:
-    w = _RARE.get(term)
-    if w is None:
-        if len(_RARE) > 500_000:
-            _RARE.clear()
-        w = _RARE[term] = max(0.5, 7.0 - _zipf(term))
-    return w
+    """A term's rarity weight (words and names weigh alike): a pure function of
+    the term, memoised."""
+    return max(0.5, 7.0 - _zipf(term))
 
 
 def _normalise(text: str) -> str:
@@ -284,11 +279,8 @@ def _sublinear(counts: Mapping[str, float]) -> dict[str, float]:
 
 
 def _weigh(bag: Mapping[str, float], kind: str) -> dict[str, float]:
-    if kind == "N":
-        v = {t: x * 3.0 for t, x in bag.items()}
-    else:
-        known = _RARE.get
-        v = {t: x * (known(t) or _rare(t)) for t, x in bag.items()}
+    weight = (lambda _: 3.0) if kind == "N" else _rare
+    v = {t: x * weight(t) for t, x in bag.items()}
     norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
     return {t: x / norm for t, x in v.items()}
 

@@ -41,8 +41,11 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.events import DeploymentEventTrigger
 from prefect.schedules import Interval
 
+from .deliver import deliver_alerts
 from .events import DETECTED, RESOURCE_PREFIX
-from .replay import deliver_alerts, monitor, rebuild_stories, replay
+from .ingest import replay
+from .maintenance import rebuild_stories
+from .monitor import monitor
 from .settings import Settings
 
 __all__ = ["Spec", "runner_deployments", "serve_all", "specs"]
@@ -88,7 +91,7 @@ def specs(settings: Settings) -> list[Spec]:
         Spec(
             "poll",
             monitor,
-            "flows/replay.py:monitor",
+            "flows/monitor.py:monitor",
             "Poll the due feeds and pages; store, process and announce what is new.",
             parameters={"deliver": False},
             concurrency=ConcurrencyLimitConfig(
@@ -100,7 +103,7 @@ def specs(settings: Settings) -> list[Spec]:
         Spec(
             "deliver",
             deliver_alerts,
-            "flows/replay.py:deliver_alerts",
+            "flows/deliver.py:deliver_alerts",
             "Send the outbox's due alerts: on detected events, and as a sweep.",
             parameters={"linger": 0.0},
             interval=settings.sweep_every,
@@ -111,7 +114,7 @@ def specs(settings: Settings) -> list[Spec]:
         Spec(
             "replay",
             replay,
-            "flows/replay.py:replay",
+            "flows/ingest.py:replay",
             "Replay an offline corpus (a folder or file on the worker).",
             parameters={"deliver": False},
             tags=[*TAGS, "replay"],
@@ -119,7 +122,7 @@ def specs(settings: Settings) -> list[Spec]:
         Spec(
             "rebuild",
             rebuild_stories,
-            "flows/replay.py:rebuild_stories",
+            "flows/maintenance.py:rebuild_stories",
             "Place every stored article in stories again (run while nothing else processes).",
             concurrency=ConcurrencyLimitConfig(
                 limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
+from extractors.adapters.parallel import WorkerPool
 from extractors.models import ItemFailure, RawItem
-from extractors.parallel import pimap
 from extractors.reading import ReadItem, read_item
 from extractors.routing import AlertRules
 from storage.ingest import DEFAULT_RULES, record_mentions, store_articles
@@ -71,17 +71,19 @@ def ingest_items(
     *,
     routes: Sequence[str],
     rules: AlertRules = DEFAULT_RULES,
-    workers: int = 1,
+    pool: WorkerPool | None = None,
     chunk: int = CHUNK,
     on_recorded: Callable[[list[int]], object] | None = None,
 ) -> Ingested:
     """Read, store and record one source's items (failures are returned, and
     lose nothing else); copies of stored texts are counted, not read again.
+    ``pool``: the worker processes that read them (none: this process).
     ``on_recorded`` gets each chunk's new event ids once they are committed
     (so a later chunk's failure does not lose their announcement)."""
     out = Ingested()
     pending: list[ReadItem] = []
-    for result in pimap(read_item, items, workers):
+    results = pool.imap(read_item, items) if pool is not None else map(read_item, items)
+    for result in results:
         if isinstance(result, ItemFailure):
             out.failures.append(result)
             continue

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
 
-from extractors.parallel import die_with_parent
+from extractors.adapters.parallel import die_with_parent
 
 __all__ = ["ServerError", "TemporaryServer", "answering", "healthy", "local_server"]
 

@@ -1,9 +1,10 @@
 """Settings, read once per process from ``TRADEWATCH_*`` variables (and ``.env``).
 
-The CLI builds one :class:`Settings` (applying ``--db``), installs it with
-:func:`use_settings`, and everything below reads it through
-:func:`get_settings`. Secrets (database URLs with passwords, apprise URLs) live
-only here: they are never flow parameters, so Prefect never stores or shows them.
+The CLI builds one :class:`Settings` (applying ``--db``) and the
+:class:`flows.runtime.Runtime` that holds it. Secrets (database URLs with
+passwords, apprise URLs) live only here: they are never flow parameters, so
+Prefect never stores or shows them; a flow run in a child process gets them
+through its environment (:meth:`Settings.environment`).
 """
 
 from __future__ import annotations
@@ -11,17 +12,14 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from extractors.routing import RulesError, parse_duration
 
-if TYPE_CHECKING:  # apprise (through notify) is imported only when alerts are configured or sent
-    from extractors.routing import AlertRules
-
-__all__ = ["Settings", "alerting", "get_settings", "use_settings"]
+__all__ = ["Settings"]
 
 
 class Settings(BaseSettings):
@@ -109,35 +107,21 @@ class Settings(BaseSettings):
             return self.db_url
         return f"sqlite:///{(self.data_dir / 'tradewatch.db').expanduser().absolute()}"
 
-
-_current: list[Settings] = []
-
-
-def use_settings(settings: Settings) -> Settings:
-    """Install the settings every later :func:`get_settings` returns."""
-    _current[:] = [settings]
-    return settings
-
-
-def get_settings() -> Settings:
-    """The installed settings, read from the environment on first use."""
-    if not _current:
-        _current.append(Settings())
-    return _current[0]
-
-
-_alerting: list[tuple[Settings, tuple[dict[str, str], AlertRules]]] = []
-
-
-def alerting(settings: Settings) -> tuple[dict[str, str], AlertRules]:
-    """The alert channels (name → apprise URL) and routing rules the settings
-    configure, read once per settings object (every batch of a run asks);
-    :class:`DeliveryError` or :class:`RulesError` says what is wrong."""
-    if _alerting and _alerting[0][0] is settings:
-        return _alerting[0][1]
-    from extractors.notify import channels
-    from extractors.routing import load_rules
-
-    found = channels(settings.apprise_urls, settings.apprise_config), load_rules(settings.alert_rules)
-    _alerting[:] = [(settings, found)]
-    return found
+    def environment(self) -> dict[str, str]:
+        """The ``TRADEWATCH_*`` variables that give a child process (a flow run
+        a deployment starts) these settings: the fields set explicitly."""
+        env: dict[str, str] = {}
+        for name in sorted(self.model_fields_set):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, list):
+                text = " ".join(map(str, value))
+            elif isinstance(value, timedelta):
+                text = f"{int(value.total_seconds())}s"
+            elif isinstance(value, bool):
+                text = "true" if value else "false"
+            else:
+                text = str(value)
+            env[f"TRADEWATCH_{name.upper()}"] = text
+        return env

@@ -3,29 +3,25 @@
 
 A task run costs 15-20 ms of orchestration here, so every task takes a batch
 (``batch_size`` articles), never one article. Tasks that write are idempotent
-(unique constraints), so their retries are safe. No task takes a secret as a
-parameter: the database and routes come from the process's settings.
+(unique constraints), so their retries are safe. No task takes a secret or a
+live object as a parameter: the engine, channels, rules, fetcher and worker
+pool come from the process's runtime (:func:`flows.runtime.current`).
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 
-import httpx
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy.engine import Engine
 
+from extractors.adapters.fetching import Fetched
+from extractors.encoding import decode_html
 from extractors.exceptions import FetchError, RetryLater
 from extractors.feeds import FeedEntry, parse_feed
-from extractors.fetching import FetchConfig, Fetched, Fetcher, decode_html
 from extractors.models import ItemFailure, Mention, RawItem
-from extractors.notify import Notifier
-from extractors.parallel import pmap
 from extractors.stories import Description, read_article
-from storage.database import open_engine
 from storage.ingest import EventsRecorded, record_mentions
 from storage.outbox import DeliveryPolicy, DeliveryReport, deliver_pending
 from storage.queries import article_texts
@@ -34,7 +30,7 @@ from storage.stories import place
 
 from .events import announce
 from .pipeline import Ingested, ingest_items
-from .settings import alerting, get_settings
+from .runtime import current
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +58,6 @@ __all__ = [
     "deliver_alerts_task",
     "detect_events_task",
     "fetch_pages_task",
-    "fetcher",
     "ingest_items_task",
     "parse_feed_task",
     "place_stories_task",
@@ -71,26 +66,21 @@ __all__ = [
 ]
 
 
-def _engine() -> Engine:
-    return open_engine(get_settings().database_url)
-
-
 @task(name="ingest-items", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=900)
 def ingest_items_task(source: int, items: list[RawItem | ItemFailure]) -> Ingested:
     """Raw items → articles, events and stories, stored (:func:`flows.pipeline.ingest_items`):
     extraction and reading in worker processes, writing here as results come in.
     A retry is safe: stored texts are copies the second time, and what was stored
     but not recorded is left to ``process-articles``."""
-    settings = get_settings()
-    configured, rules = alerting(settings)
-    engine = _engine()
+    rt = current()
+    engine = rt.engine
     return ingest_items(
         engine,
         source,
         items,
-        routes=list(configured),
-        rules=rules,
-        workers=settings.workers,
+        routes=list(rt.channels),
+        rules=rt.rules,
+        pool=rt.pool,
         on_recorded=lambda ids: announce(engine, ids),
     )
 
@@ -98,19 +88,19 @@ def ingest_items_task(source: int, items: list[RawItem | ItemFailure]) -> Ingest
 @task(name="detect-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=600)
 def detect_events_task(article_ids: list[int]) -> list[Reading]:
     """Stored articles → the events each one states, and what story matching reads of it."""
-    texts = article_texts(_engine(), article_ids)
-    return [Reading(*r) for r in pmap(read_article, texts, get_settings().workers)]
+    rt = current()
+    return [Reading(*r) for r in rt.pool.map(read_article, article_texts(rt.engine, article_ids))]
 
 
 @task(name="record-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300)
 def record_events_task(readings: list[Reading]) -> EventsRecorded:
     """Place the articles in stories and store their events, in one transaction."""
-    configured, rules = alerting(get_settings())
+    rt = current()
     return record_mentions(
-        _engine(),
+        rt.engine,
         [(r.article_id, r.mentions) for r in readings],
-        routes=list(configured),
-        rules=rules,
+        routes=list(rt.channels),
+        rules=rt.rules,
         stories=[(r.article_id, r.description) for r in readings],
     )
 
@@ -118,7 +108,7 @@ def record_events_task(readings: list[Reading]) -> EventsRecorded:
 @task(name="place-stories", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300)
 def place_stories_task(readings: list[Reading]) -> dict[int, int]:
     """Place already processed articles in stories again (their events stay)."""
-    return place(_engine(), [(r.article_id, r.description) for r in readings])
+    return place(current().engine, [(r.article_id, r.description) for r in readings])
 
 
 @task(
@@ -126,36 +116,16 @@ def place_stories_task(readings: list[Reading]) -> dict[int, int]:
 )
 def deliver_alerts_task() -> DeliveryReport:
     """Send what the outbox holds; failures stay on their rows for the next sweep."""
-    settings = get_settings()
-    configured, rules = alerting(settings)
-    policy = DeliveryPolicy(max_attempts=settings.alert_max_attempts)
-    return deliver_pending(_engine(), Notifier(configured), policy, pacing=rules.for_route)
-
-
-@lru_cache(maxsize=4)
-def _fetcher(per_host: int, delay: float, timeout: float, max_bytes: int, robots: bool) -> Fetcher:
-    """One shared client per process (and configuration): its connection pool,
-    per-host limits and robots.txt cache serve every task."""
-    config = FetchConfig(
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-        per_host=per_host,
-        host_delay=delay,
-        max_bytes=max_bytes,
-        robots=robots,
-    )
-    return Fetcher(config)
-
-
-def fetcher() -> Fetcher:
-    s = get_settings()
-    return _fetcher(s.fetch_per_host, s.fetch_host_delay, s.fetch_timeout, s.fetch_max_bytes, s.robots)
+    rt = current()
+    policy = DeliveryPolicy(max_attempts=rt.settings.alert_max_attempts)
+    return deliver_pending(rt.engine, rt.notifier, policy, pacing=rt.rules.for_route)
 
 
 @task(name="poll-source", cache_policy=NO_CACHE, timeout_seconds=300)
 def poll_source_task(source: SourceState) -> Poll:
     """Network: the source's feed or page, asked conditionally (a 304 if unchanged)."""
     try:
-        got = fetcher().get(source.url, etag=source.etag, last_modified=source.last_modified)
+        got = current().fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
     except RetryLater as exc:
         return Poll(source, error=str(exc), retry_after=exc.retry_after)
     except FetchError as exc:
@@ -172,7 +142,7 @@ def parse_feed_task(poll: Poll) -> list[FeedEntry]:
 
 def _page(entry: FeedEntry, outlet: str | None) -> RawItem | ItemFailure:
     try:
-        got = fetcher().get(entry.url)
+        got = current().fetcher.get(entry.url)
     except FetchError as exc:
         return ItemFailure(entry.url, str(exc))
     kind = (got.content_type or "text/html").split(";")[0].strip().lower()
@@ -193,5 +163,5 @@ def _page(entry: FeedEntry, outlet: str | None) -> RawItem | ItemFailure:
 @task(name="fetch-pages", cache_policy=NO_CACHE, timeout_seconds=900)
 def fetch_pages_task(entries: list[FeedEntry], outlet: str | None) -> list[RawItem | ItemFailure]:
     """Network: the listed pages, several at once (per-host limits hold)."""
-    with ThreadPoolExecutor(max_workers=get_settings().fetch_workers) as pool:
+    with ThreadPoolExecutor(max_workers=current().settings.fetch_workers) as pool:
         return list(pool.map(lambda e: _page(e, outlet), entries))

@@ -140,20 +140,16 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(_alembic_config(conn), "head")
 
 
-_ENGINES: dict[str, Engine] = {}
-
-
 def open_engine(url: str) -> Engine:
-    """The process's engine for ``url``, created and migrated on first use."""
-    engine = _ENGINES.get(url)
-    if engine is None:
-        engine = create_engine(url)
-        try:
-            upgrade(engine)
-        except Exception:
-            engine.dispose()
-            raise
-        _ENGINES[url] = engine
+    """An engine for ``url``, its database migrated to the current schema. A
+    process opens one and passes it down (:class:`flows.runtime.Runtime`):
+    each engine holds its own connection pool."""
+    engine = create_engine(url)
+    try:
+        upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
     return engine
 
 

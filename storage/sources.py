@@ -10,7 +10,6 @@ in stories and events) and stops its polling.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from extractors.polling import MAX_BACKOFF, backoff
 from extractors.urls import hide_credentials, source_url
 from extractors.vocabulary import aware
 
@@ -42,7 +42,6 @@ __all__ = [
     "remove_source",
 ]
 
-MAX_BACKOFF = timedelta(hours=24)
 POLL_LEASE = timedelta(minutes=10)  # a claimed source is not claimed again by another run before this
 # A source counts as due this much of its interval early (at most MAX_EARLY), so that a
 # schedule as frequent as the source is not skipped for being a few seconds early: its
@@ -243,9 +242,7 @@ def record_failure(
         errors = int(
             s.execute(sa.select(col(Source.error_count)).where(col(Source.id) == source.id)).scalar_one()
         )
-        delay = min(source.every * 2 ** min(errors, 16), MAX_BACKOFF) * random.uniform(0.8, 1.2)
-        if retry_after is not None:
-            delay = max(delay, timedelta(seconds=retry_after))
+        delay = backoff(source.every, errors, retry_after=retry_after)
         s.execute(
             sa.update(Source)
             .where(col(Source.id) == source.id)

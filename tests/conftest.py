@@ -94,6 +94,27 @@ def corpora_dir() -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _engines_disposed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every engine a test opens (``storage.database.open_engine``, directly or
+    through a runtime) gives its connections back when the test ends, so
+    PostgreSQL's connection limit holds over the whole suite."""
+    from storage import database
+
+    opened: list[sa.engine.Engine] = []
+    create = database.create_engine
+
+    def recorded(url: str) -> sa.engine.Engine:
+        engine = create(url)
+        opened.append(engine)
+        return engine
+
+    monkeypatch.setattr(database, "create_engine", recorded)
+    yield
+    for engine in opened:
+        engine.dispose()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'data' / 'tradewatch.db'}"
@@ -109,10 +130,6 @@ def pg_url() -> Iterator[str]:
     try:
         yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
     finally:
-        from storage import database
-
-        for url in [u for u in database._ENGINES if schema in u]:
-            database._ENGINES.pop(url).dispose()
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()

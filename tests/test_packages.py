@@ -15,10 +15,10 @@ import storage
 
 PACKAGES = [extractors, storage, flows]
 MODULES = sorted(
-    f"{pkg.__name__}.{m.name}"
+    m.name
     for pkg in PACKAGES
-    for m in pkgutil.iter_modules(pkg.__path__)
-    if m.name != "migrations"
+    for m in pkgutil.walk_packages(pkg.__path__, f"{pkg.__name__}.")
+    if ".migrations" not in m.name
 )
 
 

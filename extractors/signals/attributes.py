@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from .cues import cues
 
+__all__ = ["amount_in", "as_number", "rates_in"]
+
 _CUES = cues()
 # --- attributes -----------------------------------------------------------
 _RATE_RANGE = _CUES.cue("rate_range")

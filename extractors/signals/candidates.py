@@ -29,6 +29,19 @@ import blingfire
 from ..gazetteer import CONTEXT, Match, gazetteer
 from .cues import Trigger, cues
 
+__all__ = [
+    "SANCTION_TRIGGERS",
+    "TRIGGERS",
+    "Article",
+    "Found",
+    "Window",
+    "actor_codes",
+    "live_triggers",
+    "split_sentences",
+    "stems_in",
+    "window_around",
+]
+
 _CUES = cues()
 _TRADE_WORDS = _CUES.cue("trade_words")
 # words that open a new clause: the window around a trigger stops there

@@ -20,6 +20,8 @@ from ..patterns import Caseless
 from .candidates import Window
 from .cues import cues
 
+__all__ = ["condition_after", "named_subject", "nearest_verb", "other_sense", "own_clause", "speculation"]
+
 _CUES = cues()
 _LEVY_VERB = _CUES.cue("levy_verb")
 # "tariff" and "duty" in other senses: prices of utilities, stamp duty, duty as a task

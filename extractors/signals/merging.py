@@ -19,6 +19,8 @@ from ..models import Mention
 from ..vocabulary import ALERTABLE_TYPES, PAIRED_TYPES, Action, EventType, action_class, parties
 from .candidates import Found
 
+__all__ = ["event_key", "join_same_sentence", "key_of", "mention_of", "merge", "merge_actions"]
+
 
 def event_key(
     type_: str,

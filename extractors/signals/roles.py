@@ -16,6 +16,17 @@ from ..gazetteer import Match, gazetteer
 from .candidates import Article, Window, actor_codes
 from .cues import cues
 
+__all__ = [
+    "coordinated_actors",
+    "head_matches",
+    "is_trade_talk",
+    "listed",
+    "named_companies",
+    "object_targets",
+    "object_text",
+    "two_parties",
+]
+
 _CUES = cues()
 # trade in the sentence, or a trade story and nothing that says the talks are about something else
 _TRADE_CONTEXT = _CUES.cue("trade_context")

@@ -199,10 +199,12 @@ def test_serve_replays_the_seeds_and_the_detected_events_trigger_the_delivery(
     ]
     assert len(triggered) == 1, "one burst of events, one delivery run"
     assert triggered[0]["parameters"] == {"linger": 5.0}
+    # it lingers 5 s after its last send (at most LINGER_MAX windows in all), then its
+    # process reports: 60 s was once missed on this shared 2-core machine under a full suite
     _wait(
         "the delivery run ends once quiet",
         lambda: api.flow_runs(deliver_id)[0]["state_type"] == "COMPLETED",
-        60,
+        120,
         served,
     )
 

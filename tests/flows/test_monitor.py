@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.replay import monitor
-from flows.settings import Settings, use_settings
+from flows.monitor import monitor
+from flows.runtime import Runtime, install
+from flows.settings import Settings
 from storage.database import open_engine
 from storage.queries import list_articles
 from storage.sources import list_sources
@@ -85,7 +86,7 @@ def site(corpora_dir: Path) -> Iterator[Site]:
 
 
 def test_a_feed_is_watched_and_a_second_run_costs_only_conditional_requests(db_url: str, site: Site) -> None:
-    use_settings(Settings(db_url=db_url, fetch_host_delay=0.0, fetch_timeout=1.0))
+    install(Runtime(Settings(db_url=db_url, fetch_host_delay=0.0, fetch_timeout=1.0)))
     runner = CliRunner()
     added = runner.invoke(
         app,
@@ -99,7 +100,7 @@ def test_a_feed_is_watched_and_a_second_run_costs_only_conditional_requests(db_u
         site.url("/slow.xml"),
     ):  # type: ignore[attr-defined]
         assert runner.invoke(app, ["sources", "add", url, "--db", db_url]).exit_code == 0
-    use_settings(Settings(db_url=db_url, fetch_host_delay=0.0, fetch_timeout=1.0))
+    install(Runtime(Settings(db_url=db_url, fetch_host_delay=0.0, fetch_timeout=1.0)))
 
     first = monitor()
     available = site.available  # type: ignore[attr-defined]

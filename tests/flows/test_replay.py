@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.replay import replay
-from flows.settings import Settings, use_settings
+from flows.ingest import replay
+from flows.runtime import Runtime, install
+from flows.settings import Settings
 from storage.database import open_engine
 from storage.queries import list_alerts, list_articles, list_events, list_stories
 
@@ -30,7 +31,7 @@ def test_seeds_replay_end_to_end_and_a_second_replay_adds_nothing(
 ) -> None:
     """An SMTP route and a webhook route: one alert per new tariff or sanction
     event on each; a second replay, and copies under other names, send none."""
-    use_settings(Settings(db_url=db_url, apprise_urls=[receiver.url, smtp.url]))
+    install(Runtime(Settings(db_url=db_url, apprise_urls=[receiver.url, smtp.url])))
     summary = replay(str(seeds_dir))
     assert summary["articles_seen"] == 5 and summary["articles_new"] == 5
     assert summary["errors"] == []
@@ -191,9 +192,9 @@ def test_rebuild_stories_places_an_old_database_again(
     rebuild gives the seeds their four stories and leaves events and alerts."""
     import sqlalchemy as sa
 
-    from flows.replay import rebuild_stories
+    from flows.maintenance import rebuild_stories
 
-    use_settings(Settings(db_url=sqlite_url, apprise_urls=[receiver.url]))
+    install(Runtime(Settings(db_url=sqlite_url, apprise_urls=[receiver.url])))
     replay(str(seeds_dir))
     engine = open_engine(sqlite_url)
     events, sent = len(list_events(engine)), len(receiver.bodies)

@@ -1,128 +1,58 @@
-"""Which Prefect API a one-shot command reports to, and telemetry."""
+"""The runtime: the settings' parts built once, on first use, and passed down."""
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
-import threading
-from contextlib import ExitStack
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from flows.runtime import PrefectAPI
+from extractors.adapters.notify import DeliveryError
+from flows.runtime import Runtime, current, install
 from flows.settings import Settings
 
-from ..conftest import processes_with
 
-ROOT = Path(__file__).resolve().parents[2]
-CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "TRAVIS", "BUILDKITE", "TF_BUILD")
-
-
-class _Health(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200 if self.path == "/api/health" else 404)
-        self.end_headers()
-        self.wfile.write(b"true")
-
-    def log_message(self, *args: Any) -> None:
-        pass
+def test_each_part_is_built_once_on_first_use(sqlite_url: str) -> None:
+    runtime = Runtime(Settings(db_url=sqlite_url, apprise_urls=["json://127.0.0.1:9/hook"], workers=2))
+    assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()  # nothing opened yet
+    assert runtime.engine is runtime.engine
+    assert Path(sqlite_url.removeprefix("sqlite:///")).exists()
+    assert runtime.notifier is runtime.notifier and runtime.fetcher is runtime.fetcher
+    assert list(runtime.channels) == runtime.notifier.channels == ["json"]
+    assert runtime.pool.workers == 2 and not runtime.pool.started  # workers start with the first batch
+    runtime.close()
 
 
-def test_a_server_answering_on_the_prefect_port_is_used_and_nothing_is_started(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Health)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with ExitStack() as stack:
-            api = PrefectAPI(Settings(prefect_port=server.server_address[1]), stack)
-            assert api.url == f"http://127.0.0.1:{server.server_address[1]}/api"
-            assert api._temporary is None
-    finally:
-        server.shutdown()
-        server.server_close()
+def test_a_bad_alert_configuration_fails_when_alerts_are_first_needed(sqlite_url: str) -> None:
+    runtime = Runtime(Settings(db_url=sqlite_url, apprise_urls=["nosuchscheme://x"]))
+    assert runtime.engine is not None  # what does not need alerts still works
+    with pytest.raises(DeliveryError, match="nosuchscheme"):
+        runtime.notifier  # noqa: B018
+    runtime.close()
 
 
-def test_prefect_api_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
-    with ExitStack() as stack:
-        api = PrefectAPI(Settings(), stack)
-        assert api.url == "http://127.0.0.1:9/api" and api._temporary is None
+def test_installing_a_runtime_closes_the_one_before(sqlite_url: str, tmp_path: Path) -> None:
+    first = install(Runtime(Settings(db_url=sqlite_url, workers=2)))
+    assert current() is first
+    first.pool.map(abs, list(range(-20, 0)))
+    assert first.pool.started
+    second = install(Runtime(Settings(db_url=f"sqlite:///{tmp_path / 'other.db'}")))
+    assert current() is second and not first.pool.started
 
 
-def _clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "TRADEWATCH_"))}
-    for name in ("DO_NOT_TRACK", *CI_VARIABLES):
-        env.pop(name, None)
-    return env | {"PREFECT_HOME": str(tmp_path / "prefect"), "TRADEWATCH_DATA_DIR": str(tmp_path)} | extra
+CHILD = "from flows.runtime import current; print(current().settings.database_url)"
 
 
-TELEMETRY = (
-    "import os\n"
-    "from flows.runtime import prepare_prefect\n"
-    "from flows.settings import Settings\n"
-    "prepare_prefect(Settings())\n"
-    "from prefect._internal.analytics.enabled import is_telemetry_enabled\n"
-    "print(is_telemetry_enabled(), os.environ.get('PREFECT_SERVER_ANALYTICS_ENABLED'))\n"
-)
-
-
-def test_telemetry_is_off_unless_the_user_turns_it_on(tmp_path: Path) -> None:
-    off = subprocess.run(
-        [sys.executable, "-c", TELEMETRY],
-        env=_clean_env(tmp_path),
-        capture_output=True,
-        text=True,
-        check=True,
+def test_a_process_with_no_runtime_builds_one_from_the_environment(tmp_path: Path) -> None:
+    """A flow run a deployment starts gets its settings (secrets included)
+    from the environment the serving process exported, never as parameters."""
+    exported = Settings(db_url=f"sqlite:///{tmp_path / 'served.db'}", batch_size=7).environment()
+    assert exported.items() >= {  # with whatever this process's environment set
+        "TRADEWATCH_BATCH_SIZE": "7",
+        "TRADEWATCH_DB_URL": f"sqlite:///{tmp_path / 'served.db'}",
+    }.items()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD], env=exported, capture_output=True, text=True, check=True, cwd=tmp_path
     )
-    assert off.stdout.split() == ["False", "false"]
-    on = subprocess.run(
-        [sys.executable, "-c", TELEMETRY],
-        env=_clean_env(tmp_path, TRADEWATCH_TELEMETRY="true"),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert on.stdout.split() == ["True", "None"]
-
-
-def test_the_embedded_replay_starts_its_own_server_prints_no_telemetry_notice_and_leaves_nothing(
-    tmp_path: Path,
-) -> None:
-    """In a terminal (where Prefect prints its usage-data notice), with no
-    server up: the replay runs on tradewatch's temporary server, which is gone
-    when the command ends."""
-    import pty
-
-    primary, secondary = pty.openpty()
-    env = _clean_env(tmp_path, TRADEWATCH_PREFECT_PORT="9")  # nothing answers there
-    tradewatch = Path(sys.executable).parent / "tradewatch"
-    proc = subprocess.run(
-        [str(tradewatch), "replay", str(ROOT / "seeds"), "--json"],
-        env=env,
-        stdin=secondary,
-        stdout=subprocess.PIPE,
-        stderr=secondary,
-        timeout=300,
-    )
-    os.close(secondary)
-    terminal = b""
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        terminal += chunk
-    os.close(primary)
-    assert proc.returncode == 0, terminal.decode(errors="replace")[-2000:]
-    assert json.loads(proc.stdout)["events_new"] > 10  # the seeds' events
-    assert b"usage data" not in terminal
-    assert processes_with(f"PREFECT_HOME={tmp_path / 'prefect'}") == []
+    assert out.stdout.strip() == f"sqlite:///{tmp_path / 'served.db'}"

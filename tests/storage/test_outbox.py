@@ -13,10 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from extractors.adapters.notify import Notifier
 from extractors.articles import content_hash
 from extractors.messages import Message
 from extractors.models import ArticleDoc, Mention
-from extractors.notify import Notifier
 from extractors.routing import RouteOptions
 from storage.database import open_engine
 from storage.ingest import ensure_source, record_mentions, store_articles

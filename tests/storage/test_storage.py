@@ -62,7 +62,7 @@ def test_schema_is_created_and_a_second_open_is_a_no_op(db_url: str) -> None:
         "runs",
         "alembic_version",
     } <= tables
-    database._ENGINES.pop(db_url).dispose()
+    engine.dispose()
     assert open_engine(db_url) is not engine  # re-opened, and the schema check passes
 
 
@@ -70,7 +70,7 @@ def test_a_schema_newer_than_the_code_is_refused(db_url: str) -> None:
     engine = open_engine(db_url)
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
-    database._ENGINES.pop(db_url).dispose()
+    engine.dispose()
     with pytest.raises(SchemaError, match="9999_future"):
         open_engine(db_url)
 

@@ -11,10 +11,10 @@ from unittest import mock
 
 import pytest
 
+from extractors.adapters.notify import CONSOLE_ROUTE, DeliveryError, Notifier, channels
 from extractors.messages import render
-from extractors.notify import CONSOLE_ROUTE, DeliveryError, Notifier, channels
 
-from ..conftest import Receiver, SMTPServer
+from ...conftest import Receiver, SMTPServer
 
 HOSTILE = "Beijing said <!channel> & <@U123> <http://evil.example|click> @here: tariffs <b>now</b>."
 
@@ -133,7 +133,7 @@ def test_text_from_articles_cannot_act_on_a_terminal_or_a_chat_and_stays_short()
 
 def test_webhook_deliveries_carry_an_idempotency_key(receiver: Receiver) -> None:
     """Issue 17, finding 5: a slow receiver got duplicates it could not tell apart."""
-    from extractors.notify import IDEMPOTENCY_HEADER
+    from extractors.adapters.notify import IDEMPOTENCY_HEADER
 
     notifier = Notifier({"hook": receiver.url})
     first, other = render(_event(id=7)), render(_event(id=8))

@@ -13,6 +13,8 @@ from itertools import pairwise
 import httpx
 import pytest
 
+from extractors.adapters.fetching import FetchConfig, Fetcher
+from extractors.encoding import decode_html
 from extractors.exceptions import (
     BodyTooLarge,
     FetchTimeout,
@@ -23,9 +25,8 @@ from extractors.exceptions import (
     TooManyRedirects,
     TransportError,
 )
-from extractors.fetching import FetchConfig, Fetcher, decode_html
 
-from ..site import Hit, Reply, Site
+from ...site import Hit, Reply, Site
 
 FAST = FetchConfig(host_delay=0.0, backoff=0.05, timeout=httpx.Timeout(2.0, connect=2.0))
 

@@ -28,8 +28,8 @@ from types import ModuleType
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from .exceptions import ExtractorError
-from .messages import Message
+from ..exceptions import ExtractorError
+from ..messages import Message
 
 __all__ = [
     "CONSOLE_ROUTE",
@@ -43,11 +43,9 @@ __all__ = [
 
 CONSOLE_ROUTE = "console"
 CONSOLE_URL = "console://"
-_console_stream: list[TextIO] = [sys.stderr]
 
 
-def _write_console(title: str, body: str) -> None:
-    stream = _console_stream[0]
+def _write_console(stream: TextIO, title: str, body: str) -> None:
     stream.write(f"\n🔔 {title}\n{body}\n")
     stream.flush()
 
@@ -60,7 +58,7 @@ def _apprise() -> ModuleType:
 
     @notify(on="console", name="tradewatch console")
     def _console(body: str, title: str, notify_type: str, *args: Any, **kwargs: Any) -> bool:
-        _write_console(title, body)
+        _write_console(sys.stderr, title, body)
         return True
 
     return apprise
@@ -155,8 +153,7 @@ class Notifier:
         self._names = list(configured)
         self._urls = dict(configured)
         self._consoles = {name for name, url in configured.items() if url == CONSOLE_URL}
-        if console is not None:
-            _console_stream[0] = console
+        self._console = console or sys.stderr
         for name, url in configured.items():
             if name in self._consoles:
                 continue
@@ -181,7 +178,7 @@ class Notifier:
 
     def __call__(self, channel: str, message: Message) -> None:
         if channel in self._consoles:
-            _write_console(message.title, message.text)
+            _write_console(self._console, message.title, message.text)
             return
         ap = self._apprise.get(channel)
         if ap is None:

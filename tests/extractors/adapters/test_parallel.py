@@ -6,38 +6,47 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
+from extractors.adapters.parallel import MIN_BATCH, WorkerPool
 from extractors.articles import article_or_failure
 from extractors.models import ItemFailure, RawItem
-from extractors.parallel import MIN_BATCH, pimap, pmap
 from extractors.reading import ReadItem, read_item
 from extractors.stories import ArticleText, read_article
 
 
-def test_workers_give_the_same_articles_and_readings_in_order(corpora_dir: Path, seeds_dir: Path) -> None:
+@pytest.fixture
+def pool() -> Iterator[WorkerPool]:
+    with WorkerPool(2) as workers:
+        yield workers
+
+
+def test_workers_give_the_same_articles_and_readings_in_order(
+    corpora_dir: Path, seeds_dir: Path, pool: WorkerPool
+) -> None:
     pages = sorted((corpora_dir / "fundus-pages" / "pages").glob("*.html"))[:MIN_BATCH]
     items: list[RawItem | ItemFailure] = [RawItem(p.stem, "html", p.read_text("utf-8")) for p in pages]
     items.append(ItemFailure("earlier", "failed upstream"))
     items.append(RawItem("empty", "text", "   "))
-    assert pmap(article_or_failure, items, 2) == [article_or_failure(i) for i in items]
+    assert pool.map(article_or_failure, items) == [article_or_failure(i) for i in items]
     texts = [
         ArticleText(i, None, p.read_text("utf-8"), None)
         for i, p in enumerate(sorted(seeds_dir.glob("*.txt")) * 2)
     ]
-    parallel, serial = pmap(read_article, texts, 2), [read_article(t) for t in texts]
+    parallel, serial = pool.map(read_article, texts), [read_article(t) for t in texts]
     assert [(i, m) for i, m, _ in parallel] == [(i, m) for i, m, _ in serial]
     assert [d.to_json() for _, _, d in parallel] == [d.to_json() for _, _, d in serial]
 
 
-def test_items_read_in_workers_equal_items_read_here(corpora_dir: Path) -> None:
+def test_items_read_in_workers_equal_items_read_here(corpora_dir: Path, pool: WorkerPool) -> None:
     pages = sorted((corpora_dir / "fundus-pages" / "pages").glob("*.html"))[: MIN_BATCH + 1]
     items: list[RawItem | ItemFailure] = [RawItem(p.stem, "html", p.read_text("utf-8")) for p in pages]
     items.insert(2, ItemFailure("earlier", "failed upstream"))
-    parallel, serial = list(pimap(read_item, items, 2)), [read_item(i) for i in items]
+    parallel, serial = list(pool.imap(read_item, items)), [read_item(i) for i in items]
     assert [type(r) for r in parallel] == [type(r) for r in serial]
     for p, s in zip(parallel, serial, strict=True):
         if isinstance(p, ReadItem) and isinstance(s, ReadItem):
@@ -57,10 +66,10 @@ def _dies(x: int) -> int:
     return x
 
 
-def test_a_dead_worker_fails_its_batch_and_the_next_batch_gets_a_fresh_pool() -> None:
+def test_a_dead_worker_fails_its_batch_and_the_next_batch_gets_a_fresh_pool(pool: WorkerPool) -> None:
     with pytest.raises(BrokenProcessPool):
-        pmap(_dies, list(range(MIN_BATCH)), 2)
-    assert pmap(abs, [-x for x in range(MIN_BATCH)], 2) == list(range(MIN_BATCH))
+        pool.map(_dies, list(range(MIN_BATCH)))
+    assert pool.map(abs, [-x for x in range(MIN_BATCH)]) == list(range(MIN_BATCH))
 
 
 def test_an_item_that_breaks_a_parser_is_a_failure_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,34 +83,34 @@ def test_an_item_that_breaks_a_parser_is_a_failure_not_a_crash(monkeypatch: pyte
     assert isinstance(got, ItemFailure) and got.source_id == "deep" and "RecursionError" in got.error
 
 
-def test_a_worker_killed_while_the_pool_is_idle_costs_nothing() -> None:
-    from extractors import parallel
-
-    assert pmap(abs, [-x for x in range(MIN_BATCH)], 2) == list(range(MIN_BATCH))
-    pool = parallel._pools[2]
-    victim = next(iter(pool._processes.values()))
+def test_a_worker_killed_while_the_pool_is_idle_costs_nothing(pool: WorkerPool) -> None:
+    assert pool.map(abs, [-x for x in range(MIN_BATCH)]) == list(range(MIN_BATCH))
+    executor = pool._executor
+    assert executor is not None
+    victim = next(iter(executor._processes.values()))
     victim.kill()
     victim.join()
     deadline = time.monotonic() + 10
-    while not pool._broken and time.monotonic() < deadline:  # the pool notices its dead worker
+    while not executor._broken and time.monotonic() < deadline:  # the pool notices its dead worker
         time.sleep(0.05)
-    assert pool._broken
-    assert pmap(abs, [-x for x in range(MIN_BATCH)], 2) == list(range(MIN_BATCH))
+    assert executor._broken
+    assert pool.map(abs, [-x for x in range(MIN_BATCH)]) == list(range(MIN_BATCH))
 
 
 WARM = """
 import os, sys, threading
 from extractors.models import RawItem
-from extractors.parallel import _pools, pimap, warm
+from extractors.adapters.parallel import WorkerPool
 from extractors.reading import read_item, warm_up
 
 if sys.argv[1] == "thread":
     threading.Thread(target=lambda: threading.Event().wait(5), daemon=True).start()
-print(warm(warm_up, 2), warm(warm_up, 2))
+pool = WorkerPool(2)
+print(pool.warm(warm_up), pool.warm(warm_up))
 items = [RawItem(f"i{n}", "text", f"Washington imposed {n}0% tariffs on Chinese steel on Friday. " * 6)
          for n in range(3)]
-got = list(pimap(read_item, items, 2))
-print(got == [read_item(i) for i in items], 2 in _pools)
+got = list(pool.imap(read_item, items))
+print(got == [read_item(i) for i in items], pool.started)
 """
 
 
@@ -121,8 +130,8 @@ def test_a_warmed_pool_is_forked_before_any_thread_and_takes_small_batches(
 
 POOL = """
 import os, time
-from extractors import parallel
-pool = parallel._pool(2)
+from extractors.adapters.parallel import WorkerPool
+pool = WorkerPool(2)._pool()
 pids = {f.result() for f in [pool.submit(os.getpid) for _ in range(8)]}
 print(" ".join(map(str, pids)), flush=True)
 time.sleep(600)

@@ -21,7 +21,6 @@ without a network; the tests of this module use real servers on loopback.
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 import zlib
@@ -34,8 +33,8 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from .encoding import decode
-from .exceptions import (
+from ..encoding import decode_html
+from ..exceptions import (
     BodyTooLarge,
     FetchError,
     FetchTimeout,
@@ -47,14 +46,13 @@ from .exceptions import (
     TransportError,
 )
 
-__all__ = ["FetchConfig", "Fetched", "Fetcher", "decode_html"]
+__all__ = ["FetchConfig", "Fetched", "Fetcher"]
 
 USER_AGENT = "tradewatch/0.1 (trade-dispute news monitor; polite: robots.txt, conditional GET)"
 _TRANSIENT = {429, 500, 502, 503, 504}
 _REDIRECTS = {301, 302, 303, 307, 308}
 _STAY_OUT = ["User-agent: *", "Disallow: /"]
 _RETRY_ROBOTS = 600.0  # seconds before a robots.txt that failed is asked again
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,17 +302,3 @@ class Fetcher:
             seen.add(target)
             current = target
         raise TooManyRedirects(f"{url}: more than {self.config.max_redirects} redirects")
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes of a page or feed as text: the charset of the Content-Type header,
-    else a byte-order mark, else a ``<meta charset>``, else detection."""
-    declared = []
-    header = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", content_type or "", re.IGNORECASE)
-    if header:
-        declared.append(header.group(1))
-    meta = _META_CHARSET.search(body[:4096])
-    if meta:
-        declared.append(meta.group(1).decode("ascii", "replace"))
-    text = decode(body, declared)
-    return text if text is not None else body.decode("utf-8", "replace")
