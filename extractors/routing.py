@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,10 +48,13 @@ __all__ = [
     "RouteOptions",
     "Rule",
     "RulesError",
+    "Sent",
+    "held_until",
     "load_rules",
     "parse_duration",
     "parse_rules",
     "route_of",
+    "simulate",
 ]
 
 DEFAULT_TYPES = frozenset({"tariff", "sanction"})
@@ -186,3 +189,72 @@ def load_rules(path: Path | None) -> AlertRules:
     except yaml.YAMLError as exc:
         raise RulesError(f"{path}: not YAML ({exc})") from None
     return parse_rules(data, str(path))
+
+
+HOUR = timedelta(hours=1)
+
+
+def held_until(
+    options: RouteOptions,
+    *,
+    oldest: datetime,
+    last_sent: datetime | None,
+    recent: Sequence[datetime],
+    now: datetime,
+) -> datetime | None:
+    """When a channel of a paced route may send next, if not now. ``oldest``:
+    its oldest waiting alert; ``last_sent``: its last message; ``recent``: its
+    messages' times, oldest first (those of the last hour count). A digest
+    goes one interval after the last message (the first: after its oldest
+    alert); ``per_hour`` holds a message until the hour has room."""
+    until: datetime | None = None
+    if options.digest is not None:
+        start = last_sent + options.digest if last_sent is not None else oldest + options.digest
+        if start > now:
+            until = start
+    if options.per_hour is not None:
+        hour = [t for t in recent if t > now - HOUR]
+        if len(hour) >= options.per_hour:
+            free = hour[len(hour) - options.per_hour] + HOUR
+            until = free if until is None else max(until, free)
+    return until
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A message a channel would send: when, and how many alerts it carries."""
+
+    at: datetime
+    alerts: int
+
+
+def simulate(arrivals: Sequence[datetime], options: RouteOptions) -> list[Sent]:
+    """The messages one channel sends for alerts arriving at these times,
+    paced as the outbox paces them (:func:`held_until`) with a delivery run as
+    soon as it may send: a digest carries every alert waiting, otherwise each
+    alert is a message. Nothing is sent; this is what ``alerts backtest`` counts."""
+    waiting = sorted(arrivals)
+    sent: list[Sent] = []
+    i, now = 0, waiting[0] if waiting else None
+    pending: list[datetime] = []
+    while now is not None:
+        while i < len(waiting) and waiting[i] <= now:
+            pending.append(waiting[i])
+            i += 1
+        if not pending:
+            now = waiting[i] if i < len(waiting) else None
+            continue
+        times = [m.at for m in sent]
+        hold = held_until(
+            options, oldest=pending[0], last_sent=times[-1] if times else None, recent=times, now=now
+        )
+        if hold is not None:
+            now = hold
+            continue
+        if options.digest is not None:
+            sent.append(Sent(now, len(pending)))
+            pending = []
+        else:
+            sent.append(Sent(now, 1))
+            pending.pop(0)
+    return sent

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     telemetry: bool = Field(
         False, description="Let Prefect send its anonymous usage data (server analytics and client)."
     )
+    web_token: str | None = Field(
+        None, description="`web`: the token a browser or client must give; needed to bind beyond loopback."
+    )
+    web_port: int = Field(8000, ge=1, le=65535, description="`web` and `serve`: the web view's port.")
     prefect_port: int = Field(
         4200, ge=1, le=65535, description="`serve`: port of the local Prefect server it starts."
     )

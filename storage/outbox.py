@@ -31,7 +31,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from extractors.messages import Message, render, render_digest
-from extractors.routing import RouteOptions, route_of
+from extractors.routing import RouteOptions, held_until, route_of
 from extractors.vocabulary import aware
 
 from .database import session_scope
@@ -209,18 +209,17 @@ def _failed(
 def _held_until(
     engine: Engine, channel: str, options: RouteOptions, oldest: datetime, now: datetime
 ) -> datetime | None:
-    """When the channel may send next, if not now."""
+    """When the channel may send next, if not now: the route's pacing
+    (:func:`extractors.routing.held_until`) over the channel's deliveries."""
     with session_scope(engine) as s:
-        until: datetime | None = None
+        last = None
         if options.digest is not None:
             last = s.execute(
                 sa.select(sa.func.max(col(Delivery.sent_at))).where(col(Delivery.channel) == channel)
             ).scalar()
-            start = aware(last) + options.digest if last is not None else oldest + options.digest
-            if start > now:
-                until = start
+        recent: Sequence[datetime] = ()
         if options.per_hour is not None:
-            recent: Sequence[datetime] = (
+            recent = (
                 s.execute(
                     sa.select(col(Delivery.sent_at))
                     .where(col(Delivery.channel) == channel, col(Delivery.sent_at) > now - HOUR)
@@ -229,10 +228,13 @@ def _held_until(
                 .scalars()
                 .all()
             )
-            if len(recent) >= options.per_hour:
-                free = aware(recent[len(recent) - options.per_hour]) + HOUR
-                until = free if until is None else max(until, free)
-    return until
+    return held_until(
+        options,
+        oldest=oldest,
+        last_sent=aware(last) if last is not None else None,
+        recent=[aware(t) for t in recent],
+        now=now,
+    )
 
 
 def _defer(engine: Engine, alert_ids: Sequence[int], until: datetime) -> None:

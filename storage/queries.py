@@ -33,6 +33,7 @@ from .models import (
 
 __all__ = [
     "ArticleText",
+    "alert_view",
     "event_view",
     "events_by_id",
     "events_where",
@@ -187,23 +188,25 @@ def story_count(engine: Engine, article_ids: list[int]) -> int:
         )
 
 
+def alert_view(a: Alert) -> AlertView:
+    """An outbox row as ``alerts --json`` shows it."""
+    return {
+        "id": a.id or 0,
+        "event_id": a.event_id,
+        "route": a.route,
+        "status": AlertStatus(a.status),
+        "attempts": a.attempts,
+        "sent_at": _iso(a.sent_at),
+        "last_error": a.last_error,
+    }
+
+
 def list_alerts(engine: Engine, *, status: str | None = None) -> list[AlertView]:
     with session_scope(engine) as s:
         stmt = select(Alert).order_by(col(Alert.id))
         if status is not None:
             stmt = stmt.where(col(Alert.status) == status)
-        return [
-            {
-                "id": a.id or 0,
-                "event_id": a.event_id,
-                "route": a.route,
-                "status": AlertStatus(a.status),
-                "attempts": a.attempts,
-                "sent_at": _iso(a.sent_at),
-                "last_error": a.last_error,
-            }
-            for a in s.exec(stmt)
-        ]
+        return [alert_view(a) for a in s.exec(stmt)]
 
 
 def list_articles(engine: Engine) -> list[ArticleView]:

@@ -230,3 +230,21 @@ def smtp() -> Iterator[SMTPServer]:
     s = SMTPServer()
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database holding the seed articles as the demo stores them
+    (stories, events, alert rows on the console route), built with the plain
+    pipeline step, without Prefect. Tests only read it."""
+    from extractors.corpus import read_corpus
+    from flows.pipeline import ingest_items
+    from storage.database import open_engine
+    from storage.ingest import ensure_source
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'tradewatch.db'}"
+    engine = open_engine(url)
+    source = ensure_source(engine, "corpus", str(SEEDS), name="seeds")
+    ingest_items(engine, source, list(read_corpus(SEEDS, max_bytes=3 * 1024 * 1024)), routes=["console"])
+    engine.dispose()
+    return url

@@ -5,6 +5,7 @@
 - :mod:`.sources`: ``sources add|list|remove``;
 - :mod:`.alerts`: ``alerts [send|retry|test]``;
 - :mod:`.evaluate`: ``eval ...`` and ``train``;
+- :mod:`.web`: ``web``, the analyst's workbench;
 - :mod:`.common` (options, settings, database and runtime checks) and
   :mod:`.render` (JSON, tables, run reports) serve them all.
 
@@ -22,7 +23,7 @@ from typing import Annotated
 
 import typer
 
-from . import alerts, evaluate, read, runs, sources
+from . import alerts, evaluate, read, runs, sources, web
 from .common import EXIT_BELOW_FLOOR, EXIT_ITEMS_FAILED, out
 
 __all__ = ["EXIT_BELOW_FLOOR", "EXIT_ITEMS_FAILED", "app", "main"]
@@ -63,6 +64,7 @@ app.command("rebuild-stories")(runs.rebuild_stories)
 app.command()(read.stories)
 app.command()(read.articles)
 app.add_typer(alerts.alerts_app, name="alerts")
+app.command()(web.web)
 app.add_typer(evaluate.eval_app, name="eval")
 app.command("train")(evaluate.train)
 

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from extractors.vocabulary import AlertStatus
 
-from .common import DbOption, JsonOption, alerting, err, flow_api, open_db, runtime_for, settings_for
+from .common import (
+    DbOption,
+    JsonOption,
+    SinceOption,
+    UntilOption,
+    alerting,
+    err,
+    flow_api,
+    open_db,
+    runtime_for,
+    settings_for,
+)
 from .render import print_json, print_table
 
 __all__ = ["alerts_app"]
@@ -141,3 +153,50 @@ def alerts_test(
             err.print(f"[red]{channel}: {exc}[/]")
     if failed:
         raise typer.Exit(1)
+
+
+@alerts_app.command("backtest")
+def alerts_backtest(
+    ctx: typer.Context,
+    rules_file: Annotated[
+        Path, typer.Option("--rules", exists=True, dir_okay=False, help="A YAML alert rules file to try.")
+    ],
+    since: SinceOption = None,
+    until: UntilOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What these rules would have sent for the stored events, on the configured
+    channels, after each route's pacing: nothing is sent."""
+    from extractors.adapters.notify import DeliveryError, channels
+    from extractors.backtest import backtest
+    from extractors.routing import RulesError, load_rules
+    from storage.search import EventFilter, find_events
+
+    settings = settings_for(db or (ctx.obj or {}).get("db"))
+    try:
+        rules = load_rules(rules_file)
+        configured = channels(settings.apprise_urls, settings.apprise_config)
+    except (RulesError, DeliveryError) as exc:
+        err.print(f"[red]error:[/] alert configuration: {exc}")
+        raise typer.Exit(2) from None
+    window = EventFilter(since=since.date() if since else None, until=until.date() if until else None)
+    events = find_events(open_db(settings, read=True), window, limit=None).events
+    result = backtest(events, rules, list(configured))
+    if as_json:
+        print_json(result.as_dict())
+        return
+    print_table(
+        f"backtest: {len(result.alerted)} of {result.considered} events would alert",
+        ("channel", "alerts", "messages", "busiest day"),
+        (
+            (
+                c.channel,
+                str(len(c.events)),
+                str(len(c.messages)),
+                max(((n, d) for d, n in c.per_day.items()), default=(0, ""))[1]
+                + (f" ({max(c.per_day.values())})" if c.per_day else ""),
+            )
+            for c in result.channels
+        ),
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -30,6 +31,8 @@ __all__ = [
     "SUPPORTED_DATABASES",
     "DbOption",
     "JsonOption",
+    "SinceOption",
+    "UntilOption",
     "alerting",
     "err",
     "flow_api",
@@ -55,6 +58,12 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
+SinceOption = Annotated[
+    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only events on or after this date.")
+]
+UntilOption = Annotated[
+    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only events on or before this date.")
+]
 
 
 def settings_for(db: str | None) -> Settings:

@@ -4,14 +4,15 @@ to it), so they answer in a fraction of a second."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
-from extractors.vocabulary import EventType
+from extractors.vocabulary import Action, EventType
 
-from .common import DbOption, JsonOption, open_db, settings_for
-from .render import money, print_json, print_table, rate
+from .common import DbOption, JsonOption, SinceOption, UntilOption, open_db, settings_for
+from .render import print_json, print_table
 
 __all__ = ["articles", "events", "stories"]
 
@@ -19,29 +20,53 @@ __all__ = ["articles", "events", "stories"]
 def events(
     db: DbOption = None,
     as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (the web's /events.csv).")] = False,
     type_: Annotated[EventType | None, typer.Option("--type", help="Only events of this type.")] = None,
+    action: Annotated[Action | None, typer.Option(help="Only events with this action.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Only events by this actor (US, CN, EU...).")] = None,
+    target: Annotated[str | None, typer.Option(help="Only events on this target.")] = None,
+    product: Annotated[str | None, typer.Option(help="Only events on these goods (steel...).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    q: Annotated[
+        str | None, typer.Option("--q", help="Only events whose evidence or article title holds this.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many, the newest.")] = None,
 ) -> None:
-    """Trade-dispute events, each with the articles and sentences that state it."""
-    from storage.queries import list_events
+    """Trade-dispute events, each with the articles and sentences that state it
+    (oldest first; filters and --limit as the web view has them)."""
+    from extractors.messages import headline
+    from storage.search import EventFilter, find_events
 
-    rows = list_events(open_db(settings_for(db), read=True), type_=type_)
+    f = EventFilter(
+        type=type_,
+        action=action,
+        actor=actor,
+        target=target,
+        product=product,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        q=q,
+    )
+    found = find_events(open_db(settings_for(db), read=True), f, limit=limit)
+    rows = sorted(found.events, key=lambda r: r["id"])
     if as_json:
         print_json([{k: v for k, v in r.items() if k != "stories"} for r in rows])
         return
+    if as_csv:
+        from ..web.exports import event_rows, to_csv
+
+        sys.stdout.write(to_csv(event_rows(rows, found.outlets)))
+        return
     print_table(
         "events",
-        ("id", "type", "action", "actor", "target", "rate", "amount", "products", "sources"),
+        ("id", "date", "event", "outlets"),
         (
             (
                 str(r["id"]),
-                r["type"],
-                r["action"],
-                r["actor"] or "",
-                r["target"] or "",
-                rate(r["rate_from"], r["rate_to"]),
-                money(r["amount_usd"]),
-                ", ".join(r["products"]),
-                ", ".join(a["source_id"] for a in r["articles"]),
+                (r["occurred"] or r["first_seen"] or "")[:10],
+                headline(r),
+                str(found.outlets.get(r["id"], 0)),
             )
             for r in rows
         ),

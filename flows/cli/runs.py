@@ -155,8 +155,33 @@ def serve(
 
         from ..deployments import serve_all
 
+        _serve_web(runtime)
         with temporary_settings(updates={PREFECT_API_URL: os.environ["PREFECT_API_URL"]}):
             serve_all(settings)
+
+
+def _serve_web(runtime: Runtime) -> None:
+    """The web view beside the deployments, on 127.0.0.1 (a thread of this
+    process); a port already taken is reported, and serving goes on."""
+    import threading
+
+    import uvicorn
+
+    from .web import workbench
+
+    port = runtime.settings.web_port
+    server = uvicorn.Server(
+        uvicorn.Config(workbench(runtime), host="127.0.0.1", port=port, log_level="critical")
+    )
+
+    def run() -> None:
+        try:
+            server.run()
+        except SystemExit:  # uvicorn exits when it cannot bind
+            err.print(f"[yellow]web view not started:[/] 127.0.0.1:{port} is taken (TRADEWATCH_WEB_PORT)")
+
+    threading.Thread(target=run, name="tradewatch-web", daemon=True).start()
+    err.print(f"web view: http://127.0.0.1:{port}/")
 
 
 def rebuild_stories(db: DbOption = None) -> None:

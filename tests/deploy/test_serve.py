@@ -19,6 +19,7 @@ import html
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -125,12 +126,22 @@ def _env(prefect_api: str, db_url: str, tmp_path: Path, **extra: str) -> dict[st
 
 
 @pytest.fixture
-def served(prefect_api: str, pg_url: str, receiver: Receiver, tmp_path: Path) -> Iterator[Path]:
+def web_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(
+    prefect_api: str, pg_url: str, receiver: Receiver, tmp_path: Path, web_port: int
+) -> Iterator[Path]:
     """``tradewatch serve`` against the server; yields its log file."""
     env = _env(
         prefect_api,
         pg_url,
         tmp_path,
+        TRADEWATCH_WEB_PORT=str(web_port),
         TRADEWATCH_APPRISE_URLS=receiver.url,
         TRADEWATCH_POLL_EVERY="10s",  # scheduled runs within the test (no sources: quick)
         TRADEWATCH_SWEEP_EVERY="1d",  # one sweep, as serve starts: later alerts are the trigger's
@@ -158,7 +169,7 @@ def served(prefect_api: str, pg_url: str, receiver: Receiver, tmp_path: Path) ->
 
 
 def test_serve_replays_the_seeds_and_the_detected_events_trigger_the_delivery(
-    prefect_api: str, pg_url: str, receiver: Receiver, served: Path, seeds_dir: Path
+    prefect_api: str, pg_url: str, receiver: Receiver, served: Path, seeds_dir: Path, web_port: int
 ) -> None:
     api = Api(prefect_api)
     names = {"poll", "deliver", "replay", "rebuild"}
@@ -217,6 +228,10 @@ def test_serve_replays_the_seeds_and_the_detected_events_trigger_the_delivery(
     (stories,) = [a for a in api.artifacts(STORIES_KEY) if a["flow_run_id"] == run["id"]]
     rows = json.loads(stories["data"]) if isinstance(stories["data"], str) else stories["data"]
     assert sorted(r["articles"] for r in rows) == [1, 1, 1, 2]  # the seeds' four stories
+
+    # serve also serves the web view, on loopback: the same events as the database holds
+    web = httpx.get(f"http://127.0.0.1:{web_port}/events.json", timeout=30)
+    assert [e["id"] for e in web.json()] == [e["id"] for e in list_events(engine)]
 
 
 # --- two workers --------------------------------------------------------------------------------

@@ -48,10 +48,13 @@ def test_a_process_with_no_runtime_builds_one_from_the_environment(tmp_path: Pat
     """A flow run a deployment starts gets its settings (secrets included)
     from the environment the serving process exported, never as parameters."""
     exported = Settings(db_url=f"sqlite:///{tmp_path / 'served.db'}", batch_size=7).environment()
-    assert exported.items() >= {  # with whatever this process's environment set
-        "TRADEWATCH_BATCH_SIZE": "7",
-        "TRADEWATCH_DB_URL": f"sqlite:///{tmp_path / 'served.db'}",
-    }.items()
+    assert (
+        exported.items()
+        >= {  # with whatever this process's environment set
+            "TRADEWATCH_BATCH_SIZE": "7",
+            "TRADEWATCH_DB_URL": f"sqlite:///{tmp_path / 'served.db'}",
+        }.items()
+    )
     out = subprocess.run(
         [sys.executable, "-c", CHILD], env=exported, capture_output=True, text=True, check=True, cwd=tmp_path
     )
