@@ -136,6 +136,23 @@ def test_article_text_is_escaped_everywhere(tmp_path: Any) -> None:
     engine.dispose()
 
 
+def test_no_secret_reaches_a_page(tmp_path: Any) -> None:
+    """A watched feed's credentials and a failed poll's error that repeats them
+    show hidden on the sources page."""
+    from storage.sources import add_source, claim_due, record_failure
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'secrets.db'}")
+    url = "https://reader:hunter2-secret@feeds.example.test/private.xml?token=abc123def456"
+    add_source(engine, url, "feed", name="private")
+    (source,) = claim_due(engine, every=True)
+    record_failure(engine, source, f"failed: {url} (timeout)")
+    with TestClient(create_app(engine)) as c:
+        html = c.get("/sources", headers=HTML).text
+    assert "feeds.example.test" in html and "private" in html
+    assert "hunter2" not in html and "abc123def456" not in html
+    engine.dispose()
+
+
 def test_with_a_token_every_page_asks_for_it(seeds_db: str) -> None:
     engine = open_engine(seeds_db)
     with TestClient(create_app(engine, token="s3cret-token-for-tests")) as c:
