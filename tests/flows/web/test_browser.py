@@ -83,6 +83,8 @@ def _clean(driver: object) -> None:
 
 def test_every_page_a_filter_and_an_event_with_its_timeline(browser: object, server: str) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
     shots = _artifacts()
@@ -102,7 +104,9 @@ def test_every_page_a_filter_and_an_event_with_its_timeline(browser: object, ser
     field = driver.find_element(By.NAME, "actor")  # type: ignore[attr-defined]
     field.send_keys("CN")
     driver.find_element(By.ID, "apply").click()  # type: ignore[attr-defined]
-    assert "actor=CN" in driver.current_url  # type: ignore[attr-defined]
+    wait = WebDriverWait(driver, 15)  # a click starts the navigation: wait for its page
+    assert wait.until(until.url_contains("actor=CN"))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
     rows = driver.find_elements(By.CSS_SELECTOR, "#events tbody tr")  # type: ignore[attr-defined]
     assert 0 < len(rows) < every
     assert all(": CN " in r.text or ": CN\n" in r.text or ": CN on" in r.text for r in rows)
@@ -113,6 +117,7 @@ def test_every_page_a_filter_and_an_event_with_its_timeline(browser: object, ser
     link = driver.find_element(By.CSS_SELECTOR, "#events tbody tr a")  # type: ignore[attr-defined]
     title = link.text
     link.click()
+    assert wait.until(until.text_to_be_present_in_element((By.ID, "title"), title))
     assert driver.find_element(By.ID, "title").text == title  # type: ignore[attr-defined]
     assert driver.find_elements(By.CSS_SELECTOR, "#timeline svg circle")  # type: ignore[attr-defined]
     assert driver.find_elements(By.CSS_SELECTOR, "#evidence blockquote")  # type: ignore[attr-defined]
