@@ -235,26 +235,27 @@ def simulate(arrivals: Sequence[datetime], options: RouteOptions) -> list[Sent]:
     alert is a message. Nothing is sent; this is what ``alerts backtest`` counts."""
     waiting = sorted(arrivals)
     sent: list[Sent] = []
-    i, now = 0, waiting[0] if waiting else None
-    pending: list[datetime] = []
+    times: list[datetime] = []  # the messages' times, oldest first
+    tail = options.per_hour or 0  # held_until reads at most this many of the newest
+    i, first, now = 0, 0, waiting[0] if waiting else None  # waiting[first:i]: arrived, not sent
     while now is not None:
         while i < len(waiting) and waiting[i] <= now:
-            pending.append(waiting[i])
             i += 1
-        if not pending:
+        if first == i:
             now = waiting[i] if i < len(waiting) else None
             continue
-        times = [m.at for m in sent]
         hold = held_until(
-            options, oldest=pending[0], last_sent=times[-1] if times else None, recent=times, now=now
+            options,
+            oldest=waiting[first],
+            last_sent=times[-1] if times else None,
+            recent=times[-tail:] if tail else (),
+            now=now,
         )
         if hold is not None:
             now = hold
             continue
-        if options.digest is not None:
-            sent.append(Sent(now, len(pending)))
-            pending = []
-        else:
-            sent.append(Sent(now, 1))
-            pending.pop(0)
+        carried = i - first if options.digest is not None else 1
+        sent.append(Sent(now, carried))
+        times.append(now)
+        first += carried
     return sent

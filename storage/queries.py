@@ -37,6 +37,7 @@ __all__ = [
     "event_view",
     "events_by_id",
     "events_where",
+    "iso",
     "list_alerts",
     "list_articles",
     "list_events",
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC (SQLite hands back naive datetimes: they were stored as UTC)."""
     if value is None:
         return None
@@ -97,7 +98,7 @@ def _events(session: Session, where: Any = None) -> list[EventView]:
                 "amount_usd": e.amount_usd,
                 "products": list(e.products),
                 "entities": list(e.entities),
-                "first_seen": _iso(e.first_seen),
+                "first_seen": iso(e.first_seen),
                 "occurred": None if e.occurred is None else e.occurred.isoformat(),
                 "background": e.background,
                 "confidence": e.confidence,
@@ -196,7 +197,7 @@ def alert_view(a: Alert) -> AlertView:
         "route": a.route,
         "status": AlertStatus(a.status),
         "attempts": a.attempts,
-        "sent_at": _iso(a.sent_at),
+        "sent_at": iso(a.sent_at),
         "last_error": a.last_error,
     }
 
@@ -219,7 +220,7 @@ def list_articles(engine: Engine) -> list[ArticleView]:
                 "title": a.title,
                 "author": a.author,
                 "language": a.language,
-                "published": _iso(a.published),
+                "published": iso(a.published),
                 "story_id": a.story_id,
                 "text": a.text,
             }

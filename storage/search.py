@@ -10,7 +10,7 @@ evidence), so a page reads only its own rows however many events are stored.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypedDict
 
@@ -23,7 +23,7 @@ from extractors.vocabulary import Action, AlertStatus, EventType
 from .database import session_scope
 from .exceptions import NotFoundError
 from .models import Alert, AlertView, Article, Event, EventMention, EventView, Story
-from .queries import alert_view, events_where
+from .queries import alert_view, event_view, events_where, iso
 
 __all__ = [
     "EventDetail",
@@ -34,6 +34,7 @@ __all__ = [
     "alert_counts",
     "alerts_page",
     "event_detail",
+    "events_to_route",
     "find_events",
     "story_detail",
 ]
@@ -58,7 +59,7 @@ class EventFilter:
     def as_params(self) -> dict[str, str]:
         """The filter as query parameters (for links to other pages and exports)."""
         out = {}
-        for name in ("type", "action", "actor", "target", "product", "since", "until", "q"):
+        for name in (f.name for f in fields(self)):
             value = getattr(self, name)
             if value not in (None, ""):
                 out[name] = value.isoformat() if isinstance(value, date) else str(value)
@@ -88,6 +89,7 @@ class Evidence(TypedDict):
 class EventDetail(TypedDict):
     event: EventView
     evidence: list[Evidence]
+    outlets: int  # how many outlets (else distinct sources) state it, as EventPage counts them
     timeline: list[EventView]  # the measure's states, oldest first (this event among them)
     stories: list[dict[str, Any]]
     alerts: list[AlertView]
@@ -158,23 +160,21 @@ def _conditions(f: EventFilter) -> list[Any]:
     return where
 
 
-def _states(s: Session, page: Any) -> dict[int, Action]:
-    """Each event of ``page`` (a subquery of event ids): its measure's current
-    state, the action of its thread's newest event."""
-    mine = sa.select(
-        col(Event.id), sa.func.coalesce(col(Event.thread_id), col(Event.id)).label("root")
-    ).where(col(Event.id).in_(sa.select(page.c.id)))
-    roots = {int(e): int(r) for e, r in s.execute(mine).all()}
-    wanted = sa.select(mine.subquery().c.root)
+def _states(s: Session, page: Any, events: list[EventView]) -> dict[int, Action]:
+    """Each of ``events`` (the rows of ``page``, a subquery of event ids): its
+    measure's current state, the action of its thread's newest event."""
+    roots = sa.select(sa.func.coalesce(col(Event.thread_id), col(Event.id))).where(
+        col(Event.id).in_(sa.select(page.c.id))
+    )
     rows = s.execute(
         sa.select(col(Event.id), col(Event.thread_id), col(Event.action))
-        .where(sa.or_(col(Event.id).in_(wanted), col(Event.thread_id).in_(wanted)))
+        .where(sa.or_(col(Event.id).in_(roots), col(Event.thread_id).in_(roots)))
         .order_by(col(Event.id))
     ).all()
     newest: dict[int, Action] = {}
     for event_id, thread, action in rows:
         newest[int(thread or event_id)] = Action(action)
-    return {e: newest[root] for e, root in roots.items()}
+    return {e["id"]: newest[e["thread"] or e["id"]] for e in events}
 
 
 def _outlets(s: Session, page: Any) -> dict[int, int]:
@@ -207,22 +207,37 @@ def find_events(engine: Engine, f: EventFilter, *, limit: int | None = 50, offse
         total = int(s.execute(sa.select(sa.func.count()).select_from(Event).where(*where)).scalar_one())
         events = events_where(s, col(Event.id).in_(sa.select(page.c.id)))
         events.reverse()  # newest first
-        return EventPage(events, total, _states(s, page), _outlets(s, page))
+        return EventPage(events, total, _states(s, page, events), _outlets(s, page))
 
 
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+def events_to_route(engine: Engine, f: EventFilter) -> list[dict[str, Any]]:
+    """The events matching ``f``, oldest first, with only what alert routing
+    reads of them (:func:`extractors.backtest.backtest`): no evidence, articles
+    or stories, which cost ten times as much to read for every stored event."""
+    columns = [
+        col(Event.id),
+        col(Event.type),
+        col(Event.action),
+        col(Event.actor),
+        col(Event.target),
+        col(Event.rate_from),
+        col(Event.rate_to),
+        col(Event.amount_usd),
+        col(Event.products),
+        col(Event.entities),
+        col(Event.first_seen),
+        col(Event.alertable),
+        col(Event.background),
+    ]
+    with session_scope(engine) as s:
+        rows = s.execute(sa.select(*columns).where(*_conditions(f)).order_by(col(Event.id))).all()
+    return [dict(r._mapping) | {"first_seen": iso(r.first_seen)} for r in rows]
 
 
 def event_detail(engine: Engine, event_id: int) -> EventDetail:
     """One event in full (:class:`NotFoundError` if there is none)."""
     with session_scope(engine) as s:
-        found = events_where(s, col(Event.id) == event_id)
-        if not found:
-            raise NotFoundError(f"no event with id {event_id}")
-        event = found[0]
+        event = event_view(s, event_id)
         rows = s.exec(
             select(EventMention, Article)
             .join(Article, col(Article.id) == col(EventMention.article_id))
@@ -236,7 +251,7 @@ def event_detail(engine: Engine, event_id: int) -> EventDetail:
                 "url": a.url,
                 "source_id": a.source_item_id,
                 "title": a.title,
-                "published": _iso(a.published),
+                "published": iso(a.published),
                 "background": m.background,
             }
             for m, a in rows
@@ -260,6 +275,7 @@ def event_detail(engine: Engine, event_id: int) -> EventDetail:
         return {
             "event": event,
             "evidence": evidence,
+            "outlets": len({a.outlet or a.source_item_id for _, a in rows}),
             "timeline": timeline,
             "stories": stories,
             "alerts": alerts,
@@ -296,7 +312,7 @@ def story_detail(engine: Engine, story_id: int) -> StoryDetail:
                     "outlet": a.outlet,
                     "url": a.url,
                     "source_id": a.source_item_id,
-                    "published": _iso(a.published),
+                    "published": iso(a.published),
                     "events": by_article[a.id or 0],
                 }
                 for a in articles

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from .database import session_scope
 from .exceptions import NotFoundError
 from .locks import insert
 from .models import Article, Source, utcnow
+from .queries import iso
 
 __all__ = [
     "MAX_BACKOFF",
@@ -154,19 +155,14 @@ def list_sources(engine: Engine) -> list[dict[str, Any]]:
                 "url": r.location,
                 "name": r.name,
                 "every_seconds": r.every_seconds,
-                "last_polled_at": _iso(r.last_polled_at),
+                "last_polled_at": iso(r.last_polled_at),
                 "last_status": r.last_status,
-                "next_poll_at": _iso(r.next_poll_at),
+                "next_poll_at": iso(r.next_poll_at),
                 "error_count": r.error_count,
                 "last_error": r.last_error,
             }
             for r in rows
         ]
-
-
-def _iso(t: datetime | None) -> str | None:
-    aware = _aware(t)
-    return None if aware is None else aware.astimezone(UTC).isoformat()
 
 
 def claim_due(

@@ -20,6 +20,7 @@ from .common import (
     open_db,
     runtime_for,
     settings_for,
+    use_db,
 )
 from .render import print_json, print_table
 
@@ -98,8 +99,7 @@ def alerts_send(
     """Send the alerts that are due now (the scheduled sweep does the same)."""
     db = db or (ctx.obj or {}).get("db")
     runtime = runtime_for(db)
-    engine = open_db(runtime.settings)
-    runtime.use_engine(engine)
+    engine = use_db(runtime)
     notifier, rules = alerting(runtime)
     if dry_run:
         from storage.outbox import deliver_pending
@@ -171,7 +171,7 @@ def alerts_backtest(
     from extractors.adapters.notify import DeliveryError, channels
     from extractors.backtest import backtest
     from extractors.routing import RulesError, load_rules
-    from storage.search import EventFilter, find_events
+    from storage.search import EventFilter, events_to_route
 
     settings = settings_for(db or (ctx.obj or {}).get("db"))
     try:
@@ -181,7 +181,7 @@ def alerts_backtest(
         err.print(f"[red]error:[/] alert configuration: {exc}")
         raise typer.Exit(2) from None
     window = EventFilter(since=since.date() if since else None, until=until.date() if until else None)
-    events = find_events(open_db(settings, read=True), window, limit=None).events
+    events = events_to_route(open_db(settings, read=True), window)
     result = backtest(events, rules, list(configured))
     if as_json:
         print_json(result.as_dict())

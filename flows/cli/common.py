@@ -40,6 +40,7 @@ __all__ = [
     "out",
     "runtime_for",
     "settings_for",
+    "use_db",
     "warm_up",
 ]
 
@@ -124,6 +125,14 @@ def open_db(settings: Settings, *, read: bool = False) -> Engine:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         err.print(f"[red]error:[/] cannot use database {hide_credentials(url)}: {reason}")
         raise typer.Exit(1) from None
+
+
+def use_db(runtime: Runtime, *, read: bool = False) -> Engine:
+    """The runtime's database, checked as :func:`open_db` checks it (or exit),
+    and made the runtime's engine."""
+    engine = open_db(runtime.settings, read=read)
+    runtime.use_engine(engine)
+    return engine
 
 
 @contextmanager

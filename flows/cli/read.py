@@ -35,7 +35,6 @@ def events(
 ) -> None:
     """Trade-dispute events, each with the articles and sentences that state it
     (oldest first; filters and --limit as the web view has them)."""
-    from extractors.messages import headline
     from storage.search import EventFilter, find_events
 
     f = EventFilter(
@@ -53,23 +52,16 @@ def events(
     if as_json:
         print_json([{k: v for k, v in r.items() if k != "stories"} for r in rows])
         return
-    if as_csv:
-        from ..web.exports import event_rows, to_csv
+    from ..web.exports import event_rows, to_csv  # the web view's rows: date, title, outlets
 
-        sys.stdout.write(to_csv(event_rows(rows, found.outlets)))
+    shown = event_rows(rows, found.outlets)
+    if as_csv:
+        sys.stdout.write(to_csv(shown))
         return
     print_table(
         "events",
         ("id", "date", "event", "outlets"),
-        (
-            (
-                str(r["id"]),
-                (r["occurred"] or r["first_seen"] or "")[:10],
-                headline(r),
-                str(found.outlets.get(r["id"], 0)),
-            )
-            for r in rows
-        ),
+        ((str(r["id"]), r["date"], r["title"], str(r["outlets"])) for r in shown),
     )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import DbOption, JsonOption, alerting, err, flow_api, open_db, runtime_for, warm_up
+from .common import DbOption, JsonOption, alerting, err, flow_api, runtime_for, use_db, warm_up
 from .render import run_report
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def replay(
     with flow_api(runtime.settings, verbose) as api:  # a temporary Prefect server boots meanwhile
         warm_up(runtime)
         # fail fast, before any flow runs, on a bad database or alert configuration
-        runtime.use_engine(open_db(runtime.settings))
+        use_db(runtime)
         alerting(runtime)
         from ..ingest import replay as replay_flow
 
@@ -89,8 +89,7 @@ def run(
     runtime = runtime_for(db)
     with flow_api(runtime.settings, verbose) as api:
         warm_up(runtime)
-        engine = open_db(runtime.settings)
-        runtime.use_engine(engine)
+        engine = use_db(runtime)
         alerting(runtime)
         try:
             only = [find_source(engine, key) for key in source or []]
@@ -116,7 +115,7 @@ def serve(
     and stopped on exit."""
     runtime = runtime_for(db)
     settings = runtime.settings
-    runtime.use_engine(open_db(settings))
+    use_db(runtime)
     alerting(runtime)
     os.environ.update(settings.environment())  # flow runs are child processes: they read the environment
     from ..prefect_api import prepare_prefect
@@ -191,7 +190,7 @@ def rebuild_stories(db: DbOption = None) -> None:
     the story rules changed. Run it while no worker processes articles."""
     runtime = runtime_for(db)
     with flow_api(runtime.settings) as api:
-        runtime.use_engine(open_db(runtime.settings))
+        use_db(runtime)
         from ..maintenance import rebuild_stories as rebuild
 
         api.ready()

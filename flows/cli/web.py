@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import DbOption, alerting, err, open_db, runtime_for
+from .common import DbOption, alerting, err, runtime_for, use_db
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -55,7 +55,7 @@ def web(
             "set TRADEWATCH_WEB_TOKEN (a long random string) first"
         )
         raise typer.Exit(2)
-    runtime.use_engine(open_db(settings, read=True))
+    use_db(runtime, read=True)
     app = workbench(runtime)
     import uvicorn
 

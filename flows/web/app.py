@@ -23,7 +23,15 @@ from extractors.routing import AlertRules
 from extractors.urls import hide_credentials
 from extractors.vocabulary import Action, AlertStatus, EventType
 from storage.exceptions import NotFoundError
-from storage.search import EventFilter, alert_counts, alerts_page, event_detail, find_events, story_detail
+from storage.search import (
+    EventFilter,
+    alert_counts,
+    alerts_page,
+    event_detail,
+    events_to_route,
+    find_events,
+    story_detail,
+)
 from storage.sources import list_sources
 
 from .exports import event_row, to_atom, to_csv
@@ -41,7 +49,7 @@ class BadFilter(ValueError):
     """A filter value outside what it may be (the message says what may)."""
 
 
-def _choice(name: str, value: str | None, allowed: type[EventType] | type[Action]) -> Any:
+def _choice(name: str, value: str | None, allowed: type[EventType] | type[Action] | type[AlertStatus]) -> Any:
     if not value:
         return None
     try:
@@ -57,6 +65,16 @@ def _day(name: str, value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise BadFilter(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _page_number(text: str | None) -> int:
+    """The page asked for (the first, unless a positive number is given)."""
+    return max(1, int(text)) if text and text.isdigit() else 1
+
+
+def _local(target: str) -> str:
+    """``target`` if it is a path on this site, else ``/`` (a sign-in never redirects elsewhere)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 def parse_filter(params: Mapping[str, str]) -> EventFilter:
@@ -114,15 +132,13 @@ def create_app(
 
     @app.get("/login", response_class=HTMLResponse)
     def login_form(next: str = "/") -> HTMLResponse:
-        local = next.startswith("/") and not next.startswith("//")  # never a redirect elsewhere
-        return page("login.html", next=next if local else "/", failed=False)
+        return page("login.html", next=_local(next), failed=False)
 
     @app.post("/login")
     async def login(request: Request) -> Response:
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         given = (form.get("token") or [""])[0]
-        target = (form.get("next") or ["/"])[0]
-        target = target if target.startswith("/") and not target.startswith("//") else "/"
+        target = _local((form.get("next") or ["/"])[0])
         if token is None or not hmac.compare_digest(given.encode(), token.encode()):
             return page("login.html", 401, next=target, failed=True)
         response = RedirectResponse(target, status_code=303)
@@ -133,7 +149,7 @@ def create_app(
     def events_page(request: Request) -> HTMLResponse:
         params = dict(request.query_params)
         f = parse_filter(params)
-        number = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
+        number = _page_number(params.get("page"))
         found = find_events(engine, f, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
         rows = [
             event_row(e, found.outlets.get(e["id"], 0)) | {"state": found.states[e["id"]]}
@@ -168,7 +184,7 @@ def create_app(
         return Response(json.dumps(keep, ensure_ascii=False, indent=2), media_type="application/json")
 
     @app.get("/events.csv")
-    def eventsto_csv(request: Request) -> Response:
+    def events_csv(request: Request) -> Response:
         rows = sorted(_all(request), key=lambda r: r["id"])
         return Response(
             to_csv(rows),
@@ -177,7 +193,7 @@ def create_app(
         )
 
     @app.get("/events.atom")
-    def eventsto_atom(request: Request) -> Response:
+    def events_atom(request: Request) -> Response:
         base = str(request.base_url).rstrip("/")
         query = urlencode(parse_filter(dict(request.query_params)).as_params())
         return Response(to_atom(_all(request, FEED_ENTRIES), base, query), media_type="application/atom+xml")
@@ -189,7 +205,7 @@ def create_app(
         timeline = detail["timeline"]
         return page(
             "event.html",
-            event=event_row(event, len({e["outlet"] or e["source_id"] for e in detail["evidence"]})),
+            event=event_row(event, detail["outlets"]),
             evidence=detail["evidence"],
             timeline=[event_row(e, 0) for e in timeline],
             svg=timeline_svg(timeline, current=event_id),
@@ -208,13 +224,8 @@ def create_app(
 
     @app.get("/alerts", response_class=HTMLResponse)
     def outbox_page(status: str | None = None, page_no: str = Query("1", alias="page")) -> HTMLResponse:
-        state = None
-        if status:
-            try:
-                state = AlertStatus(status)
-            except ValueError:
-                raise BadFilter(f"status {status!r} is not one of: {', '.join(AlertStatus)}") from None
-        number = max(1, int(page_no)) if page_no.isdigit() else 1
+        state = _choice("status", status, AlertStatus)
+        number = _page_number(page_no)
         alerts, total = alerts_page(engine, status=state, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
         pages = max(1, math.ceil(total / PER_PAGE))
         query = f"status={state}&" if state else ""
@@ -233,7 +244,7 @@ def create_app(
     def backtest_page(request: Request) -> HTMLResponse:
         params = dict(request.query_params)
         since, until = _day("since", params.get("since")), _day("until", params.get("until"))
-        events = find_events(engine, EventFilter(since=since, until=until), limit=None).events
+        events = events_to_route(engine, EventFilter(since=since, until=until))
         result = backtest(events, rules or AlertRules(), list(channels))
         return page("backtest.html", result=result, since=since, until=until, configured=bool(channels))
 
