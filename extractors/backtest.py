@@ -40,7 +40,8 @@ class RoutedView:
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> RoutedView:
-        seen = datetime.fromisoformat(row["first_seen"]) if row.get("first_seen") else datetime.now(UTC)
+        seen = row.get("first_seen") or datetime.now(UTC)  # a datetime, or ISO 8601 (``events --json``)
+        seen = datetime.fromisoformat(seen) if isinstance(seen, str) else seen
         return cls(
             id=int(row["id"]),
             type=str(row["type"]),

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from extractors.vocabulary import Action, AlertStatus, EventType
+from extractors.vocabulary import Action, AlertStatus, EventType, aware
 
 from .database import session_scope
 from .exceptions import NotFoundError
@@ -231,7 +231,7 @@ def events_to_route(engine: Engine, f: EventFilter) -> list[dict[str, Any]]:
     ]
     with session_scope(engine) as s:
         rows = s.execute(sa.select(*columns).where(*_conditions(f)).order_by(col(Event.id))).all()
-    return [dict(r._mapping) | {"first_seen": iso(r.first_seen)} for r in rows]
+    return [dict(r._mapping) | {"first_seen": aware(r.first_seen)} for r in rows]
 
 
 def event_detail(engine: Engine, event_id: int) -> EventDetail:
