@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow
 
 from storage.queries import story_count
+from storage.retention import pruned_profiles
 from storage.stories import reset_stories
 
 from .ingest import batches
@@ -23,5 +24,8 @@ def rebuild_stories() -> int:
     engine = rt.engine
     ids = reset_stories(engine)
     for batch in batches(iter(ids), rt.settings.batch_size):
-        place_stories_task(detect_events_task(batch))
+        kept = pruned_profiles(engine, batch)  # pruned texts: their stored profiles
+        read = detect_events_task([i for i in batch if i not in kept])
+        placed = sorted([*kept.items(), *((r.article_id, r.description) for r in read)], key=lambda p: p[0])
+        place_stories_task(placed)
     return story_count(engine, ids)

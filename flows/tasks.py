@@ -106,9 +106,10 @@ def record_events_task(readings: list[Reading]) -> EventsRecorded:
 
 
 @task(name="place-stories", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=300)
-def place_stories_task(readings: list[Reading]) -> dict[int, int]:
-    """Place already processed articles in stories again (their events stay)."""
-    return place(current().engine, [(r.article_id, r.description) for r in readings])
+def place_stories_task(placed: list[tuple[int, Description]]) -> dict[int, int]:
+    """Place already processed articles (``(id, description)``, in arrival order)
+    in stories again; their events stay."""
+    return place(current().engine, placed)
 
 
 @task(

@@ -140,6 +140,9 @@ class Article(SQLModel, table=True):
     processed_at: datetime | None = Field(
         default=None, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=True, index=True)
     )
+    # set when ``tradewatch prune`` removed its text, fingerprint and copies (the row,
+    # its story profile and its events' evidence stay)
+    pruned_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
 class ArticleBand(SQLModel, table=True):
@@ -353,4 +356,5 @@ class ArticleView(TypedDict):
     language: str | None
     published: str | None
     story_id: int | None
-    text: str
+    text: str  # empty once pruned
+    pruned: bool  # its text removed by ``tradewatch prune``

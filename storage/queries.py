@@ -223,6 +223,7 @@ def list_articles(engine: Engine) -> list[ArticleView]:
                 "published": iso(a.published),
                 "story_id": a.story_id,
                 "text": a.text,
+                "pruned": a.pruned_at is not None,
             }
             for a in s.exec(select(Article).order_by(col(Article.id)))
         ]

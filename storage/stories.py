@@ -220,7 +220,9 @@ def reset_stories(engine: Engine) -> list[int]:
     with session_scope(engine) as s:
         lock(s, engine, [stable_key("stories|rebuild")])
         conn = s.connection()
-        conn.execute(sa.update(Article).values(story_id=None, story_terms=None))
+        conn.execute(sa.update(Article).values(story_id=None))
+        # a pruned article keeps its profile: placing it again reads that, not its text
+        conn.execute(sa.update(Article).where(col(Article.pruned_at).is_(None)).values(story_terms=None))
         conn.execute(sa.delete(StoryKey))
         conn.execute(sa.delete(Story))
         ids = conn.execute(sa.select(col(Article.id)).order_by(col(Article.id))).scalars().all()

@@ -6,6 +6,7 @@
 - :mod:`.alerts`: ``alerts [send|retry|test]``;
 - :mod:`.evaluate`: ``eval ...`` and ``train``;
 - :mod:`.web`: ``web``, the analyst's workbench;
+- :mod:`.retention`: ``prune``, old texts removed by policy;
 - :mod:`.common` (options, settings, database and runtime checks) and
   :mod:`.render` (JSON, tables, run reports) serve them all.
 
@@ -23,7 +24,7 @@ from typing import Annotated
 
 import typer
 
-from . import alerts, evaluate, read, runs, sources, web
+from . import alerts, evaluate, read, retention, runs, sources, web
 from .common import EXIT_BELOW_FLOOR, EXIT_ITEMS_FAILED, out
 
 __all__ = ["EXIT_BELOW_FLOOR", "EXIT_ITEMS_FAILED", "app", "main"]
@@ -61,6 +62,7 @@ app.command()(runs.serve)
 app.add_typer(sources.sources_app, name="sources")
 app.command()(read.events)
 app.command("rebuild-stories")(runs.rebuild_stories)
+app.command()(retention.prune)
 app.command()(read.stories)
 app.command()(read.articles)
 app.add_typer(alerts.alerts_app, name="alerts")

@@ -162,6 +162,7 @@ def test_cli_json_contract(sqlite_url: str, seeds_dir: Path) -> None:
         "published",
         "story_id",
         "text",
+        "pruned",
     }
 
 
