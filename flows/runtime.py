@@ -108,6 +108,7 @@ class Runtime:
                 import httpx
 
                 from extractors.adapters.fetching import FetchConfig, Fetcher
+                from storage.pacing import SharedPacer
 
                 s = self.settings
                 self._fetcher = Fetcher(
@@ -117,7 +118,8 @@ class Runtime:
                         host_delay=s.fetch_host_delay,
                         max_bytes=s.fetch_max_bytes,
                         robots=s.robots,
-                    )
+                    ),
+                    pacer=SharedPacer(self.engine),  # one host's spacing across all workers
                 )
             return self._fetcher
 

@@ -85,12 +85,21 @@ def _original(
         ).first()
         if row is not None and row[0] is not None:
             return row[2] or row[0], row[1], False, row[2] or row[0]
-    candidates = s.exec(
-        select(col(Article.id), col(Article.story_id), col(Article.copy_of), col(Article.minhash))
-        .join(ArticleBand, col(ArticleBand.article_id) == col(Article.id))
-        .where(col(ArticleBand.band).in_(fp.bands))
-        .distinct()
+    # Two index lookups, not a join: with a join PostgreSQL may hash the whole
+    # articles table (its estimate of a band's matches is far too high), a
+    # cost that grows with the store (EXPLAIN ANALYZE, docs/BENCHMARKS.md).
+    sharing = s.exec(
+        select(col(ArticleBand.article_id)).where(col(ArticleBand.band).in_(fp.bands)).distinct()
     ).all()
+    candidates = (
+        s.exec(
+            select(col(Article.id), col(Article.story_id), col(Article.copy_of), col(Article.minhash)).where(
+                col(Article.id).in_(sharing)
+            )
+        ).all()
+        if sharing
+        else []
+    )
     best: tuple[float, int, int | None] | None = None
     for article_id, story_id, copy_of, minhash in candidates:
         if minhash is None or article_id is None:

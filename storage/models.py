@@ -262,6 +262,16 @@ class Delivery(SQLModel, table=True):
     alerts: int = 1
 
 
+class HostTurn(SQLModel, table=True):
+    """When the next request to a host may start, for every worker and machine
+    (:mod:`storage.pacing`): seconds since the epoch, by the database's clock."""
+
+    __tablename__ = "host_turns"
+
+    host: str = Field(sa_column=sa.Column(sa.String(255), primary_key=True))
+    next_start: float = Field(sa_column=sa.Column(sa.Float, nullable=False))
+
+
 class Run(SQLModel, table=True):
     """One pipeline run (replay or monitoring cycle) and what it did."""
 

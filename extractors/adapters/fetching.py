@@ -5,6 +5,10 @@
 * conditional GET (``ETag``, ``Last-Modified``): an unchanged feed costs a 304;
 * per host, at most ``per_host`` requests at once and ``host_delay`` seconds
   between two starts; robots.txt honoured (fetched once per host and cached);
+  the spacing of starts is kept by a :class:`Pacer`: this process's own
+  (:class:`LocalPacer`), or one that every worker shares
+  (:class:`storage.pacing.SharedPacer`, in the database), so that N workers
+  do not ask one host N times as often;
   429 and 503 wait out ``Retry-After`` when it is short, and report it when not;
 * retries only for transient failures (connection errors, timeouts, 5xx, 429),
   with exponential backoff and jitter;
@@ -28,6 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -46,7 +51,7 @@ from ..exceptions import (
     TransportError,
 )
 
-__all__ = ["FetchConfig", "Fetched", "Fetcher"]
+__all__ = ["FetchConfig", "Fetched", "Fetcher", "LocalPacer", "Pacer"]
 
 USER_AGENT = "tradewatch/0.1 (trade-dispute news monitor; polite: robots.txt, conditional GET)"
 _TRANSIENT = {429, 500, 502, 503, 504}
@@ -91,11 +96,51 @@ class Fetched:
         return self.status == 304
 
 
+class Pacer(Protocol):
+    """When requests to a host may start. :meth:`reserve` takes the host's
+    next start, ``delay`` seconds after the one reserved before it (or now),
+    and returns the seconds to wait for it; :meth:`hold_off` pushes the next
+    start back (a host's Retry-After); :meth:`pending` is the wait a request
+    would face now."""
+
+    def reserve(self, host: str, delay: float) -> float: ...
+
+    def hold_off(self, host: str, seconds: float) -> None: ...
+
+    def pending(self, host: str) -> float: ...
+
+
+class LocalPacer:
+    """A :class:`Pacer` for this process alone (its threads share it)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def reserve(self, host: str, delay: float) -> float:
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next.get(host, now))
+            self._next[host] = start + delay
+            return start - now
+
+    def hold_off(self, host: str, seconds: float) -> None:
+        with self._lock:
+            now = self._clock()
+            self._next[host] = max(self._next.get(host, now), now + seconds)
+
+    def pending(self, host: str) -> float:
+        with self._lock:
+            now = self._clock()
+            return max(0.0, self._next.get(host, now) - now)
+
+
 @dataclass(slots=True)
 class _Host:
+    name: str  # host[:port], as the pacer knows it
     slots: threading.Semaphore
     lock: threading.Lock = field(default_factory=threading.Lock)
-    next_start: float = 0.0
     robots: RobotFileParser | None = None
     robots_until: float = 0.0
     robots_failure: FetchError | None = None  # why robots.txt keeps us out, when it could not be read
@@ -123,9 +168,11 @@ class Fetcher:
         *,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        pacer: Pacer | None = None,
     ) -> None:
         self.config = config
         self._sleep = sleep
+        self._pacer: Pacer = pacer or LocalPacer()
         self._client = httpx.Client(
             timeout=config.timeout,
             limits=httpx.Limits(max_connections=config.max_connections, max_keepalive_connections=10),
@@ -153,30 +200,24 @@ class Fetcher:
         with self._lock:
             host = self._hosts.get(key)
             if host is None:
-                host = self._hosts[key] = _Host(threading.Semaphore(self.config.per_host))
+                host = self._hosts[key] = _Host(key, threading.Semaphore(self.config.per_host))
             return host
 
     @contextmanager
     def _turn(self, url: str) -> Iterator[_Host]:
         """Hold one of the host's request slots, starting no sooner than its delay allows."""
         host = self._host(url)
-        with host.lock:
-            held = host.next_start - time.monotonic()
+        held = self._pacer.pending(host.name)
         if held > self.config.max_retry_after:  # the host asked for a long pause: do not sleep through it
             raise RetryLater(f"{url}: host asked to retry after {held:.0f} s", 429, held)
         with host.slots:
-            with host.lock:
-                now = time.monotonic()
-                start = max(now, host.next_start)
-                host.next_start = start + self.config.host_delay
-            if start > now:
-                self._sleep(start - now)
+            wait = self._pacer.reserve(host.name, self.config.host_delay)
+            if wait > 0:
+                self._sleep(wait)
             yield host
 
     def _hold_off(self, url: str, seconds: float) -> None:
-        host = self._host(url)
-        with host.lock:
-            host.next_start = max(host.next_start, time.monotonic() + seconds)
+        self._pacer.hold_off(self._host(url).name, seconds)
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets tradewatch fetch ``url`` (fetched once per host)."""
