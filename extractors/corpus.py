@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from .encoding import decode
 from .exceptions import DecodeError, EmptyItem, InvalidRecord, ItemError, ItemTooLarge, UnreadableItem
 from .models import ItemFailure, RawItem, plain_text
 
-__all__ = ["SUFFIXES", "CorpusRecord", "parse_datetime", "read_corpus"]
+__all__ = ["SUFFIXES", "CorpusRecord", "Shard", "parse_datetime", "read_corpus"]
 
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -249,12 +250,44 @@ def corpus_files(path: Path) -> list[Path]:
     )
 
 
-def read_corpus(path: Path, *, max_bytes: int) -> Iterator[RawItem | ItemFailure]:
-    """Every item of the corpus at ``path``, or the failure that stands for it.
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One of ``count`` disjoint parts of a corpus (``"2/4"``: the second of
+    four): every ``count``-th item of the corpus's stable order, so that
+    ``count`` workers replaying one part each read every item once."""
+
+    number: int  # 1 to count
+    count: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= self.count:
+            raise ValueError(f"not a shard: {self}: K/N with 1 <= K <= N")
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        number, sep, count = text.partition("/")
+        if not sep or not number.strip().isdigit() or not count.strip().isdigit():
+            raise ValueError(f"not a shard: {text!r}: K/N, as 2/4")
+        return cls(int(number), int(count))
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.count}"
+
+    def holds(self, position: int) -> bool:
+        """Whether the item at ``position`` (from 0) of the corpus is this shard's."""
+        return position % self.count == self.number - 1
+
+
+def read_corpus(path: Path, *, max_bytes: int, shard: Shard | None = None) -> Iterator[RawItem | ItemFailure]:
+    """Every item of the corpus at ``path`` (or of its ``shard``), or the
+    failure that stands for it.
 
     Raises ``FileNotFoundError`` when ``path`` does not exist.
     """
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
-    for file in corpus_files(path):
-        yield from _read_file(file, max_bytes)
+    items = (item for file in corpus_files(path) for item in _read_file(file, max_bytes))
+    if shard is None:
+        yield from items
+    else:
+        yield from (item for n, item in enumerate(items) if shard.holds(n))

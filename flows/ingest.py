@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from prefect import flow, get_run_logger
 from sqlalchemy.engine import Engine
 
-from extractors.corpus import corpus_files, read_corpus
+from extractors.corpus import Shard, corpus_files, read_corpus
 from extractors.models import ItemFailure, RawItem
 from storage.ingest import ensure_source
 from storage.queries import story_count, unprocessed_article_ids
@@ -75,20 +75,23 @@ def store_batch(source: int, batch: list[RawItem | ItemFailure], result: IngestR
 
 
 @flow(name="ingest-corpus", log_prints=False)
-def ingest_corpus(path: str) -> IngestResult:
+def ingest_corpus(path: str, shard: str | None = None) -> IngestResult:
     """Read a folder or file of articles and store them (exact copies once),
-    with their stories and events (new events get their outbox alerts)."""
-    return ingest_corpus_step(path)
+    with their stories and events (new events get their outbox alerts).
+    ``shard`` ("K/N"): only every N-th item, from the K-th (N runs, one per
+    shard, on as many workers, read the corpus once between them)."""
+    return ingest_corpus_step(path, shard)
 
 
-def ingest_corpus_step(path: str) -> IngestResult:
+def ingest_corpus_step(path: str, shard: str | None = None) -> IngestResult:
     rt = current()
     settings, engine = rt.settings, rt.engine
+    part = Shard.parse(shard) if shard else None
     root = Path(path).expanduser().resolve()
     source = ensure_source(engine, "corpus", str(root), name=root.name)
-    total = len(corpus_files(root)) if root.is_dir() else None
+    total = len(corpus_files(root)) if root.is_dir() and part is None else None
     result = IngestResult()
-    items: Iterator[RawItem | ItemFailure] = read_corpus(root, max_bytes=settings.max_item_bytes)
+    items: Iterator[RawItem | ItemFailure] = read_corpus(root, max_bytes=settings.max_item_bytes, shard=part)
     for batch in batches(items, settings.batch_size):
         store_batch(source, batch, result)
         rt.progress(result.seen, total)
@@ -125,17 +128,20 @@ def process_articles_step(article_ids: list[int]) -> list[int]:
 
 
 @flow(name="replay", log_prints=False)
-def replay(path: str, deliver: bool = True) -> dict[str, Any]:
+def replay(path: str, deliver: bool = True, shard: str | None = None) -> dict[str, Any]:
     """Replay an offline corpus end to end: ingest, process, alert.
 
     ``deliver=False`` leaves the alerts to the delivery deployment (which the
-    new events' announcements start). Returns the ``replay --json`` summary.
+    new events' announcements start). ``shard`` ("K/N"): one of N parts of the
+    corpus, for N runs on a work pool's workers. Returns the ``replay --json``
+    summary.
     """
     engine = current().engine
-    run_id = start_run(engine, "replay", path)
+    part = Shard.parse(shard) if shard else None  # a bad one fails before anything is written
+    run_id = start_run(engine, "replay", f"{path} (shard {part})" if part else path)
     try:
         early = leftovers(engine)  # a run that died midway: its articles first, in arrival order
-        ingested = ingest_corpus_step(path)
+        ingested = ingest_corpus_step(path, shard)
         new_events = early + ingested.new_event_ids + leftovers(engine)
         delivered = deliver_step() if deliver else Delivered()
     except BaseException as exc:

@@ -33,8 +33,22 @@ def replay(
     db: DbOption = None,
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's run logs.")] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            help="Only part K of N of the corpus (K/N, as 2/4): N commands, one per part, read it once."
+        ),
+    ] = None,
 ) -> None:
     """Replay an offline corpus through the flows: ingest, process, alert."""
+    if shard is not None:
+        from extractors.corpus import Shard
+
+        try:
+            Shard.parse(shard)
+        except ValueError as exc:
+            err.print(f"[red]error:[/] --shard: {exc}")
+            raise typer.Exit(2) from None
     runtime = runtime_for(db)
     with flow_api(runtime.settings, verbose) as api:  # a temporary Prefect server boots meanwhile
         warm_up(runtime)
@@ -44,7 +58,7 @@ def replay(
         from ..ingest import replay as replay_flow
 
         api.ready()
-        summary = _replay_with_progress(runtime, replay_flow, path)
+        summary = _replay_with_progress(runtime, lambda p: replay_flow(p, shard=shard), path)
     run_report(f"replay of {path}", summary, as_json)
 
 

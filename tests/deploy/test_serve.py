@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -25,6 +26,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -341,6 +343,35 @@ def test_two_workers_over_one_postgresql_store_every_article_story_event_and_ale
 # --- a work pool ---------------------------------------------------------------------------------
 
 
+@contextmanager
+def _pool_workers(env: dict[str, str], logs: list[Path], *options: str) -> Iterator[None]:
+    """``prefect worker start`` on the ``tradewatch`` pool, one per log file; stopped after."""
+    workers = []
+    for n, log in enumerate(logs, 1):
+        with log.open("wb") as out:
+            workers.append(
+                subprocess.Popen(
+                    [PREFECT, "worker", "start", "--pool", "tradewatch", "--name", f"worker-{n}", *options],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                )
+            )
+    try:
+        yield
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            try:
+                w.wait(30)
+            except subprocess.TimeoutExpired:
+                w.kill()
+                w.wait()
+
+
 def test_deploy_prefect_yaml_to_a_pool_and_two_workers_run_what_it_declares(
     prefect_api: str, pg_url: str, receiver: Receiver, seeds_dir: Path, tmp_path: Path
 ) -> None:
@@ -367,20 +398,7 @@ def test_deploy_prefect_yaml_to_a_pool_and_two_workers_run_what_it_declares(
     assert all(d["work_pool_name"] == "tradewatch" for d in deployments.values())
 
     logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
-    workers = []
-    for n, log in enumerate(logs, 1):
-        with log.open("wb") as out:
-            workers.append(
-                subprocess.Popen(
-                    [PREFECT, "worker", "start", "--pool", "tradewatch", "--name", f"worker-{n}"],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                )
-            )
-    try:
+    with _pool_workers(env, logs):
         replay_id = deployments["replay"]["id"]
         runs = [
             api.post(f"/deployments/{replay_id}/create_flow_run", {"parameters": {"path": str(seeds_dir)}})
@@ -395,15 +413,6 @@ def test_deploy_prefect_yaml_to_a_pool_and_two_workers_run_what_it_declares(
         alertable = [e for e in list_events(engine) if e["type"] in ALERTABLE and e["alertable"]]
         _wait("every alert at the receiver", lambda: len(receiver.bodies) >= len(alertable), 180, logs[0])
         time.sleep(3)
-    finally:
-        for w in workers:
-            w.send_signal(signal.SIGTERM)
-        for w in workers:
-            try:
-                w.wait(30)
-            except subprocess.TimeoutExpired:
-                w.kill()
-                w.wait()
 
     assert len(list_articles(engine)) == 5
     assert len(alertable) >= 5 and len(receiver.bodies) == len(alertable)
@@ -414,3 +423,97 @@ def test_deploy_prefect_yaml_to_a_pool_and_two_workers_run_what_it_declares(
         if (r.get("created_by") or {}).get("type") == "AUTOMATION"
     ]
     assert triggered, "the detected events started a delivery run on the pool"
+
+
+def _corpus(seeds_dir: Path, path: Path, count: int) -> int:
+    """A JSONL corpus of ``count`` items made of the seeds' paragraphs, one in
+    eight the same text as an earlier item; returns how many texts differ."""
+    rng = random.Random(7)
+    paragraphs = [
+        p.strip()
+        for s in sorted(seeds_dir.glob("*.txt"))
+        for p in s.read_text("utf-8").split("\n")
+        if p.strip()
+    ]
+    texts: list[str] = []
+    with path.open("w", encoding="utf-8") as f:
+        for n in range(count):
+            if texts and rng.random() < 0.125:
+                text = rng.choice(texts)
+            else:
+                text = "\n".join(rng.sample(paragraphs, rng.randint(3, 8)))
+                texts.append(text)
+            f.write(json.dumps({"id": f"item-{n}", "title": text.split("\n")[0][:80], "text": text}) + "\n")
+    return len(set(texts))
+
+
+def test_two_workers_on_a_pool_replay_two_shards_of_a_corpus_and_store_each_item_once(
+    prefect_api: str, pg_url: str, sqlite_url: str, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """The ``replay`` deployment on a pool, two process workers taking one run
+    each, each run one shard (``shard="K/2"``): every item read once between
+    them, and the same articles and events as one process reading it all."""
+    corpus = tmp_path / "corpus.jsonl"
+    distinct = _corpus(seeds_dir, corpus, 240)
+    env = _env(prefect_api, pg_url, tmp_path, TRADEWATCH_HOME=str(ROOT), PREFECT_WORKER_QUERY_SECONDS="1")
+
+    def prefect(*args: str) -> None:
+        done = subprocess.run([PREFECT, *args], env=env, cwd=ROOT, capture_output=True, timeout=180)
+        assert done.returncode == 0, (done.stdout + done.stderr).decode()[-3000:]
+
+    prefect("work-pool", "create", "tradewatch", "--type", "process")
+    prefect("--no-prompt", "deploy", "--name", "replay", "--prefect-file", "deploy/prefect.yaml")
+    api = Api(prefect_api)
+    replay_id = api.deployments()["replay"]["id"]
+    logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
+    with _pool_workers(env, logs, "--limit", "1"):  # a worker takes one run at a time: each takes one
+        runs = [
+            api.post(
+                f"/deployments/{replay_id}/create_flow_run",
+                {"parameters": {"path": str(corpus), "shard": f"{k}/2", "deliver": False}},
+            )
+            for k in (1, 2)
+        ]
+
+        def states() -> list[str]:
+            return [str(r["state_type"]) for r in api.runs(*(r["id"] for r in runs))]
+
+        _wait("both shards replayed", lambda: states() == ["COMPLETED"] * 2, 420, logs[0])
+    took = [log.read_text("utf-8", "replace") for log in logs]
+    assert all(any(r["id"] in t for r in runs) for t in took), "each worker ran a shard"
+
+    from extractors.corpus import read_corpus
+    from flows.pipeline import ingest_items
+    from storage.ingest import ensure_source
+
+    lite = open_engine(sqlite_url)
+    items = list(read_corpus(corpus, max_bytes=3 * 1024 * 1024))
+    ingest_items(lite, ensure_source(lite, "corpus", str(corpus)), items, routes=[])
+    pg = open_engine(pg_url)
+    # as many articles as one process stores (texts the same once cleaned are one)
+    assert len(list_articles(pg)) == len(list_articles(lite)) > distinct * 0.9
+
+    def tally(engine: Any) -> tuple[int, int]:
+        with engine.connect() as conn:
+            seen = conn.execute(sa.text("SELECT count(*) FROM article_copies")).scalar_one()
+            unread = conn.execute(
+                sa.text("SELECT count(*) FROM articles WHERE processed_at IS NULL")
+            ).scalar_one()
+        return int(seen), int(unread)
+
+    assert tally(pg) == tally(lite) == (tally(lite)[0], 0)  # every item seen once, every article read
+    with pg.connect() as conn:
+        seen = [
+            r[0]["articles_seen"]
+            for r in conn.execute(sa.text("SELECT stats FROM runs WHERE kind = 'replay'"))
+        ]
+    assert sorted(seen) == [len(items) // 2] * 2  # each run read its half
+
+    def measures(engine: Any) -> set[tuple[str, ...]]:
+        # which state of which measure: its rates and amounts depend on the order
+        # the articles stating it arrive in, which two workers do not keep
+        keys = ("type", "action", "actor", "target")
+        return {tuple(str(e[k]) for k in keys) for e in list_events(engine)}
+
+    assert measures(pg) and measures(pg) == measures(lite)
+    assert len(list_events(pg)) == len(list_events(lite))  # none twice

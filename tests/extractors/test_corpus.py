@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from extractors.articles import article_or_failure, content_hash, to_article
-from extractors.corpus import read_corpus
+from extractors.corpus import Shard, read_corpus
 from extractors.exceptions import NoArticleText
 from extractors.models import ItemFailure, RawItem
 
@@ -151,3 +151,23 @@ def test_a_page_that_starts_with_svg_or_math_keeps_its_text(page: str) -> None:
     and the article was lost."""
     doc = to_article(RawItem("p", "html", page.format(ARTICLE).encode()))
     assert "tariff" in doc.text.lower() and len(doc.text.split()) >= 25
+
+
+def test_shards_split_a_corpus_into_disjoint_parts_that_cover_it(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(
+        "".join(json.dumps({"id": f"a{n}", "text": f"text {n}"}) + "\n" for n in range(7))
+    )
+    (tmp_path / "b.txt").write_text("one more text")
+    every = [i.source_id for i in read_corpus(tmp_path, max_bytes=10_000)]
+    parts = [
+        [i.source_id for i in read_corpus(tmp_path, max_bytes=10_000, shard=Shard(k, 3))] for k in (1, 2, 3)
+    ]
+    assert sorted(i for p in parts for i in p) == sorted(every) and len(every) == 8
+    assert [len(p) for p in parts] == [3, 3, 2]
+    assert Shard.parse(" 2/3") == Shard(2, 3) and str(Shard(2, 3)) == "2/3"
+
+
+@pytest.mark.parametrize("bad", ["", "2", "0/2", "3/2", "a/b", "1/0", "-1/2"])
+def test_a_bad_shard_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="not a shard"):
+        Shard.parse(bad)
