@@ -22,16 +22,25 @@ from sqlalchemy.engine import Engine
 
 from extractors.corpus import Shard, corpus_files, read_corpus
 from extractors.models import ItemFailure, RawItem
+from extractors.reading import ReadItem
 from storage.ingest import ensure_source
 from storage.queries import story_count, unprocessed_article_ids
 from storage.runs import fail_run, start_run
 from storage.runs import finish_run as record_run
 
 from .artifacts import publish_run
+from .backfill import on_dask, read_ahead
 from .deliver import Delivered, deliver_step
 from .events import announce
+from .pipeline import Ingested
 from .runtime import current
-from .tasks import detect_events_task, ingest_items_task, record_events_task
+from .tasks import (
+    detect_events_task,
+    ingest_items_task,
+    read_items_task,
+    record_events_task,
+    store_read_task,
+)
 
 __all__ = [
     "IngestResult",
@@ -66,8 +75,11 @@ class IngestResult:
 def store_batch(source: int, batch: list[RawItem | ItemFailure], result: IngestResult) -> None:
     """Read, store and record one batch of a source's items (the task announces
     the new events, :func:`flows.events.announce`); count it in ``result``."""
-    got = ingest_items_task(source, batch)
-    result.seen += len(batch)
+    count(result, len(batch), ingest_items_task(source, batch))
+
+
+def count(result: IngestResult, seen: int, got: Ingested) -> None:
+    result.seen += seen
     result.errors.extend({"source_id": f.source_id, "error": f.error} for f in got.failures)
     result.article_ids.extend(got.article_ids)
     result.new_article_ids.extend(got.new_article_ids)
@@ -92,9 +104,17 @@ def ingest_corpus_step(path: str, shard: str | None = None) -> IngestResult:
     total = len(corpus_files(root)) if root.is_dir() and part is None else None
     result = IngestResult()
     items: Iterator[RawItem | ItemFailure] = read_corpus(root, max_bytes=settings.max_item_bytes, shard=part)
-    for batch in batches(items, settings.batch_size):
-        store_batch(source, batch, result)
-        rt.progress(result.seen, total)
+    if on_dask():  # read on the cluster, written here in order (flows.backfill)
+        ahead: Iterator[tuple[list[RawItem | ItemFailure], list[ReadItem | ItemFailure]]] = read_ahead(
+            read_items_task.submit, batches(items, settings.batch_size), 2 * settings.workers
+        )
+        for batch, read in ahead:
+            count(result, len(batch), store_read_task(source, read))
+            rt.progress(result.seen, total)
+    else:
+        for batch in batches(items, settings.batch_size):
+            store_batch(source, batch, result)
+            rt.progress(result.seen, total)
     get_run_logger().info(
         "read %d items: %d new articles, %d failed",
         result.seen,

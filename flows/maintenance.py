@@ -1,16 +1,23 @@
-"""Maintenance: stored articles placed in stories again (``rebuild-stories``)."""
+"""Maintenance: stored articles placed in stories again (``rebuild-stories``);
+with ``--dask``, their texts are read on a Dask cluster (:mod:`flows.backfill`)."""
 
 from __future__ import annotations
 
-from prefect import flow
+from collections.abc import Iterator
+from typing import Any
 
-from storage.queries import story_count
+from prefect import flow
+from sqlalchemy.engine import Engine
+
+from extractors.stories import Description
+from storage.queries import article_texts, story_count
 from storage.retention import pruned_profiles
 from storage.stories import reset_stories
 
+from .backfill import on_dask, read_ahead
 from .ingest import batches
 from .runtime import current
-from .tasks import detect_events_task, place_stories_task
+from .tasks import Reading, detect_events_task, place_stories_task, read_articles_task
 
 __all__ = ["rebuild_stories"]
 
@@ -23,9 +30,28 @@ def rebuild_stories() -> int:
     rt = current()
     engine = rt.engine
     ids = reset_stories(engine)
-    for batch in batches(iter(ids), rt.settings.batch_size):
-        kept = pruned_profiles(engine, batch)  # pruned texts: their stored profiles
-        read = detect_events_task([i for i in batch if i not in kept])
-        placed = sorted([*kept.items(), *((r.article_id, r.description) for r in read)], key=lambda p: p[0])
-        place_stories_task(placed)
+    chunks = batches(iter(ids), rt.settings.batch_size)
+    if on_dask():  # read on the cluster, placed here in arrival order (flows.backfill)
+
+        def submit(batch: list[int]) -> Any:
+            return read_articles_task.submit(article_texts(engine, _unpruned(engine, batch)))
+
+        ahead: Iterator[tuple[list[int], list[Reading]]] = read_ahead(submit, chunks, 2 * rt.settings.workers)
+        for batch, read in ahead:
+            place_stories_task(_placed(engine, batch, read))
+    else:
+        for batch in chunks:
+            place_stories_task(_placed(engine, batch, detect_events_task(_unpruned(engine, batch))))
     return story_count(engine, ids)
+
+
+def _unpruned(engine: Engine, batch: list[int]) -> list[int]:
+    kept = pruned_profiles(engine, batch)
+    return [i for i in batch if i not in kept]
+
+
+def _placed(engine: Engine, batch: list[int], read: list[Reading]) -> list[tuple[int, Description]]:
+    """The batch's articles and descriptions, in arrival order: those read now,
+    and the pruned ones from their stored profiles."""
+    kept = pruned_profiles(engine, batch)
+    return sorted([*kept.items(), *((r.article_id, r.description) for r in read)], key=lambda p: p[0])

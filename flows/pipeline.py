@@ -12,7 +12,7 @@ chunk overlaps the extraction of the next. An article stored but not recorded
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -23,7 +23,7 @@ from extractors.reading import ReadItem, read_item
 from extractors.routing import AlertRules
 from storage.ingest import DEFAULT_RULES, record_mentions, store_articles
 
-__all__ = ["CHUNK", "Ingested", "ingest_items"]
+__all__ = ["CHUNK", "Ingested", "ingest_items", "store_read"]
 
 CHUNK = 25  # items written per transaction pair while the workers read the next ones
 
@@ -80,9 +80,27 @@ def ingest_items(
     ``pool``: the worker processes that read them (none: this process).
     ``on_recorded`` gets each chunk's new event ids once they are committed
     (so a later chunk's failure does not lose their announcement)."""
+    results = pool.imap(read_item, items) if pool is not None else map(read_item, items)
+    return store_read(
+        engine, source, results, routes=routes, rules=rules, chunk=chunk, on_recorded=on_recorded
+    )
+
+
+def store_read(
+    engine: Engine,
+    source: int,
+    results: Iterable[ReadItem | ItemFailure],
+    *,
+    routes: Sequence[str],
+    rules: AlertRules = DEFAULT_RULES,
+    chunk: int = CHUNK,
+    on_recorded: Callable[[list[int]], object] | None = None,
+) -> Ingested:
+    """Store and record items already read (:func:`extractors.reading.read_item`),
+    in chunks, as they come in; as :func:`ingest_items` does with what its
+    workers read."""
     out = Ingested()
     pending: list[ReadItem] = []
-    results = pool.imap(read_item, items) if pool is not None else map(read_item, items)
     for result in results:
         if isinstance(result, ItemFailure):
             out.failures.append(result)

@@ -10,6 +10,7 @@ pool come from the process's runtime (:func:`flows.runtime.current`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -21,7 +22,8 @@ from extractors.encoding import decode_html
 from extractors.exceptions import FetchError, RetryLater
 from extractors.feeds import FeedEntry, parse_feed
 from extractors.models import ItemFailure, Mention, RawItem
-from extractors.stories import Description, read_article
+from extractors.reading import ReadItem, read_item
+from extractors.stories import ArticleText, Description, read_article
 from storage.ingest import EventsRecorded, record_mentions
 from storage.outbox import DeliveryPolicy, DeliveryReport, deliver_pending
 from storage.queries import article_texts
@@ -29,7 +31,7 @@ from storage.sources import SourceState
 from storage.stories import place
 
 from .events import announce
-from .pipeline import Ingested, ingest_items
+from .pipeline import Ingested, store_read
 from .runtime import current
 
 
@@ -62,7 +64,10 @@ __all__ = [
     "parse_feed_task",
     "place_stories_task",
     "poll_source_task",
+    "read_articles_task",
+    "read_items_task",
     "record_events_task",
+    "store_read_task",
 ]
 
 
@@ -72,17 +77,44 @@ def ingest_items_task(source: int, items: list[RawItem | ItemFailure]) -> Ingest
     extraction and reading in worker processes, writing here as results come in.
     A retry is safe: stored texts are copies the second time, and what was stored
     but not recorded is left to ``process-articles``."""
+    return _store(source, current().pool.imap(read_item, items))
+
+
+def _store(source: int, results: Iterable[ReadItem | ItemFailure]) -> Ingested:
+    """Items read (here, by worker processes or on Dask) stored and recorded
+    as they come in; the new events announced once committed."""
     rt = current()
     engine = rt.engine
-    return ingest_items(
+    return store_read(
         engine,
         source,
-        items,
+        results,
         routes=list(rt.channels),
         rules=rt.rules,
-        pool=rt.pool,
         on_recorded=lambda ids: announce(engine, ids),
     )
+
+
+@task(name="read-items", cache_policy=NO_CACHE, retries=1, timeout_seconds=900)
+def read_items_task(items: list[RawItem | ItemFailure]) -> list[ReadItem | ItemFailure]:
+    """Raw items → what each says (:func:`extractors.reading.read_item`), on
+    whatever runs the task (a Dask worker, :mod:`flows.backfill`): no runtime,
+    no database."""
+    return [read_item(item) for item in items]
+
+
+@task(name="read-articles", cache_policy=NO_CACHE, retries=1, timeout_seconds=900)
+def read_articles_task(texts: list[ArticleText]) -> list[Reading]:
+    """Stored articles' texts → their events and story descriptions, on
+    whatever runs the task (a Dask worker): no runtime, no database."""
+    return [Reading(*read_article(t)) for t in texts]
+
+
+@task(name="store-read", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=900)
+def store_read_task(source: int, read: list[ReadItem | ItemFailure]) -> Ingested:
+    """Items read elsewhere (:func:`read_items_task`) stored and recorded here,
+    as :func:`ingest_items_task` stores what its worker processes read."""
+    return _store(source, read)
 
 
 @task(name="detect-events", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], timeout_seconds=600)

@@ -19,6 +19,28 @@ if TYPE_CHECKING:
 
 __all__ = ["rebuild_stories", "replay", "run", "serve"]
 
+DaskOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Read on a Dask cluster (prefect-dask): 'local' starts a LocalCluster, "
+        "or a scheduler's address (tcp://host:8786). For backfills; needs the dask extra.",
+        show_default=False,
+    ),
+]
+
+
+def _with_dask(flow: Any, dask: str | None, workers: int) -> Any:
+    """The flow, its tasks on Dask when ``--dask`` asks (or exit 2 without prefect-dask)."""
+    if dask is None:
+        return flow
+    from ..backfill import task_runner
+
+    try:
+        return flow.with_options(task_runner=task_runner(dask, workers))
+    except RuntimeError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+
 
 def replay(
     path: Annotated[
@@ -39,6 +61,7 @@ def replay(
             help="Only part K of N of the corpus (K/N, as 2/4): N commands, one per part, read it once."
         ),
     ] = None,
+    dask: DaskOption = None,
 ) -> None:
     """Replay an offline corpus through the flows: ingest, process, alert."""
     if shard is not None:
@@ -51,14 +74,16 @@ def replay(
             raise typer.Exit(2) from None
     runtime = runtime_for(db)
     with flow_api(runtime.settings, verbose) as api:  # a temporary Prefect server boots meanwhile
-        warm_up(runtime)
+        if dask is None:
+            warm_up(runtime)
         # fail fast, before any flow runs, on a bad database or alert configuration
         use_db(runtime)
         alerting(runtime)
         from ..ingest import replay as replay_flow
 
+        chosen = _with_dask(replay_flow, dask, runtime.settings.workers)
         api.ready()
-        summary = _replay_with_progress(runtime, lambda p: replay_flow(p, shard=shard), path)
+        summary = _replay_with_progress(runtime, lambda p: chosen(p, shard=shard), path)
     run_report(f"replay of {path}", summary, as_json)
 
 
@@ -197,7 +222,7 @@ def _serve_web(runtime: Runtime) -> None:
     err.print(f"web view: http://127.0.0.1:{port}/")
 
 
-def rebuild_stories(db: DbOption = None) -> None:
+def rebuild_stories(db: DbOption = None, dask: DaskOption = None) -> None:
     """Place every stored article in stories again, in arrival order (events stay).
 
     For a database from before story matching (one story per article), or after
@@ -205,7 +230,8 @@ def rebuild_stories(db: DbOption = None) -> None:
     runtime = runtime_for(db)
     with flow_api(runtime.settings) as api:
         use_db(runtime)
-        from ..maintenance import rebuild_stories as rebuild
+        from ..maintenance import rebuild_stories
 
+        rebuild = _with_dask(rebuild_stories, dask, runtime.settings.workers)
         api.ready()
         err.print(f"{rebuild()} stories")
