@@ -126,20 +126,29 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--replay", action="store_true", help="then replay the file with tradewatch")
     parser.add_argument("--db", help="the replay's database (default: a new SQLite file)")
+    parser.add_argument("--no-ratio", action="store_true", help="only the replay (with --replay)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     corpus = tmp / "corpus.jsonl"
     write_corpus(corpus, args.count)
     print(
-        f"{args.count:,} articles, {corpus.stat().st_size / 2**20:.0f} MiB of JSONL; {args.workers} workers"
+        f"{args.count:,} articles, {corpus.stat().st_size / 2**20:.0f} MiB of JSONL; {args.workers} workers",
+        flush=True,
     )
+    if not args.no_ratio:
+        ratio(corpus, args.workers, args.slice)
+    if args.replay:
+        replay(corpus, args.db or f"sqlite:///{tmp / 'replay.db'}")
+
+
+def ratio(corpus: Path, workers_count: int, size: int) -> None:
     warm_up()
-    pool = WorkerPool(args.workers)
+    pool = WorkerPool(workers_count)
     pool.warm(warm_up)
     single = parallel = 0.0
     done = 0
     print(f"{'articles':>9}  {'one process/s':>13}  {'workers/s':>9}  {'ratio':>5}", flush=True)
-    for items in _slices(corpus, args.slice):
+    for items in _slices(corpus, size):
         a = one_process(items)
         b = workers(pool, items)
         single, parallel, done = single + a, parallel + b, done + len(items)
@@ -149,8 +158,6 @@ def main() -> None:
         f"both cores: {done / parallel:.0f} articles/s against {done / single:.0f}/s in one process, "
         f"ratio {single / parallel:.2f} (target >= 1.6)"
     )
-    if args.replay:
-        replay(corpus, args.db or f"sqlite:///{tmp / 'replay.db'}")
 
 
 if __name__ == "__main__":

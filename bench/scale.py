@@ -61,6 +61,7 @@ ROOT = Path(__file__).parent.parent
 SHARED = ROOT.parent / "shared" / "corpora"
 WINDOW = 500
 BATCH = 200
+ANALYZE_EVERY = 20_000
 
 Prepared = tuple[ArticleDoc, list[Mention], Description]
 
@@ -141,8 +142,24 @@ def _prepared(pool: WorkerPool, stream: Stream, count: int) -> Iterator[list[Pre
 
 
 def fill(engine: Engine, source: int, pool: WorkerPool, stream: Stream, count: int) -> None:
+    written = 0
     for batch in _prepared(pool, stream, count):
         _write(engine, source, batch)
+        written += len(batch)
+        if written % ANALYZE_EVERY < BATCH:
+            analyze(engine)
+    analyze(engine)
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics, as autovacuum does on a default
+    PostgreSQL (this machine's has it off: without statistics the copy lookup
+    by band became a scan of every band, 110 ms at 50,000 articles, 0.6 ms
+    once analysed)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("ANALYZE"))
+            conn.commit()
 
 
 def window(engine: Engine, source: int, pool: WorkerPool, stream: Stream) -> tuple[float, float]:

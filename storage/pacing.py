@@ -6,13 +6,15 @@ lock (a PostgreSQL advisory lock; SQLite's write lock), ``delay`` seconds after
 the start reserved before it, by the database's clock, so that two workers,
 or two machines, keep one host's spacing as one process would, and a
 Retry-After one of them receives holds the others back too. It costs one
-transaction per request (about a millisecond on loopback PostgreSQL:
-``bench/pacing.py``), against a spacing of a second by default.
+short transaction per request, against a spacing of a second by default
+(``bench/pacing.py``; its figures in docs/BENCHMARKS.md).
 
 Why the database and not Prefect's global concurrency limits: every worker
-already shares the database; a rate limit in Prefect must exist, by name, for
-each host before it limits anything (hosts come and go with the sources), and
-a command run on Prefect's temporary server would keep its own limits.
+already shares the database, and a turn costs an order of magnitude less
+there than a ``rate_limit`` call to a Prefect server (bench/pacing.py); a rate
+limit in Prefect must exist, by name, for each host before it limits
+anything (hosts come and go with the sources), and a command run on Prefect's
+temporary server would keep limits of its own, unseen by the others.
 """
 
 from __future__ import annotations
