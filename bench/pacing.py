@@ -6,7 +6,7 @@ against a Prefect server on loopback, the limit created beforehand with a slot
 decay). Each takes ``--calls`` turns with no spacing (the cost of asking, not
 of waiting), timed in turn, ``--rounds`` times; the median per call is shown.
 
-Usage: python bench/pacing.py [--calls 300] [--rounds 3] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
+Usage: python bench/pacing.py [--calls 300] [--rounds 3] [--pg URL (a scratch database)]
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from flows.server import local_server
 from storage.database import open_engine
@@ -42,9 +45,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/tw_bench_pacing")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
+    url = make_url(args.pg)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
+        ).first():
+            conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
     pg = SharedPacer(open_engine(args.pg))
     lite = SharedPacer(open_engine(f"sqlite:///{tmp / 'pacing.db'}"))
     with local_server(tmp / "prefect", _port(), ui=False, timeout=300) as api_url:

@@ -16,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from sqlalchemy.engine import Engine
 
 from extractors.urls import hide_credentials
-from storage.queries import events_by_id, stories_of
+from storage.queries import events_by_id, stories_of, story_count
 from storage.sources import list_sources
 
 __all__ = ["EVENTS_KEY", "MAX_ROWS", "RUN_KEY", "STORIES_KEY", "publish_run"]
@@ -64,11 +64,13 @@ def publish_run(
         description=f"{len(new_event_ids)} new trade events"
         + (f" (the newest {MAX_ROWS} shown)" if len(new_event_ids) > MAX_ROWS else ""),
     )
-    stories = stories_of(engine, article_ids)
+    total = story_count(engine, list(article_ids))
+    stories = stories_of(engine, article_ids, newest=MAX_ROWS)
     create_table_artifact(
         [dict(s) for s in stories],
         key=STORIES_KEY,
-        description=f"{len(stories)} stories of this run's articles",
+        description=f"{total} stories of this run's articles"
+        + (f" (the newest {MAX_ROWS} shown)" if total > MAX_ROWS else ""),
     )
     failing = [s for s in list_sources(engine) if s["error_count"]]
     lines = [

@@ -75,10 +75,10 @@ class IngestResult:
 def store_batch(source: int, batch: list[RawItem | ItemFailure], result: IngestResult) -> None:
     """Read, store and record one batch of a source's items (the task announces
     the new events, :func:`flows.events.announce`); count it in ``result``."""
-    count(result, len(batch), ingest_items_task(source, batch))
+    _tally(result, len(batch), ingest_items_task(source, batch))
 
 
-def count(result: IngestResult, seen: int, got: Ingested) -> None:
+def _tally(result: IngestResult, seen: int, got: Ingested) -> None:
     result.seen += seen
     result.errors.extend({"source_id": f.source_id, "error": f.error} for f in got.failures)
     result.article_ids.extend(got.article_ids)
@@ -109,7 +109,7 @@ def ingest_corpus_step(path: str, shard: str | None = None) -> IngestResult:
             read_items_task.submit, batches(items, settings.batch_size), 2 * settings.workers
         )
         for batch, read in ahead:
-            count(result, len(batch), store_read_task(source, read))
+            _tally(result, len(batch), store_read_task(source, read))
             rt.progress(result.seen, total)
     else:
         for batch in batches(items, settings.batch_size):

@@ -130,21 +130,45 @@ def events_by_id(engine: Engine, ids: Sequence[int]) -> list[EventView]:
         return _events(s, col(Event.id).in_(list(ids)))
 
 
-def stories_of(engine: Engine, article_ids: Sequence[int]) -> list[StoryTally]:
-    """The stories these articles are in: id, title and article count (versions
-    and copies of an article are not counted again)."""
-    if not article_ids:
-        return []
-    stories = sa.select(col(Article.story_id)).where(col(Article.id).in_(list(article_ids)))
+# ids per IN list: SQLite takes at most 32,766 parameters a statement, psycopg 65,535
+# (a replay of 100,000 articles asks about all of them)
+IDS_PER_QUERY = 10_000
+
+
+def story_ids_of(engine: Engine, article_ids: Sequence[int]) -> set[int]:
+    """The stories these articles are in."""
+    found: set[int] = set()
     with session_scope(engine) as s:
-        rows = s.execute(
-            sa.select(col(Story.id), col(Story.title), sa.func.count(col(Article.id)))
-            .join(Article, col(Article.story_id) == col(Story.id))
-            .where(col(Story.id).in_(stories), col(Article.copy_of).is_(None))
-            .group_by(col(Story.id), col(Story.title))
-            .order_by(col(Story.id))
-        ).all()
-        return [{"id": int(str(i)), "title": t, "articles": int(str(n))} for i, t, n in rows]
+        for start in range(0, len(article_ids), IDS_PER_QUERY):
+            chunk = list(article_ids[start : start + IDS_PER_QUERY])
+            found.update(
+                s.execute(
+                    sa.select(col(Article.story_id))
+                    .where(col(Article.id).in_(chunk), col(Article.story_id).is_not(None))
+                    .distinct()
+                ).scalars()
+            )
+    return found
+
+
+def stories_of(engine: Engine, article_ids: Sequence[int], *, newest: int | None = None) -> list[StoryTally]:
+    """The stories these articles are in (the ``newest`` of them, if given): id,
+    title and article count (versions and copies of an article are not counted
+    again)."""
+    ids = sorted(story_ids_of(engine, article_ids))
+    if newest is not None:
+        ids = ids[-newest:] if newest else []
+    rows: list[Any] = []
+    with session_scope(engine) as s:
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            rows += s.execute(
+                sa.select(col(Story.id), col(Story.title), sa.func.count(col(Article.id)))
+                .join(Article, col(Article.story_id) == col(Story.id))
+                .where(col(Story.id).in_(ids[start : start + IDS_PER_QUERY]), col(Article.copy_of).is_(None))
+                .group_by(col(Story.id), col(Story.title))
+                .order_by(col(Story.id))
+            ).all()
+    return [{"id": int(str(i)), "title": t, "articles": int(str(n))} for i, t, n in rows]
 
 
 def event_view(session: Session, event_id: int) -> EventView:
@@ -177,16 +201,7 @@ def list_stories(engine: Engine) -> list[StoryView]:
 
 def story_count(engine: Engine, article_ids: list[int]) -> int:
     """How many distinct stories these articles belong to."""
-    if not article_ids:
-        return 0
-    with session_scope(engine) as s:
-        return int(
-            s.execute(
-                sa.select(sa.func.count(sa.distinct(col(Article.story_id)))).where(
-                    col(Article.id).in_(article_ids)
-                )
-            ).scalar_one()
-        )
+    return len(story_ids_of(engine, article_ids))
 
 
 def alert_view(a: Alert) -> AlertView:

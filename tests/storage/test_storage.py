@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -276,3 +277,27 @@ def test_a_nul_byte_from_outside_never_reaches_the_database(db_url: str) -> None
     [article] = list_articles(engine)
     assert (article["source_id"], article["title"], article["outlet"]) == ("wire-1", "T", "AP")
     assert "\x00" not in article["text"]
+
+
+def test_a_runs_stories_are_counted_for_more_articles_than_a_statement_takes_parameters(
+    db_url: str, seeds_dir: Path
+) -> None:
+    """A replay of 100,000 articles asks about all of them: more than SQLite
+    (32,766) or psycopg (65,535) take in one statement."""
+    from extractors.corpus import read_corpus
+    from flows.pipeline import ingest_items
+    from storage.queries import stories_of, story_count
+
+    engine = open_engine(db_url)
+    got = ingest_items(
+        engine,
+        ensure_source(engine, "corpus", "/many"),
+        list(read_corpus(seeds_dir, max_bytes=10**6)),
+        routes=[],
+    )
+    ids = [*range(10**6, 10**6 + 70_000), *got.article_ids]  # unknown ids, then the real ones
+    assert story_count(engine, ids) == story_count(engine, got.article_ids) > 0
+    assert [s["id"] for s in stories_of(engine, ids)] == [
+        s["id"] for s in stories_of(engine, got.article_ids)
+    ]
+    assert len(stories_of(engine, ids, newest=1)) == 1
