@@ -110,8 +110,17 @@ def _original(
     return None if best is None else (best[1], best[2], False, best[1])
 
 
+# Articles per transaction. Each takes advisory locks (storage.locks): about 45 to
+# store (its band keys), about 20 to record (its story terms), and PostgreSQL's
+# shared lock table holds max_locks_per_transaction x max_connections (64 x 100
+# by default) for every session at once: two workers writing 200 articles a
+# transaction ran it out ("out of shared memory").
+ARTICLES_PER_TRANSACTION = 25
+
+
 def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> list[StoredArticle]:
-    """Store a batch of articles from one source.
+    """Store a batch of articles from one source (in transactions of
+    ``ARTICLES_PER_TRANSACTION``).
 
     The same text seen again is a copy (an :class:`ArticleCopy` of the stored
     article, nothing new). A near-duplicate (MinHash similarity at least
@@ -120,6 +129,11 @@ def store_articles(engine: Engine, source: int, docs: Sequence[ArticleDoc]) -> l
     read, so an update's new facts are not lost. Anything else is a new article;
     its story is found when it is processed (:func:`record_mentions`).
     """
+    if len(docs) > ARTICLES_PER_TRANSACTION:
+        step = ARTICLES_PER_TRANSACTION
+        return [
+            s for i in range(0, len(docs), step) for s in store_articles(engine, source, docs[i : i + step])
+        ]
     prints = [doc.fingerprint or fingerprint(doc.text) for doc in docs]
     urls = [canonical_url(doc.url) for doc in docs]
     out: list[StoredArticle] = []
@@ -224,8 +238,26 @@ def record_mentions(
     so two workers never create the same event twice.
 
     ``stories`` (``(article_id, description)``, in arrival order) are placed in
-    their stories in the same transaction (:func:`storage.stories.place_articles`).
+    their stories in the same transaction as their articles' events
+    (:func:`storage.stories.place_articles`): one transaction for every
+    ``ARTICLES_PER_TRANSACTION`` articles.
     """
+    ids = list(dict.fromkeys([a for a, _ in found] + [a for a, _ in stories]))
+    if len(ids) > ARTICLES_PER_TRANSACTION:
+        total = EventsRecorded()
+        for start in range(0, len(ids), ARTICLES_PER_TRANSACTION):
+            part = set(ids[start : start + ARTICLES_PER_TRANSACTION])
+            got = record_mentions(
+                engine,
+                [f for f in found if f[0] in part],
+                routes=routes,
+                rules=rules,
+                stories=[d for d in stories if d[0] in part],
+            )
+            total.new_event_ids += got.new_event_ids
+            total.mentions_new += got.mentions_new
+            total.alerts_created += got.alerts_created
+        return total
     result = EventsRecorded()
     with session_scope(engine) as s:
         measures = {stable_key(f"{m.type}|{m.actor}|{m.target}") for _, ms in found for m in ms}

@@ -229,8 +229,16 @@ def reset_stories(engine: Engine) -> list[int]:
     return [int(str(i)) for i in ids]
 
 
-def place(engine: Engine, placed: Sequence[tuple[int, Description]]) -> dict[int, int]:
-    """:func:`place_articles` in a transaction of its own, under the term locks."""
-    with session_scope(engine) as s:
-        lock(s, engine, story_lock_keys(d for _, d in placed))
-        return place_articles(s, engine, placed)
+def place(
+    engine: Engine, placed: Sequence[tuple[int, Description]], *, per_transaction: int = 25
+) -> dict[int, int]:
+    """:func:`place_articles` in transactions of their own, ``per_transaction``
+    articles each (each takes its terms' advisory locks: see
+    ``storage.ingest.ARTICLES_PER_TRANSACTION``), under the term locks."""
+    out: dict[int, int] = {}
+    for start in range(0, len(placed), per_transaction):
+        part = placed[start : start + per_transaction]
+        with session_scope(engine) as s:
+            lock(s, engine, story_lock_keys(d for _, d in part))
+            out.update(place_articles(s, engine, part))
+    return out

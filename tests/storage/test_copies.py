@@ -101,3 +101,39 @@ def test_replaying_an_article_and_its_version_adds_no_sighting(db_url: str, seed
             counts.append(conn.execute(sa.text("SELECT count(*) FROM article_copies")).scalar())
     assert stored[1].article_id != stored[0].article_id  # b is a version of its own, seen again
     assert counts == [2, 2, 2]
+
+
+def test_large_batches_take_few_locks_at_a_time(pg_url: str, seeds_dir: Path) -> None:
+    """PostgreSQL's shared lock table (max_locks_per_transaction x connections,
+    about 6,400 here) serves every session: while another holds 4,000 advisory
+    locks, 200 articles (about 45 band locks each) are stored and recorded, in
+    transactions small enough to fit."""
+    import random
+
+    from extractors.stories import ArticleText, read_article
+    from storage.ingest import record_mentions
+
+    rng = random.Random(3)
+    paragraphs = [p for s in sorted(seeds_dir.glob("*.txt")) for p in s.read_text("utf-8").split("\n") if p]
+    docs = [_doc(f"d{n}", "\n".join(rng.sample(paragraphs, 6)) + f"\nItem {n}.") for n in range(200)]
+    engine = open_engine(pg_url)
+    source = ensure_source(engine, "corpus", "/locks")
+    other = open_engine(pg_url).connect()
+    other.execute(sa.text("SELECT count(pg_advisory_xact_lock(k)) FROM generate_series(1, 4000) AS k"))
+    try:
+        stored = store_articles(engine, source, docs)
+        read = [
+            read_article(ArticleText(s.article_id, "T", d.text, None))
+            for s, d in zip(stored, docs, strict=True)
+            if s.new
+        ]
+        record_mentions(engine, [(a, m) for a, m, _ in read], routes=[], stories=[(a, d) for a, _, d in read])
+    finally:
+        other.rollback()
+        other.close()
+    with engine.connect() as conn:
+        assert (
+            conn.execute(sa.text("SELECT count(*) FROM articles WHERE processed_at IS NULL")).scalar_one()
+            == 0
+        )
+    assert len(stored) == 200
