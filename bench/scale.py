@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import resource
 import statistics
@@ -40,6 +41,7 @@ import tempfile
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -151,6 +153,13 @@ def fill(engine: Engine, source: int, pool: WorkerPool, stream: Stream, count: i
     analyze(engine)
 
 
+def fill_share(url: str, count: int, seed: int) -> None:
+    """One of ``--writers`` processes filling the store (its CPU work in-process)."""
+    engine = open_engine(url)
+    fill(engine, ensure_source(engine, "bench", "/bench/scale"), WorkerPool(1), Stream(seed=seed), count)
+    engine.dispose()
+
+
 def analyze(engine: Engine) -> None:
     """Refresh the planner's statistics, as autovacuum does on a default
     PostgreSQL (this machine's has it off: without statistics the copy lookup
@@ -237,13 +246,19 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2, help="processes for the CPU work")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--writers", type=int, default=1, help="processes filling the store, each its own stream"
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="go on with the database an interrupted run left (PostgreSQL)"
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     url = make_url(args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.db")
     postgres = url.get_backend_name() == "postgresql"
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT") if postgres else None
     main_db = str(url.database)
-    if admin is not None:
+    if admin is not None and not args.resume:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{main_db}"'))
             conn.execute(sa.text(f'CREATE DATABASE "{main_db}"'))
@@ -257,11 +272,34 @@ def main() -> None:
     print("\n## growth (each size measured as it is reached)")
     print(f"{'stored':>8}  {'ingest ms':>9}  {'process ms':>10}  {'both ms':>8}  {'fill s':>7}", flush=True)
     stored = 0
+    if args.resume:
+        with engine.connect() as conn:
+            stored = int(conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one())
+        print(f"resumed at {stored:,} stored; measured before: {[s for s in sizes if s <= stored]}")
+        stream = Stream(seed=stored)  # not the texts of the first run
     first: tuple[float, float] | None = None
     started = time.perf_counter()
     for size in sizes:
+        if size <= stored:
+            continue
         t0 = time.perf_counter()
-        fill(engine, source, pool, stream, size - stored)
+        if args.writers > 1:
+            engine.dispose()
+            share = (size - stored) // args.writers
+            with ProcessPoolExecutor(args.writers, mp_context=multiprocessing.get_context("spawn")) as ex:
+                list(
+                    ex.map(
+                        fill_share,
+                        [url.render_as_string(False)] * args.writers,
+                        [share] * args.writers,
+                        [10**7 + stored + w for w in range(args.writers)],
+                    )
+                )
+            with engine.connect() as conn:
+                stored = int(conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one())
+            fill(engine, source, pool, stream, max(0, size - stored))
+        else:
+            fill(engine, source, pool, stream, size - stored)
         stored = size
         statements.on = size == sizes[-1]
         got = window(engine, source, pool, stream)
