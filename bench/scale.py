@@ -322,9 +322,12 @@ def main() -> None:
         sources = {size: ensure_source(e, "bench", "/bench/scale") for size, e in copies.items()}
         streams = {size: Stream(seed=100 + i) for i, size in enumerate(sizes)}
         per: dict[int, list[tuple[float, float]]] = {size: [] for size in sizes}
+        statements = Statements(copies[sizes[-1]])  # the largest's statements, for --explain
         for _ in range(args.rounds):
             for size in sizes:
+                statements.on = size == sizes[-1]
                 per[size].append(window(copies[size], sources[size], pool, streams[size]))
+                statements.on = False
         print(f"\n## side by side: median of {args.rounds} alternating windows per size")
         print(f"{'stored':>8}  {'ingest ms':>9}  {'process ms':>10}  {'both ms':>8}  {'ratio':>6}")
         base = None
@@ -336,9 +339,14 @@ def main() -> None:
             print(f"{size:>8}  {ingest:9.2f}  {process:10.2f}  {both:8.2f}  {both / base:6.2f}")
         smallest, largest = sizes[0], sizes[-1]
         print(f"ratio {largest:,} / {smallest:,} stored (target <= 1.5): see the last row")
+        if args.explain:
+            explain(copies[largest], statements)
         for e in copies.values():
             e.dispose()
-        engine = open_engine(url.render_as_string(hide_password=False))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"\npeak memory (this process): {peak:.0f} MiB")
+        pool.close()
+        return
     elif first is not None:
         print(f"ratio {sizes[-1]:,} / {sizes[0]:,} stored: {sum(got) / sum(first):.2f} (target <= 1.5)")
     if args.explain and postgres:
