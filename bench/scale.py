@@ -321,6 +321,10 @@ def main() -> None:
         }
         sources = {size: ensure_source(e, "bench", "/bench/scale") for size, e in copies.items()}
         streams = {size: Stream(seed=100 + i) for i, size in enumerate(sizes)}
+        held = {}
+        for size, e in copies.items():
+            with e.connect() as conn:
+                held[size] = int(conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one())
         per: dict[int, list[tuple[float, float]]] = {size: [] for size in sizes}
         statements = Statements(copies[sizes[-1]])  # the largest's statements, for --explain
         for _ in range(args.rounds):
@@ -329,14 +333,18 @@ def main() -> None:
                 per[size].append(window(copies[size], sources[size], pool, streams[size]))
                 statements.on = False
         print(f"\n## side by side: median of {args.rounds} alternating windows per size")
-        print(f"{'stored':>8}  {'ingest ms':>9}  {'process ms':>10}  {'both ms':>8}  {'ratio':>6}")
+        print(
+            f"{'size':>8}  {'stored':>8}  {'ingest ms':>9}  {'process ms':>10}  {'both ms':>8}  {'ratio':>6}"
+        )
         base = None
         for size in sizes:
             ingest = statistics.median(i for i, _ in per[size])
             process = statistics.median(p for _, p in per[size])
             base = base or ingest + process
             both = ingest + process
-            print(f"{size:>8}  {ingest:9.2f}  {process:10.2f}  {both:8.2f}  {both / base:6.2f}")
+            print(
+                f"{size:>8}  {held[size]:>8}  {ingest:9.2f}  {process:10.2f}  {both:8.2f}  {both / base:6.2f}"
+            )
         smallest, largest = sizes[0], sizes[-1]
         print(f"ratio {largest:,} / {smallest:,} stored (target <= 1.5): see the last row")
         if args.explain:
