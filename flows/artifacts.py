@@ -16,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from sqlalchemy.engine import Engine
 
 from extractors.urls import hide_credentials
-from storage.queries import events_by_id, stories_of, story_count
+from storage.queries import events_by_id, stories_of
 from storage.sources import list_sources
 
 __all__ = ["EVENTS_KEY", "MAX_ROWS", "RUN_KEY", "STORIES_KEY", "publish_run"]
@@ -64,7 +64,7 @@ def publish_run(
         description=f"{len(new_event_ids)} new trade events"
         + (f" (the newest {MAX_ROWS} shown)" if len(new_event_ids) > MAX_ROWS else ""),
     )
-    total = story_count(engine, list(article_ids))
+    total = int(summary["stories"])  # counted once, by finish_run
     stories = stories_of(engine, article_ids, newest=MAX_ROWS)
     create_table_artifact(
         [dict(s) for s in stories],

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from prefect import flow
-from sqlalchemy.engine import Engine
 
 from extractors.stories import Description
 from storage.queries import article_texts, story_count
@@ -32,26 +31,24 @@ def rebuild_stories() -> int:
     ids = reset_stories(engine)
     chunks = batches(iter(ids), rt.settings.batch_size)
     if on_dask():  # read on the cluster, placed here in arrival order (flows.backfill)
+        kept_of: dict[int, dict[int, Description]] = {}  # a batch's pruned profiles, by its first id
 
         def submit(batch: list[int]) -> Any:
-            return read_articles_task.submit(article_texts(engine, _unpruned(engine, batch)))
+            kept_of[batch[0]] = kept = pruned_profiles(engine, batch)
+            return read_articles_task.submit(article_texts(engine, [i for i in batch if i not in kept]))
 
         ahead: Iterator[tuple[list[int], list[Reading]]] = read_ahead(submit, chunks, 2 * rt.settings.workers)
         for batch, read in ahead:
-            place_stories_task(_placed(engine, batch, read))
+            place_stories_task(_placed(kept_of.pop(batch[0]), read))
     else:
         for batch in chunks:
-            place_stories_task(_placed(engine, batch, detect_events_task(_unpruned(engine, batch))))
+            kept = pruned_profiles(engine, batch)  # pruned texts: placed from their stored profiles
+            read = detect_events_task([i for i in batch if i not in kept])
+            place_stories_task(_placed(kept, read))
     return story_count(engine, ids)
 
 
-def _unpruned(engine: Engine, batch: list[int]) -> list[int]:
-    kept = pruned_profiles(engine, batch)
-    return [i for i in batch if i not in kept]
-
-
-def _placed(engine: Engine, batch: list[int], read: list[Reading]) -> list[tuple[int, Description]]:
-    """The batch's articles and descriptions, in arrival order: those read now,
+def _placed(kept: dict[int, Description], read: list[Reading]) -> list[tuple[int, Description]]:
+    """A batch's articles and descriptions, in arrival order: those read now,
     and the pruned ones from their stored profiles."""
-    kept = pruned_profiles(engine, batch)
     return sorted([*kept.items(), *((r.article_id, r.description) for r in read)], key=lambda p: p[0])
