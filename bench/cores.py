@@ -15,7 +15,9 @@ in turn so that the machine's noise falls on both sides alike:
 
 Neither side touches a database. ``--replay`` then runs ``tradewatch replay``
 on the whole file (``--db``, default a new SQLite file), sampling the memory
-(RSS) of its process tree, and prints its rate and peak memory.
+of its process tree (each process's peak RSS; the tree's peak RSS and PSS,
+which counts pages shared by forked workers once), and prints its rate and
+peak memory.
 
 Usage: python bench/cores.py [--count 100000] [--slice 10000] [--workers 2] [--replay] [--db URL]
 """
@@ -85,22 +87,26 @@ def replay(path: Path, db: str) -> None:
     env = {**os.environ, "PREFECT_HOME": tempfile.mkdtemp(), "TRADEWATCH_ALERT_URLS": ""}
     cmd = [str(Path(sys.executable).with_name("tradewatch")), "replay", str(path), "--db", db, "--json"]
     peaks: dict[int, tuple[int, str]] = {}  # pid -> (peak RSS, what it is)
+    tree = [0, 0]  # peak of the whole tree's RSS and PSS at one sample
     t0 = time.perf_counter()
     proc = psutil.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
+            rss_sum = pss_sum = 0
             try:
                 for p in [proc, *proc.children(recursive=True)]:
-                    rss = p.memory_info().rss
-                    if rss > peaks.get(p.pid, (0, ""))[0]:
+                    info = p.memory_full_info()  # PSS: pages shared with forked workers count once
+                    rss_sum, pss_sum = rss_sum + info.rss, pss_sum + info.pss
+                    if info.rss > peaks.get(p.pid, (0, ""))[0]:
                         line = " ".join(p.cmdline())
                         what = "command" if p.pid == proc.pid else "server" if "server" in line else "worker"
-                        peaks[p.pid] = (rss, what)
+                        peaks[p.pid] = (info.rss, what)
             except psutil.Error:
                 pass
-            time.sleep(0.2)
+            tree[0], tree[1] = max(tree[0], rss_sum), max(tree[1], pss_sum)
+            time.sleep(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -111,12 +117,16 @@ def replay(path: Path, db: str) -> None:
     summary = json.loads(out) if out.strip() else {}
     print(f"\n## tradewatch replay of the whole file ({db.split(':', 1)[0]})")
     new, events = summary.get("articles_new"), summary.get("events_new")
-    print(f"exit {proc.returncode}: {new} new articles, {events} events")
+    print(f"exit {proc.returncode}: {summary.get('articles_seen')} seen, {new} new articles, {events} events")
     print(f"{summary.get('articles_seen', 0) / seconds:.0f} articles/s ({seconds:.0f} s)")
     for what in ("command", "worker", "server"):
         got = sorted((rss for rss, w in peaks.values() if w == what), reverse=True)
         shown = ", ".join(f"{rss / 2**20:.0f}" for rss in got) or "-"
         print(f"peak RSS, {what} process{'es' if len(got) > 1 else ''}: {shown} MiB")
+    print(
+        f"peak of the whole process tree: RSS {tree[0] / 2**20:.0f} MiB, "
+        f"PSS {tree[1] / 2**20:.0f} MiB (shared pages counted once)"
+    )
 
 
 def main() -> None:

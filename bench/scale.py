@@ -231,6 +231,18 @@ def explain(engine: Engine, statements: Statements, n: int = 8) -> None:
             print(f"   ... ({len(plan) - 14} more lines)")
 
 
+def by_statement(timed: dict[int, Statements], sizes: list[int], articles: int, n: int = 10) -> None:
+    """Where the growth is: the statements that took most time at the largest
+    size, in milliseconds per article at every size (the side-by-side windows)."""
+    print(f"\n## ms per article of the {n} costliest statements at the largest size, by size")
+    print("  ".join(f"{size:>8}" for size in sizes) + "  statement")
+    for statement, _, _ in timed[sizes[-1]].top(n):
+        cells = [timed[size].total.get(statement, 0.0) / articles * 1000 for size in sizes]
+        print("  ".join(f"{c:8.3f}" for c in cells) + "  " + " ".join(statement.split())[:110])
+    rest = [sum(t.total.values()) / articles * 1000 for t in (timed[size] for size in sizes)]
+    print("  ".join(f"{c:8.3f}" for c in rest) + "  (every statement, summed)")
+
+
 def _pg_copy(admin: Engine, template: str, name: str) -> None:
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -326,12 +338,13 @@ def main() -> None:
             with e.connect() as conn:
                 held[size] = int(conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one())
         per: dict[int, list[tuple[float, float]]] = {size: [] for size in sizes}
-        statements = Statements(copies[sizes[-1]])  # the largest's statements, for --explain
+        timed = {size: Statements(e) for size, e in copies.items()}
+        statements = timed[sizes[-1]]  # the largest's statements, for --explain
         for _ in range(args.rounds):
             for size in sizes:
-                statements.on = size == sizes[-1]
+                timed[size].on = True
                 per[size].append(window(copies[size], sources[size], pool, streams[size]))
-                statements.on = False
+                timed[size].on = False
         print(f"\n## side by side: median of {args.rounds} alternating windows per size")
         print(
             f"{'size':>8}  {'stored':>8}  {'ingest ms':>9}  {'process ms':>10}  {'both ms':>8}  {'ratio':>6}"
@@ -347,6 +360,7 @@ def main() -> None:
             )
         smallest, largest = sizes[0], sizes[-1]
         print(f"ratio {largest:,} / {smallest:,} stored (target <= 1.5): see the last row")
+        by_statement(timed, sizes, args.rounds * WINDOW)
         if args.explain:
             explain(copies[largest], statements)
         for e in copies.values():
