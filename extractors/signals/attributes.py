@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from .cues import cues
 
-__all__ = ["amount_in", "as_number", "rates_in"]
+__all__ = ["amount_in", "as_number", "changed_to", "rates_in"]
 
 _CUES = cues()
 # --- attributes -----------------------------------------------------------
 _RATE_RANGE = _CUES.cue("rate_range")
 _RATE_TO_FROM = _CUES.cue("rate_to_from")
+_RATE_CHANGED_TO = _CUES.cue("rate_changed_to")
 _RATE = _CUES.cue("rate")
 _AMOUNT = _CUES.cue("amount")
 
@@ -24,6 +25,12 @@ def as_number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def changed_to(text: str) -> bool:
+    """Whether ``text`` names the level a change brings a rate to (``slashed to
+    15 percent``): that level is the measure's rate, not one named before it."""
+    return _RATE_CHANGED_TO.search(text) is not None
+
+
 def rates_in(text: str) -> tuple[float | None, float | None]:
     m = _RATE_TO_FROM.search(text)
     if m:
@@ -33,8 +40,12 @@ def rates_in(text: str) -> tuple[float | None, float | None]:
         if m.group(1):  # "ranging from 5% to 25%": a range of rates, not a change
             return None, max(as_number(m.group(2)), as_number(m.group(3)))
         return as_number(m.group(2)), as_number(m.group(3))
+    m = _RATE_CHANGED_TO.search(text)
+    if m:
+        return None, as_number(m.group(1))
+    # the first rate named (the labelling guide's rule 2: "25% on steel and 10% on aluminum")
     rates = [as_number(r.group(1)) for r in _RATE.finditer(text)]
-    return (None, max(rates)) if rates else (None, None)
+    return (None, rates[0]) if rates else (None, None)
 
 
 def amount_in(text: str) -> float | None:

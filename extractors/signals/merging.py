@@ -53,8 +53,10 @@ def event_key(
 
 def join_same_sentence(found: list[Found]) -> list[Found]:
     """Two triggers of one measure in one sentence (``doubled tariffs ..., raising the
-    levy to 120 pct``) are one event: join those whose attributes do not conflict."""
-    return _join(found, _compatible)
+    levy to 120 pct``) are one event: join those whose attributes do not conflict.
+    Rates may differ: ``25% on steel and 10% on aluminum`` is one measure with
+    the first rate named (the labelling guide's rule 2)."""
+    return _join(found, lambda a, b: _compatible(a, b, rates=False))
 
 
 # within one action class, the action a joined event keeps: the furthest along
@@ -80,15 +82,12 @@ def _join(found: list[Found], fits: Callable[[Found, Found], bool]) -> list[Foun
     return out
 
 
-def _compatible(a: Found, b: Found) -> bool:
+def _compatible(a: Found, b: Found, *, rates: bool = True) -> bool:
     if (a.type, a.action, a.actor) != (b.type, b.action, b.actor) or a.type not in ALERTABLE_TYPES:
         return False
-    pairs = [
-        (a.target, b.target),
-        (a.rate_to, b.rate_to),
-        (a.rate_from, b.rate_from),
-        (a.amount_usd, b.amount_usd),
-    ]
+    pairs = [(a.target, b.target), (a.amount_usd, b.amount_usd)]
+    if rates:
+        pairs += [(a.rate_to, b.rate_to), (a.rate_from, b.rate_from)]
     return all(x is None or y is None or x == y for x, y in pairs)
 
 

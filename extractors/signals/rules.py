@@ -20,7 +20,7 @@ from __future__ import annotations
 from ..gazetteer import gazetteer
 from ..models import Mention, plain_text
 from ..vocabulary import ACTIONS, ALERTABLE_TYPES
-from .attributes import amount_in, as_number, rates_in
+from .attributes import amount_in, as_number, changed_to, rates_in
 from .candidates import (
     _BARE_DEAL,
     _CLAUSE_BREAK,
@@ -136,7 +136,7 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
         step = None  # no first step stated: the rise is the measure itself
         rate_from, rate_to = rates_in(local)
     own_rate = _RATE_BEFORE.search(own) or _RATE_AFTER.search(w.after)
-    if rate_from is None and own_rate is not None:
+    if rate_from is None and own_rate is not None and not changed_to(local):
         rate_to = as_number(own_rate.group(1))  # "a 15% tariff on coal and a 10% levy on oil": each its own
     amount = amount_in(w.after) or amount_in(own[-60:])
     demand = _DEMAND.search(own)

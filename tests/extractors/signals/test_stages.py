@@ -12,6 +12,7 @@ from extractors.signals.classification import nearest_verb, other_sense
 from extractors.signals.cues import Cues, cues
 from extractors.signals.merging import event_key, merge
 from extractors.signals.roles import head_matches, two_parties
+from extractors.signals.rules import rule_mentions
 
 
 def test_sentences_and_the_triggers_that_may_match_them() -> None:
@@ -39,10 +40,26 @@ def test_a_window_stops_at_a_subordinate_clause() -> None:
         ("a 100 pct levy on 300 mln dlrs of imports", (None, 100.0), 300e6),
         ("tariffs ranging from 5% to 25%", (None, 25.0), None),
         ("no numbers at all", (None, None), None),
+        # the first rate named (the labelling guide's rule 2), not the highest
+        ("a 10 percent tariff on aluminum and a 25 percent tariff on steel", (None, 10.0), None),
+        ("cut its tariff from about 45 percent in the mid-1980s to only 10 percent", (45.0, 10.0), None),
+        ("raised from the current 38.5 percent to 50 percent from August 1", (38.5, 50.0), None),
+        ("the 25-percent tariff levied on 135 items will be slashed to 15 percent", (None, 15.0), None),
     ],
 )
 def test_rates_and_amounts(text: str, rates: tuple[float | None, float | None], amount: float | None) -> None:
     assert rates_in(text) == rates and amount_in(text) == amount
+
+
+def test_two_rates_of_one_measure_in_one_sentence_are_one_event_with_the_first_rate() -> None:
+    sentence = (
+        "The US will impose a 25 percent tariff on steel imports and a 10 percent tariff on aluminum imports."
+    )
+    events = [m for m in rule_mentions(sentence) if m.type == "tariff"]
+    assert [(m.actor, m.rate_to) for m in events] == [("US", 25.0)]
+    # two amounts are two measures: they stay two events
+    two = "The US imposed tariffs on $34 billion of Chinese goods and threatened tariffs on $200 billion."
+    assert sorted(m.amount_usd or 0 for m in rule_mentions(two) if m.type == "tariff") == [34e9, 200e9]
 
 
 def test_the_main_clause_verb_outranks_a_reduced_relative_clause() -> None:
