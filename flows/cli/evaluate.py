@@ -229,10 +229,10 @@ def train(
         ),
     ] = None,
 ) -> None:
-    """Retrain the signal models from the labelled development articles.
+    r"""Retrain the signal models from the labelled development articles.
 
     Deterministic: the same labels and corpus give the same file. Needs
-    scikit-learn (``pip install 'tradewatch[train]'``)."""
+    scikit-learn (``pip install 'tradewatch\[train]'``)."""  # \[: not rich markup
     from extractors.signals.model import MODEL_FILE
     from extractors.signals.training import fit
 
