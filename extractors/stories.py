@@ -74,8 +74,16 @@ SPLIT = 1.4  # two halves of a story scoring below this against each other are t
 MIN_PART = 3  # the smallest half a split makes
 MAX_SPLIT = 64  # stories larger than this are not re-split (they have settled)
 RECHECK = 2.0  # a story is checked for a split after a join scoring under this
-# the sizes at which a story is re-checked after a weak join: every size from 2 * MIN_PART to MAX_SPLIT
-SPLIT_AT = frozenset(range(2 * MIN_PART, MAX_SPLIT + 1))
+# the sizes at which a story is re-checked after a weak join: from 2 * MIN_PART to MAX_SPLIT,
+# each a tenth larger than the last (24 sizes), so the checks' cost per article stays flat as
+# stories grow (a check reads and compares every member); checking at every size (59) gave the
+# same stories on ECB+ (`tradewatch eval stories`: B-cubed P 0.883, R 0.930 both ways)
+SPLIT_GROWTH = 1.1
+SPLIT_AT = frozenset(
+    round(2 * MIN_PART * SPLIT_GROWTH**i)
+    for i in range(64)
+    if round(2 * MIN_PART * SPLIT_GROWTH**i) <= MAX_SPLIT
+)
 LEDE = 400  # the first characters of an article, which state its news
 KEYS = 20  # heaviest terms of an article used as lookup keys
 POSTINGS = 20  # newest stories read per key
