@@ -89,6 +89,12 @@ def _postings_query(n: int) -> sa.CompoundSelect[Any]:
     return sa.union_all(*(sa.select(p) for p in parts))
 
 
+# PostgreSQL: profiles with their row versions, so that a join need not read a
+# profile it has just scored again (a large story's is tens of kilobytes of JSON)
+_PG_PROFILES = sa.text("SELECT id, xmin::text, profile FROM stories WHERE id = ANY(:ids)")
+_PG_LOCK_STORY = sa.text("SELECT xmin::text FROM stories WHERE id = :id FOR UPDATE")
+
+
 def _profile(conn: Connection, story_id: int, *, lock: bool) -> Profile:
     stmt = sa.select(col(Story.profile)).where(col(Story.id) == story_id)
     if lock:
@@ -126,15 +132,25 @@ class _Stored:
         self._conn, self._engine = conn, engine
         self._article, self._title = article_id, title
         self._rows: list[sa.Row[Any]] = []
+        self._postgres = engine.dialect.name == "postgresql"
+        self._read: dict[int, tuple[str, Profile]] = {}  # story -> (row version, profile) as scored
 
     def postings(self, keys: Sequence[str]) -> list[tuple[str, int]]:
         return _postings(self._conn, keys)
 
     def profiles(self, stories: Sequence[int]) -> dict[int, Profile]:
-        stored = self._conn.execute(
-            sa.select(col(Story.id), col(Story.profile)).where(col(Story.id).in_(list(stories)))
-        ).all()
-        return {int(str(i)): Profile.from_json(cast(dict[str, Any], data)) for i, data in stored if data}
+        if not self._postgres:
+            stored = self._conn.execute(
+                sa.select(col(Story.id), col(Story.profile)).where(col(Story.id).in_(list(stories)))
+            ).all()
+            return {int(str(i)): Profile.from_json(cast(dict[str, Any], data)) for i, data in stored if data}
+        out = {}
+        for i, version, data in self._conn.execute(_PG_PROFILES, {"ids": list(stories)}).all():
+            if data:
+                story, profile = int(str(i)), Profile.from_json(cast(dict[str, Any], data))
+                self._read[story] = (str(version), profile)
+                out[story] = profile
+        return out
 
     def _assign(self, story: int, d: Description) -> None:
         self._conn.execute(
@@ -150,12 +166,23 @@ class _Stored:
         return story
 
     def join(self, story: int, d: Description) -> None:
-        # read the profile again under a row lock (PostgreSQL), since another worker
-        # may have joined it since; SQLite: this transaction holds the write lock
-        profile = _profile(self._conn, story, lock=self._engine.dialect.name == "postgresql")
+        profile = self._locked_profile(story)
         profile.add(d)
         _save(self._conn, story, profile)
         self._assign(story, d)
+
+    def _locked_profile(self, story: int) -> Profile:
+        """The story's profile under a row lock (PostgreSQL), since another worker
+        may have joined it since it was scored: the one scored when the row's
+        version (``xmin``, the transaction that wrote it) is unchanged, else read
+        again. SQLite: this transaction holds the write lock; read it again."""
+        if not self._postgres:
+            return _profile(self._conn, story, lock=False)
+        version = self._conn.execute(_PG_LOCK_STORY, {"id": story}).scalar_one()
+        seen = self._read.get(story)
+        if seen is not None and seen[0] == str(version):
+            return seen[1]
+        return _profile(self._conn, story, lock=True)
 
     def members(self, story: int) -> list[Description]:
         self._rows = list(

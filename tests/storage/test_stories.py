@@ -156,3 +156,41 @@ def test_two_processes_placing_one_storys_articles_at_once_make_one_story(
     race(_place_in_process, [(pg_url, [p[w] for p in pairs]) for w in range(2)])
     partition = _stored_partition(pg_url)
     assert partition == {frozenset({a["id"], b["id"]}) for a, b in pairs}
+
+
+def test_a_join_takes_the_profile_another_worker_changed_after_it_was_scored(pg_url: str) -> None:
+    """The profile scored is used for the join only while its row is unchanged:
+    a join committed by another transaction in between is kept, not overwritten."""
+    from extractors.stories import describe as describe_one
+    from storage.stories import _Stored
+
+    engine = open_engine(pg_url)
+    source = ensure_source(engine, "corpus", "/race")
+    texts = [
+        f"Steel tariffs of 25 percent on Chinese imports, round {i}, the ministry said." for i in range(3)
+    ]
+    stored = store_articles(
+        engine,
+        source,
+        [ArticleDoc(source_id=f"a{i}", text=t, content_hash=content_hash(t)) for i, t in enumerate(texts)],
+    )
+    first, second, third = (s.article_id for s in stored)
+    d = [describe_one(None, t, None) for t in texts]
+    record_mentions(engine, [], routes=[], stories=[(first, d[0])])
+    with engine.connect() as conn:
+        story = int(
+            conn.execute(sa.text("SELECT story_id FROM articles WHERE id = :i"), {"i": first}).scalar_one()
+        )
+    with engine.connect() as mine:
+        stories = _Stored(mine, engine, third, "third")
+        assert stories.profiles([story])[story].size == 1  # scored
+        with engine.connect() as other:  # another worker joins the story and commits
+            _Stored(other, engine, second, "second").join(story, d[1])
+            other.commit()
+        stories.join(story, d[2])
+        mine.commit()
+    with engine.connect() as conn:
+        profile = conn.execute(
+            sa.text("SELECT profile FROM stories WHERE id = :s"), {"s": story}
+        ).scalar_one()
+    assert Profile.from_json(profile).size == 3  # the other's join is kept
