@@ -335,11 +335,13 @@ def main() -> None:
         sources = {size: ensure_source(e, "bench", "/bench/scale") for size, e in copies.items()}
         for e in copies.values():
             analyze(e)  # where autovacuum would have left them
-        streams = {size: Stream(seed=100 + i) for i, size in enumerate(sizes)}
         held = {}
         for size, e in copies.items():
             with e.connect() as conn:
                 held[size] = int(conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one())
+        # new texts for each copy, and for each run on the same copies (a run's
+        # windows add to them): the texts of an earlier run would all be copies
+        streams = {size: Stream(seed=10**8 + held[size]) for size in sizes}
         per: dict[int, list[tuple[float, float]]] = {size: [] for size in sizes}
         timed = {size: Statements(e) for size, e in copies.items()}
         statements = timed[sizes[-1]]  # the largest's statements, for --explain
