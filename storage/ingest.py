@@ -30,7 +30,7 @@ from extractors.stories import Description
 from extractors.vocabulary import aware, stable_key
 
 from .database import session_scope
-from .locks import insert, lock, table
+from .locks import insert, lock, retry_deadlock, table
 from .models import Alert, Article, ArticleBand, ArticleCopy, Event, EventMention, Source, utcnow
 from .stories import place_articles, story_lock_keys
 
@@ -258,6 +258,18 @@ def record_mentions(
             total.mentions_new += got.mentions_new
             total.alerts_created += got.alerts_created
         return total
+    return retry_deadlock(lambda: _record(engine, found, routes=routes, rules=rules, stories=stories))
+
+
+def _record(
+    engine: Engine,
+    found: Sequence[tuple[int, Sequence[Mention]]],
+    *,
+    routes: Sequence[str],
+    rules: AlertRules,
+    stories: Sequence[tuple[int, Description]],
+) -> EventsRecorded:
+    """:func:`record_mentions` of at most ``ARTICLES_PER_TRANSACTION`` articles: one transaction."""
     result = EventsRecorded()
     with session_scope(engine) as s:
         measures = {stable_key(f"{m.type}|{m.actor}|{m.target}") for _, ms in found for m in ms}

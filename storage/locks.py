@@ -1,17 +1,23 @@
 """What differs between SQLite and PostgreSQL when writing concurrently:
-``INSERT ... ON CONFLICT`` and taking a lock before reading."""
+``INSERT ... ON CONFLICT``, taking a lock before reading, and a transaction
+PostgreSQL ends to break a deadlock (run again: :func:`retry_deadlock`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-__all__ = ["insert", "lock", "table"]
+__all__ = ["DEADLOCK_ATTEMPTS", "insert", "lock", "retry_deadlock", "table"]
+
+T = TypeVar("T")
+DEADLOCK_ATTEMPTS = 4
+_DEADLOCK = "40P01"  # PostgreSQL's deadlock_detected
 
 
 def insert(engine_or_conn: Any, table: Any) -> Any:
@@ -43,3 +49,21 @@ def lock(s: Session, engine: Engine, keys: Iterable[int]) -> None:
         )
     else:
         s.execute(sa.text("UPDATE sources SET id = id WHERE 0"))  # BEGIN → RESERVED lock
+
+
+def retry_deadlock(work: Callable[[], T], attempts: int = DEADLOCK_ATTEMPTS) -> T:
+    """Run ``work`` (one whole transaction) again when PostgreSQL ends it to
+    break a deadlock: two workers placing articles lock story rows as they join
+    them, and two transactions can each hold a row the other's next join needs
+    (the advisory locks of an article's terms do not cover every story its
+    terms lead to). The victim's transaction is rolled back whole, so running
+    it again is safe; the other goes on. Any other error, or a deadlock on the
+    last attempt, is raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except sa.exc.OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != _DEADLOCK or attempt == attempts:
+                raise
+            time.sleep(0.05 * attempt)  # the survivor commits meanwhile
+    raise AssertionError("unreachable")
