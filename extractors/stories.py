@@ -80,9 +80,7 @@ RECHECK = 2.0  # a story is checked for a split after a join scoring under this
 # same stories on ECB+ (`tradewatch eval stories`: B-cubed P 0.883, R 0.930 both ways)
 SPLIT_GROWTH = 1.1
 SPLIT_AT = frozenset(
-    round(2 * MIN_PART * SPLIT_GROWTH**i)
-    for i in range(64)
-    if round(2 * MIN_PART * SPLIT_GROWTH**i) <= MAX_SPLIT
+    size for size in (round(2 * MIN_PART * SPLIT_GROWTH**i) for i in range(64)) if size <= MAX_SPLIT
 )
 LEDE = 400  # the first characters of an article, which state its news
 KEYS = 20  # heaviest terms of an article used as lookup keys

@@ -182,7 +182,7 @@ class _Stored:
         seen = self._read.get(story)
         if seen is not None and seen[0] == str(version):
             return seen[1]
-        return _profile(self._conn, story, lock=True)
+        return _profile(self._conn, story, lock=False)  # the row is locked already
 
     def members(self, story: int) -> list[Description]:
         self._rows = list(
