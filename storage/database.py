@@ -122,6 +122,12 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        elif conn.dialect.name == "sqlite":
+            # Python's sqlite3 runs DDL outside any transaction: two processes that
+            # both found a new file empty would both create its tables. BEGIN
+            # IMMEDIATE takes the write lock first (the other waits for it, then
+            # finds the schema made) and makes the create one transaction.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         current = _current(conn)
         if current == head:
             return

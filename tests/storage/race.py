@@ -19,4 +19,4 @@ def race(target: Callable[..., None], arguments: Sequence[tuple[Any, ...]]) -> N
     start.set()
     for w in workers:
         w.join(120)
-        assert w.exitcode == 0
+        assert w.exitcode == 0, f"a worker failed (exit code {w.exitcode})"
