@@ -44,6 +44,7 @@ __all__ = [
 
 _CUES = cues()
 _TRADE_WORDS = _CUES.cue("trade_words")
+_OBJECT_NOUN = _CUES.cue("object_noun")
 # words that open a new clause: the window around a trigger stops there
 _BEFORE_CUT = _CUES.cue("before_cut")
 _AFTER_CUT = _CUES.cue("after_cut")
@@ -161,7 +162,14 @@ class Article:
         found = gazetteer().actors.find(clause[lo:hi])
         if not any(m.value == CONTEXT for m in found):
             return found
-        named = [m.value for m in gazetteer().actors.find(clause) if m.value != CONTEXT]
+        # the country named before the institution, not as what a measure hits
+        # ("the State Council ... on products imported from the US": China's)
+        first = next(m.start for m in found if m.value == CONTEXT) + lo
+        named = [
+            m.value
+            for m in gazetteer().actors.find(clause[:first])
+            if m.value != CONTEXT and not _OBJECT_NOUN.search(clause[m.end : m.end + 20])
+        ]
         home = named[0] if named else (self.top[0] if self.top else None)
         if home is None:
             return [m for m in found if m.value != CONTEXT]

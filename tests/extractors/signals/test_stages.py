@@ -114,3 +114,12 @@ def test_the_vocabulary_is_data_and_a_missing_name_is_a_clear_error() -> None:
     assert any(action == "in-trade-story" for _, action in cues().sanction_triggers())
     with pytest.raises(InvalidRecord, match="no \\[cue\\] nonesuch"):
         Cues({"cue": {}}).cue("nonesuch")
+
+
+def test_an_institution_is_the_country_named_before_it_and_not_what_a_measure_hits() -> None:
+    art = Article("China hit back. Beijing said China would answer. The United States waited.")
+    clause = "Tariffs on U.S. goods will rise to 25 percent, the Finance Ministry said."
+    # the goods are American; the ministry is China's, the country the article names most
+    assert [m.value for m in art.actors(clause)] == ["US", "CN"]
+    clause = "Canada said tariffs on U.S. steel will rise, the Finance Ministry said."
+    assert [m.value for m in art.actors(clause)] == ["CA", "US", "CA"]
