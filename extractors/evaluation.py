@@ -512,7 +512,8 @@ class NewsScores:
     article by type, action class and actor (talks and deals: the two parties).
     ``news``: only the events the labels call news against the predicted ones
     not marked recap. ``alerts``: of the predicted tariff and sanction events
-    that would alert (``alertable``), how many are a labelled news event.
+    that would alert (``alertable``), how many are a labelled news event, each
+    labelled event counted once (a second alert of it is a duplicate, wrong).
     """
 
     articles: int = 0
@@ -574,9 +575,14 @@ class NewsScores:
                 news_pred.remove(twin)
                 self.news.tp += 1
         self.news.fp += len(news_pred)
+        # each labelled news event makes one alert right: a second alert of it is a duplicate
+        unclaimed = list(news_gold)
         for p in predicted:
             if p.alertable and p.type in ALERTABLE_TYPES:
-                self.alerts.add(any(same_event(g, p) for g in news_gold))
+                hit = next((g for g in unclaimed if same_event(g, p)), None)
+                if hit is not None:
+                    unclaimed.remove(hit)
+                self.alerts.add(hit is not None)
         if missing or left or wrong:
             self.errors.append(
                 {

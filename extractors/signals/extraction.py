@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from ..gazetteer import CONTEXT, gazetteer
 from ..models import Mention, plain_text
-from ..vocabulary import parties
+from ..vocabulary import action_class, parties
 from .candidates import Found
 from .dateline import Precision, When, days_before, earliest, times
 from .features import Candidate, candidate_features, time_buckets
@@ -33,7 +33,15 @@ from .merging import merge
 from .model import SignalModel, default_model
 from .rules import read_article
 
-__all__ = ["Group", "Reading", "article_text", "extract_mentions", "groups", "readings"]
+__all__ = [
+    "Group",
+    "Reading",
+    "article_text",
+    "extract_mentions",
+    "groups",
+    "one_alert_per_measure",
+    "readings",
+]
 
 
 def article_text(text: str, title: str | None) -> str:
@@ -198,7 +206,22 @@ def extract_mentions(
     """The trade-dispute events an article states, one per distinct action."""
     day = _day(published)
     model = model or default_model()
-    return [
-        replace(m, alertable=not m.background and m.confidence >= model.alert_threshold)
-        for m in merge(decide(readings(text, title=title, published=day), model, day))
-    ]
+    mentions = merge(decide(readings(text, title=title, published=day), model, day))
+    return one_alert_per_measure(
+        [replace(m, alertable=not m.background and m.confidence >= model.alert_threshold) for m in mentions]
+    )
+
+
+def one_alert_per_measure(mentions: list[Mention]) -> list[Mention]:
+    """At most one alert per type, action class, actor and target in an article
+    (what the evaluation rules call one measure, rule 5): of mentions that
+    differ only in rates or amounts ("$100 billion more" beside "$50 billion"),
+    the most confident alerts; the others stay events, shown but not alerted."""
+    best: dict[tuple[object, ...], Mention] = {}
+    for m in mentions:
+        if m.alertable:
+            k = (m.type, action_class(m.type, m.action), m.actor, m.target)
+            if k not in best or m.confidence > best[k].confidence:
+                best[k] = m
+    keep = {id(m) for m in best.values()}
+    return [m if not m.alertable or id(m) in keep else replace(m, alertable=False) for m in mentions]

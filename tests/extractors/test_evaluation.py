@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractors.evaluation import GoldEvent, LabelledSentence, load_labelled, score_signals
+from extractors.agreement import ArticleEvent
+from extractors.evaluation import GoldEvent, LabelledSentence, NewsScores, load_labelled, score_signals
 from extractors.exceptions import InvalidRecord
 from extractors.models import Mention
 from extractors.signals import extract_mentions
@@ -73,6 +74,24 @@ def test_same_action_class_matches_and_attributes_are_checked() -> None:
     imposed = GoldEvent("tariff", "imposed", "US", "CN")
     s = score_signals([_item(imposed)], lambda item: [_mention(imposed, action="increased")])
     assert s.overall.tp == 1 and s.action.accuracy == 0.0
+
+
+def test_an_alert_is_right_once_per_labelled_news_event() -> None:
+    """A second alert of one labelled event is a duplicate the user reads twice: wrong."""
+    gold = ArticleEvent("tariff", "threatened", "US", "CN", None, None, 5e10, False, "t")
+    recap = ArticleEvent("sanction", "imposed", "US", "RU", None, None, None, True, "t")
+    scores = NewsScores()
+    scores.record(
+        "a",
+        [gold, recap],
+        [
+            _mention(TARIFF, amount_usd=5e10),
+            _mention(TARIFF, amount_usd=1e11),  # the same measure again
+            _mention(TARIFF, amount_usd=2e11, alertable=False),  # shown, not alerted
+            Mention("sanction", "imposed", "US", "RU", key="r"),  # a recap alerted as news
+        ],
+    )
+    assert (scores.alerts.correct, scores.alerts.total) == (1, 3)
 
 
 def test_talks_parties_are_an_unordered_pair() -> None:

@@ -77,3 +77,15 @@ def test_an_action_every_sentence_places_over_a_week_back_is_a_recap_whatever_th
     recent = old.replace("In March 2018", "On Friday")
     [m] = extract_mentions(recent, published=date(2019, 5, 12), model=_model(5.0, -5.0))
     assert not m.background and m.alertable
+
+
+def test_two_amounts_of_one_measure_are_two_events_and_one_alert() -> None:
+    text = (
+        "President Trump threatened on Thursday to impose tariffs on $50 billion of Chinese goods."
+        " Trump also threatened tariffs on an additional $100 billion of Chinese goods."
+    )
+    found = extract_mentions(text, published=date(2018, 4, 6), model=_model(5.0, -5.0))
+    measure = ("tariff", "threatened", "US", "CN")
+    threats = [m for m in found if (m.type, m.action, m.actor, m.target) == measure]
+    assert sorted(m.amount_usd or 0 for m in threats) == [50e9, 100e9]  # each its own event
+    assert [m.alertable for m in threats].count(True) == 1  # one alert for the measure
