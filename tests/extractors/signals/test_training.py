@@ -31,7 +31,7 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # one per measure"; the floors were set again then, on that stricter measure.
 FLOORS = {
     "cross-validated": dict(precision=0.54, recall=0.50, alerts=0.60),
-    "time split": dict(precision=0.37, recall=0.33, alerts=0.33),
+    "time split": dict(precision=0.38, recall=0.34, alerts=0.33),
 }
 
 
