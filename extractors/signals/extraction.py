@@ -10,7 +10,8 @@
 3. the ``recap`` model marks the kept ones the article only recaps (placed
    more than a week before ``published``); they carry ``background=True`` and
    never alert as new; news alerts (``alertable``) when the event model's
-   confidence reaches its ``alert_threshold``;
+   confidence reaches its ``alert_threshold``, once per measure in an article
+   (:func:`one_alert_per_measure`);
 4. readings of one action join into one :class:`~extractors.models.Mention`
    with every sentence that states it; ``occurred`` is the day it happened or
    was first reported, when the article says (the day a sentence names, else
