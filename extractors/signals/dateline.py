@@ -86,9 +86,14 @@ class When:
     day: date
     precision: Precision
     words: str  # the expression, as written
+    # the last day it can mean, where the words narrow its span: "since July"
+    # places the action's start on July 1; "earlier this month" is before today
+    until: date | None = None
 
     def latest(self) -> date:
         """The last day the expression can mean."""
+        if self.until is not None:
+            return self.until
         if self.precision is Precision.DAY:
             return self.day
         if self.precision is Precision.MONTH:
@@ -112,6 +117,12 @@ def _nearest_year(month: int, day: int, now: date) -> int:
     )
 
 
+def _earlier(start: date, now: date, words: str) -> When:
+    """ "Earlier this month": some day between ``start`` and ``now``, placed
+    at the middle of that span (not at its end: the words say "not lately")."""
+    return When(start, Precision.MONTH, words, start + (now - start) / 2)
+
+
 def _found(now: date, sentence: str) -> list[When]:
     out: list[When] = []
     for m in _DAY_MONTH.finditer(sentence):
@@ -130,7 +141,9 @@ def _found(now: date, sentence: str) -> list[When]:
         year = int(m.group(3)) if m.group(3) else _nearest_year(month, 15, now)
         if prep.lower() in ("last", "since") and not m.group(3) and (year, month) > (now.year, now.month):
             year -= 1
-        out.append(When(date(year, month, 1), Precision.MONTH, m.group(0)))
+        start = date(year, month, 1)
+        since = prep.lower() == "since" and start <= now
+        out.append(When(start, Precision.MONTH, m.group(0), start if since else None))
     for m in _YEAR_ALONE.finditer(sentence):
         out.append(When(date(int(m.group(2)), 1, 1), Precision.YEAR, m.group(0)))
     for m in _RELATIVE.finditer(sentence):
@@ -166,7 +179,7 @@ def _found(now: date, sentence: str) -> list[When]:
                 if which in ("past", "a"):  # "the past year": the twelve months up to now
                     when = When(now - timedelta(days=365), Precision.MONTH, m.group(0))
                 if which == "earlier":  # some time between New Year and now
-                    when = When(date(now.year, 1, 1), Precision.MONTH, m.group(0))
+                    when = _earlier(date(now.year, 1, 1), now, m.group(0))
             elif unit == "month":
                 y, mo = (
                     (now.year, now.month + step)
@@ -174,6 +187,8 @@ def _found(now: date, sentence: str) -> list[When]:
                     else (now.year + step, 12 if step < 0 else 1)
                 )
                 when = When(date(y, mo, 1), Precision.MONTH, m.group(0))
+                if which == "earlier":  # between the month's first day and now
+                    when = _earlier(date(y, mo, 1), now, m.group(0))
             else:
                 when = When(now + timedelta(days=7 * step), Precision.DAY, words)
             out.append(when)

@@ -18,7 +18,12 @@ PUBLISHED = date(2018, 5, 20)  # a Sunday
         ("The tariffs took effect in March.", date(2018, 3, 1), Precision.MONTH, 50),
         ("On May 10 the US raised tariffs.", date(2018, 5, 10), Precision.DAY, 10),
         ("Trump on Monday raised tariffs.", date(2018, 5, 14), Precision.DAY, 6),
-        ("China has retaliated since July 2017.", date(2017, 7, 1), Precision.MONTH, 293),
+        ("China has retaliated since July 2017.", date(2017, 7, 1), Precision.MONTH, 323),
+        # "since" the article's own month: begun on its first day, not ahead of the article
+        ("China's tariff cuts have lifted sales since May.", date(2018, 5, 1), Precision.MONTH, 19),
+        # "earlier this month": before the article, placed midway (not on its last day)
+        ("Trump imposed the tariffs earlier this month.", date(2018, 5, 1), Precision.MONTH, 10),
+        ("The tariffs took effect this month.", date(2018, 5, 1), Precision.MONTH, -11),
         ("The US will impose tariffs on June 1.", date(2018, 6, 1), Precision.DAY, -12),
         ("Two weeks ago China said it would retaliate.", date(2018, 5, 6), Precision.DAY, 14),
         ("The tariffs imposed in 2016 still stand.", date(2016, 1, 1), Precision.YEAR, 505),
