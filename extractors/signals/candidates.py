@@ -97,6 +97,7 @@ class Found:
     products: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+    at: int | None = None  # where its trigger begins in the (first) evidence sentence
     # set by the learned decisions (extractors.signals.extraction)
     score: float = 1.0
     recap: bool = False

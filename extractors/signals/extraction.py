@@ -93,6 +93,7 @@ def readings(
                 len(f.products),
                 f.actor in named,
                 actor_rank=named.index(f.actor) if f.actor in named else 0,
+                at=f.at,
             )
             out.append((f, c))
     support = Counter((c.type, c.action_class, c.actor) for _, c in out)

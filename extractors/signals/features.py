@@ -4,7 +4,8 @@ A *candidate* is what the rules (:mod:`extractors.signals.rules`) read in one
 sentence: a type, an action, who acts on whom, rates and amounts. The models
 (:mod:`extractors.signals.model`) decide whether it is an event of the article
 and whether it is news or a recap; they see the candidate through
-:func:`candidate_features`: the sentence's words and word pairs, the rules'
+:func:`candidate_features`: the sentence's words, the words around the
+trigger the rules read it from (the trigger itself, six words each side), the rules'
 reading of it, where the sentence sits in the article, how many sentences say
 the same, and the times the sentence names against the article's date
 (:mod:`extractors.signals.dateline`).
@@ -42,6 +43,7 @@ class Candidate:
     products: int
     actor_named: bool  # the sentence itself names the actor (not the article's context)
     actor_rank: int = 0  # the actor's place among the countries the sentence names (0: first)
+    at: int | None = None  # where its trigger begins in the sentence (None: not known)
 
     @property
     def action_class(self) -> str:
@@ -80,6 +82,27 @@ def time_buckets(sentence: str, published: date | None, whens: list[When] | None
     return frozenset(_when_bucket(w, published) for w in found)
 
 
+NEAR = 6  # words each side of the trigger that count as its own context
+
+
+def _around_trigger(sentence: str, at: int, cls: str) -> list[str]:
+    """The trigger's word, the words just before and after it (alone and with
+    the action class), and the word right before it: "would impose *tariffs*",
+    "*sanctions* that could cost" say more about the measure than the rest of
+    the sentence."""
+    left = tokens(sentence[:at])[-NEAR:]
+    right = tokens(sentence[at:])
+    out = [
+        f"trig={right[0] if right else ''}",
+        f"l1={left[-1] if left else ''}",
+        f"{cls}|l1={left[-1] if left else ''}",
+    ]
+    for side, words in (("l", set(left)), ("r", set(right[1 : 1 + NEAR]))):
+        out += [f"{side}|w={w}" for w in words]
+        out += [f"{cls}|{side}|w={w}" for w in words]
+    return out
+
+
 def candidate_features(
     c: Candidate,
     *,
@@ -102,6 +125,8 @@ def candidate_features(
     out.append(f"actor_rank={min(c.actor_rank, 3)}")
     out += [f"w={w}" for w in set(words)]
     out += [f"{cls}|w={w}" for w in set(words)]
+    if c.at is not None:
+        out += _around_trigger(c.sentence, c.at, cls)
     out.append("actor=none" if c.actor is None else ("actor=named" if c.actor_named else "actor=context"))
     out.append(f"actor_top={c.actor is not None and c.actor == top_actor}")
     out.append(

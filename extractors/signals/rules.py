@@ -428,7 +428,7 @@ def _deal(sentence: str, live: set[Trigger], art: Article) -> list[Found]:
     actor, target = two_parties(actor_codes(art.actors(sentence)), art)
     if actor is None:
         return []
-    return [Found("trade_deal", "agreed", actor, target)]
+    return [Found("trade_deal", "agreed", actor, target, at=m.start())]
 
 
 def _sentence_events(sentence: str, art: Article) -> list[Found]:
@@ -442,7 +442,7 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
         got = _tariff(sentence, m.start(), m.end(), art) or _joined_measure(
             sentence, m.start(), m.end(), *previous
         )
-        found.extend(got)
+        found.extend(_at(got, m.start()))
         previous = (m.end(), got)
     taken: list[tuple[int, int]] = []
     for trigger, inherent in SANCTION_TRIGGERS:
@@ -450,14 +450,21 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
-            found.extend(_sanction(sentence, m.start(), m.end(), inherent, art))
+            found.extend(_at(_sanction(sentence, m.start(), m.end(), inherent, art), m.start()))
     talk_triggers = [m for m in _TALKS.finditer(sentence, live) if not _SOURCE.match(sentence, m.start())]
     if talk_triggers:
-        found.extend(_talks(sentence, talk_triggers[-1].start(), art))
+        found.extend(_at(_talks(sentence, talk_triggers[-1].start(), art), talk_triggers[-1].start()))
     found.extend(_deal(sentence, live, art))
     if not tariff_triggers:  # else the tariff trigger speaks for itself
         found.extend(_deadline(sentence, live, art))
     return join_same_sentence(found)
+
+
+def _at(found: list[Found], start: int) -> list[Found]:
+    for f in found:
+        if f.at is None:
+            f.at = start
+    return found
 
 
 def _joined_measure(sentence: str, start: int, end: int, after: int, first: list[Found]) -> list[Found]:
@@ -490,7 +497,7 @@ def _deadline(sentence: str, live: set[Trigger], art: Article) -> list[Found]:
     named = actor_codes(art.actors(sentence, 0, m.start())) or art.top[:1]
     if not named:
         return []
-    return [Found("tariff", "delayed", named[0], art.counterpart(named[0]))]
+    return [Found("tariff", "delayed", named[0], art.counterpart(named[0]), at=m.start())]
 
 
 def found_by_sentence(text: str) -> list[tuple[str, list[Found]]]:
@@ -508,9 +515,13 @@ def _read_sentences(text: str, art: Article) -> list[tuple[str, list[Found]]]:
     out: list[tuple[str, list[Found]]] = []
     for sentence in split_sentences(text):
         found: list[Found] = []
+        offset = 0
         for clause in _CLAUSE_BREAK.split(sentence) if ";" in sentence else (sentence,):
+            offset = sentence.find(clause, offset)
             for f in _sentence_events(clause, art):
                 f.evidence.append(sentence)
+                if f.at is not None:
+                    f.at += offset
                 found.append(f)
         out.append((sentence, found))
         art.done.append(sentence)

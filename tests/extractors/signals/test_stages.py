@@ -123,3 +123,41 @@ def test_an_institution_is_the_country_named_before_it_and_not_what_a_measure_hi
     assert [m.value for m in art.actors(clause)] == ["US", "CN"]
     clause = "Canada said tariffs on U.S. steel will rise, the Finance Ministry said."
     assert [m.value for m in art.actors(clause)] == ["CA", "US", "CA"]
+
+
+def test_each_reading_knows_where_its_trigger_is_and_the_models_see_the_words_around_it() -> None:
+    from extractors.signals.features import Candidate, candidate_features
+    from extractors.signals.rules import found_by_sentence
+
+    text = "Shares fell on Monday. Officials said China's Commerce Ministry would impose tariffs on U.S. soybeans; the U.S. sanctions were lifted."
+    (_, none), (sentence, found) = found_by_sentence(text)
+    assert none == []
+    where = {f.type: f.at for f in found}
+    assert sentence[where["tariff"] :].startswith("tariffs")
+    assert sentence[where["sanction"] :].startswith("sanctions")  # after the clause break
+    tariff = next(f for f in found if f.type == "tariff")
+    c = Candidate(
+        sentence,
+        1,
+        tariff.type,
+        tariff.action,
+        tariff.actor,
+        tariff.target,
+        None,
+        None,
+        1,
+        True,
+        at=tariff.at,
+    )
+    features = candidate_features(c, published=None, support=1, top_actor=None, sentences=2)
+    assert {"trig=tariffs", "l1=impose", "l|w=would", "r|w=soybeans", f"{c.action_class}|l1=impose"} <= set(
+        features
+    )
+    assert "l|w=officials" not in features  # more than six words before the trigger
+    assert "trig=tariffs" not in candidate_features(
+        Candidate(sentence, 1, "tariff", "threatened", "CN", "US", None, None, 1, True),
+        published=None,
+        support=1,
+        top_actor=None,
+        sentences=2,
+    )
