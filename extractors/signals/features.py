@@ -90,8 +90,11 @@ def _around_trigger(sentence: str, at: int, cls: str) -> list[str]:
     the action class), and the word right before it: "would impose *tariffs*",
     "*sanctions* that could cost" say more about the measure than the rest of
     the sentence."""
-    left = tokens(sentence[:at])[-NEAR:]
-    right = tokens(sentence[at:])
+    span = 25 * NEAR  # characters enough for NEAR words; words cut at its edge are dropped
+    lo, hi = max(0, at - span), at + span
+    head, tail = tokens(sentence[lo:at]), tokens(sentence[at:hi])
+    left = (head[1:] if lo else head)[-NEAR:]
+    right = tail[:-1] if hi < len(sentence) else tail
     out = [
         f"trig={right[0] if right else ''}",
         f"l1={left[-1] if left else ''}",

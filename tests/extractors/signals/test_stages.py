@@ -129,7 +129,10 @@ def test_each_reading_knows_where_its_trigger_is_and_the_models_see_the_words_ar
     from extractors.signals.features import Candidate, candidate_features
     from extractors.signals.rules import found_by_sentence
 
-    text = "Shares fell on Monday. Officials said China's Commerce Ministry would impose tariffs on U.S. soybeans; the U.S. sanctions were lifted."
+    text = (
+        "Shares fell on Monday. Officials said China's Commerce Ministry would impose tariffs"
+        " on U.S. soybeans; the U.S. sanctions were lifted."
+    )
     (_, none), (sentence, found) = found_by_sentence(text)
     assert none == []
     where = {f.type: f.at for f in found}
