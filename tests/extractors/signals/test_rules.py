@@ -128,6 +128,30 @@ def test_modality_and_direction(sentence: str, action: str, actor: str, target: 
 
 
 @pytest.mark.parametrize(
+    ("sentence", "type_", "action"),
+    [
+        # a modal in a relative clause on the measure's effects does not make it a threat
+        (
+            "The U.N. Security Council voted to introduce punishing sanctions on North Korea"
+            " that could cost it $1 billion a year.",
+            "sanction",
+            "imposed",
+        ),
+        (
+            "The U.S. imposed tariffs on Chinese steel, a move that could provoke retaliation.",
+            "tariff",
+            "imposed",
+        ),
+        # one that says the measure itself may come still does
+        ("The U.S. listed Chinese goods for tariffs that could be imposed in June.", "tariff", "threatened"),
+        ("The US set tariffs on Chinese steel that would take effect on June 1.", "tariff", "announced"),
+    ],
+)
+def test_a_modal_on_what_the_measure_does_is_not_a_threat(sentence: str, type_: str, action: str) -> None:
+    assert _find(rule_mentions(sentence), type=type_).action == action
+
+
+@pytest.mark.parametrize(
     ("text", "amount", "rate"),
     [
         ("The U.S. imposed tariffs on $200bn of Chinese goods.", 200 * B, None),

@@ -25,12 +25,13 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 
 # Floors, measured 2026-12-01 with `tradewatch eval signals` (docs/EVALUATION.md),
 # each a little under the figure, as far as one article's events move it (the
-# time split's alerts are 27: one alert is 0.037); raise them as the extractor
+# time split's alerts are 38: one alert is 0.026); raise them as the extractor
 # improves, never lower them to let a change pass. Alert precision counts each
 # labelled event once (a second alert of it is wrong) since commit "alerts:
 # one per measure"; the floors were set again then, on that stricter measure.
+# Raised 2026-12-01 (the words around the trigger): cross-validated alerts 0.60 -> 0.65.
 FLOORS = {
-    "cross-validated": dict(precision=0.54, recall=0.50, alerts=0.60),
+    "cross-validated": dict(precision=0.55, recall=0.50, alerts=0.65),
     "time split": dict(precision=0.38, recall=0.34, alerts=0.33),
 }
 
