@@ -48,6 +48,10 @@ class Caseless:
         pattern, subject = self._pick(text)
         return pattern.match(subject, pos, endpos)
 
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.fullmatch(subject, pos, endpos)
+
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         pattern, subject = self._pick(text)
         return pattern.finditer(subject, pos, endpos)

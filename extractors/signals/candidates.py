@@ -69,6 +69,9 @@ _BARE_DEAL = _CUES.trigger("bare_deal")
 _DEADLINE = _CUES.trigger("deadline")
 
 
+_EXEMPTION = _CUES.trigger("exemption")
+
+
 _WORD = re.compile(r"\S+")
 
 
@@ -193,7 +196,15 @@ class Article:
         return others[0] if others and code in self.top else None
 
 
-TRIGGERS = [_TARIFF, _TALKS, _DEAL, _BARE_DEAL, _DEADLINE, *(trigger for trigger, _ in SANCTION_TRIGGERS)]
+TRIGGERS = [
+    _TARIFF,
+    _TALKS,
+    _DEAL,
+    _BARE_DEAL,
+    _DEADLINE,
+    _EXEMPTION,
+    *(trigger for trigger, _ in SANCTION_TRIGGERS),
+]
 
 
 _BY_STEM: dict[str, list[Trigger]] = {}

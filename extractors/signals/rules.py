@@ -2,7 +2,8 @@
 
 For each sentence (:func:`found_by_sentence`), each trigger found is read by
 the reader of its type: :func:`_tariff`, :func:`_sanction`, :func:`_talks`,
-:func:`_deal` and :func:`_deadline`. A reader takes the trigger's window
+:func:`_deal`, :func:`_deadline` and :func:`_exemption` (a tariff exemption:
+relief for each country it names). A reader takes the trigger's window
 (:mod:`.candidates`), its action and modality (:mod:`.classification`), who
 acts on whom (:mod:`.roles`) and the numbers (:mod:`.attributes`), and
 returns its readings (:class:`~.candidates.Found`); negation (``did not``), a
@@ -17,7 +18,7 @@ sentence evaluation sets score them: ``tradewatch eval sentences``).
 
 from __future__ import annotations
 
-from ..gazetteer import gazetteer
+from ..gazetteer import Match, gazetteer
 from ..models import Mention, plain_text
 from ..vocabulary import ACTIONS, ALERTABLE_TYPES
 from .attributes import amount_in, as_number, changed_to, rates_in
@@ -26,6 +27,7 @@ from .candidates import (
     _CLAUSE_BREAK,
     _DEADLINE,
     _DEAL,
+    _EXEMPTION,
     _TALKS,
     _TARIFF,
     SANCTION_TRIGGERS,
@@ -101,6 +103,11 @@ _BY_AGENT = _CUES.cue("by_agent")
 _LEGISLATION = _CUES.cue("legislation")
 _WOULD = _CUES.cue("would")
 _RECIPROCAL = _CUES.cue("reciprocal")
+_EXEMPTED_SUBJECT = _CUES.cue("exempted_subject")
+_NOT_EXEMPTION = _CUES.cue("not_exemption")
+_FROM_THE = _CUES.cue("from_the")
+_LIST_GLUE = _CUES.cue("list_glue")
+_DATIVE = _CUES.cue("dative")
 
 
 __all__ = [
@@ -457,7 +464,73 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
     found.extend(_deal(sentence, live, art))
     if not tariff_triggers:  # else the tariff trigger speaks for itself
         found.extend(_deadline(sentence, live, art))
+    found.extend(_exemption(sentence, live, bool(tariff_triggers), art))
     return join_same_sentence(found)
+
+
+def _exemption(sentence: str, live: set[Trigger], tariffs: bool, art: Article) -> list[Found]:
+    """``exempt Canada and Mexico from the tariffs``, ``temporary exemptions for
+    the EU``, ``Canada has been exempted``, ``offer Mexico a 30-day exemption``:
+    in a sentence or story about tariffs, a tariff relief (``reduced``) for each
+    country exempted, by the country whose tariffs they are (named in the
+    sentence and not exempted, else the story's)."""
+    m = _EXEMPTION.search(sentence, live)
+    if m is None or not (tariffs or "tariff" in art.stems) or _NEGATION.search(sentence):
+        return []
+    near = sentence[max(0, m.start() - 60) : m.end() + 20]
+    if _NOT_EXEMPTION.search(near) or _DEMAND.search(sentence, max(0, m.start() - 60), m.start()):
+        return []  # the sanctions', asked for, or ended
+    w = window_around(sentence, m.start(), m.end())
+    # the list after it runs past the window's cuts ("Canada, the EU, and South Korea")
+    hi = min(len(sentence), m.end() + 200)
+    listed_after = _first_run(art.actors(sentence, m.end(), hi), sentence[m.end() : hi])
+    after = actor_codes(listed_after) if listed_after and listed_after[0].start <= 60 else []
+    run = _first_run(art.actors(sentence, w.start, m.start())[::-1], sentence[w.start : m.start()])
+    before = actor_codes(run)
+    # "Canada has been exempted", "the EU would get exemptions", "offer Mexico a 30-day exemption"
+    subject = _EXEMPTED_SUBJECT.search(sentence, max(0, m.start() - 60), m.end() + 40) or (
+        run and _DATIVE.search(sentence, max(0, w.start + run[-1].start - 30), w.start + run[-1].start)
+    )
+    exempted = before if before and subject else after
+    exempted = [c for c in exempted if not _owner_of_tariffs(sentence, art, c, m.end(), hi)]
+    # whose tariffs: the nearest country named before the exemption, else after it
+    named = [a.value for a in art.actors(sentence, 0, m.start())][::-1]
+    named += [a.value for a in art.actors(sentence, m.end())]
+    actor = next((c for c in named if c not in exempted), None) or next(
+        (c for c in art.top if c not in exempted), None
+    )
+    if actor is None:
+        return []
+    targets: list[str | None] = [*exempted] if exempted else [None]  # "tariff waivers" for companies
+    return [Found("tariff", "reduced", actor, c, at=m.start()) for c in targets]
+
+
+def _first_run(found: list[Match], text: str) -> list[Match]:
+    """The names of the first list in ``found`` (in the order given):
+    names joined by commas, ``and``, ``as well as``; the list ends at any
+    other word (``Canada and Mexico as he seeks to revise NAFTA``)."""
+    run: list[Match] = []
+    for m in found:
+        if run and m.value == run[-1].value:
+            run[-1] = m  # "the European Union (EU)": the list goes on from its last name
+            continue
+        if run:
+            lo, hi = sorted((run[-1], m), key=lambda x: x.start)
+            if not _LIST_GLUE.fullmatch(text[lo.end : hi.start]):
+                break
+        run.append(m)
+    return run
+
+
+def _owner_of_tariffs(sentence: str, art: Article, code: str, lo: int, hi: int) -> bool:
+    """``code`` is named as the owner of the tariffs (``exemptions from U.S.
+    tariffs``), not as one exempted."""
+    for m in art.actors(sentence, lo, hi):
+        if m.value == code:
+            start, end = lo + m.start, lo + m.end
+            tariff = _TARIFF.search(sentence[end : end + 40], {_TARIFF})
+            return bool(tariff and _FROM_THE.search(sentence, max(lo, start - 12), start))
+    return False
 
 
 def _at(found: list[Found], start: int) -> list[Found]:

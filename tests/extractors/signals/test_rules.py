@@ -421,3 +421,49 @@ def test_a_measure_on_a_list_of_countries_is_one_event_each() -> None:
         ("sanction", "imposed", "RU", "EU"),
         ("sanction", "imposed", "RU", "US"),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "exempted"),
+    [
+        ("Trump exempted Canada and Mexico from the steel tariffs.", {"CA", "MX"}),
+        ("Canada and Mexico have been exempted from the tariffs, Trump said.", {"CA", "MX"}),
+        (
+            "Trump plans to offer Canada and Mexico a 30-day exemption from planned tariffs on steel.",
+            {"CA", "MX"},
+        ),
+        (
+            "Trump granted tariff exemptions on steel to Australia, Canada, the European Union (EU),"
+            " and South Korea until May 1.",
+            {"AU", "CA", "EU", "KR"},
+        ),
+        (
+            "Lighthizer said that the European Union, Brazil and others would get temporary"
+            " exemptions from the steel and aluminum tariffs as negotiations proceed.",
+            {"EU", "BR"},
+        ),
+        # the list ends where the clause does; "from U.S. tariffs" names whose tariffs they are
+        (
+            "Trump announced tariffs with exemptions for Canada and Mexico as he seeks to revise NAFTA.",
+            {"CA", "MX"},
+        ),
+        ("Australia won an exemption from U.S. steel tariffs on Friday.", {"AU"}),
+    ],
+)
+def test_a_tariff_exemption_is_relief_for_each_country_it_names(text: str, exempted: set[str]) -> None:
+    relief = [m for m in rule_mentions(text) if m.type == "tariff" and m.action == "reduced"]
+    assert {m.target for m in relief} == exempted
+    assert {m.actor for m in relief} == {"US"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Japan has sought an exemption from the U.S. tariffs on steel.",
+        "The EU wants to be exempted from U.S. tariffs on steel.",
+        "Trump said there would be no exemptions from the steel tariffs for Canada.",
+        "Iranian banks were exempted from the U.S. sanctions.",
+    ],
+)
+def test_an_exemption_asked_for_refused_or_from_sanctions_is_no_tariff_relief(text: str) -> None:
+    assert not [m for m in rule_mentions(text) if m.type == "tariff" and m.action in ("reduced", "lifted")]
