@@ -72,6 +72,9 @@ _DEADLINE = _CUES.trigger("deadline")
 _EXEMPTION = _CUES.trigger("exemption")
 
 
+_INVESTIGATION = _CUES.trigger("investigation")
+
+
 _WORD = re.compile(r"\S+")
 
 
@@ -203,6 +206,7 @@ TRIGGERS = [
     _BARE_DEAL,
     _DEADLINE,
     _EXEMPTION,
+    _INVESTIGATION,
     *(trigger for trigger, _ in SANCTION_TRIGGERS),
 ]
 

@@ -2,8 +2,9 @@
 
 For each sentence (:func:`found_by_sentence`), each trigger found is read by
 the reader of its type: :func:`_tariff`, :func:`_sanction`, :func:`_talks`,
-:func:`_deal`, :func:`_deadline` and :func:`_exemption` (a tariff exemption:
-relief for each country it names). A reader takes the trigger's window
+:func:`_deal`, :func:`_deadline`, :func:`_exemption` (a tariff exemption:
+relief for each country it names) and :func:`_investigation` (a trade
+investigation: a tariff threatened). A reader takes the trigger's window
 (:mod:`.candidates`), its action and modality (:mod:`.classification`), who
 acts on whom (:mod:`.roles`) and the numbers (:mod:`.attributes`), and
 returns its readings (:class:`~.candidates.Found`); negation (``did not``), a
@@ -28,6 +29,7 @@ from .candidates import (
     _DEADLINE,
     _DEAL,
     _EXEMPTION,
+    _INVESTIGATION,
     _TALKS,
     _TARIFF,
     SANCTION_TRIGGERS,
@@ -108,6 +110,9 @@ _NOT_EXEMPTION = _CUES.cue("not_exemption")
 _FROM_THE = _CUES.cue("from_the")
 _LIST_GLUE = _CUES.cue("list_glue")
 _DATIVE = _CUES.cue("dative")
+_TRADE_INVESTIGATION = _CUES.cue("trade_investigation")
+_INVESTIGATED = _CUES.cue("investigated")
+_FROM = _CUES.cue("from_the")
 
 
 __all__ = [
@@ -465,6 +470,7 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
     if not tariff_triggers:  # else the tariff trigger speaks for itself
         found.extend(_deadline(sentence, live, art))
     found.extend(_exemption(sentence, live, bool(tariff_triggers), art))
+    found.extend(_investigation(sentence, live, art))
     return join_same_sentence(found)
 
 
@@ -503,6 +509,33 @@ def _exemption(sentence: str, live: set[Trigger], tariffs: bool, art: Article) -
         return []
     targets: list[str | None] = [*exempted] if exempted else [None]  # "tariff waivers" for companies
     return [Found("tariff", "reduced", actor, c, at=m.start()) for c in targets]
+
+
+def _investigation(sentence: str, live: set[Trigger], art: Article) -> list[Found]:
+    """``launched a Section 301 investigation into China's ...``, ``a probe into
+    U.S. imports of sorghum``: a trade investigation is a tariff threatened (the
+    evaluation rules' rule 2), by the country named before it, on the one it
+    is into."""
+    m = _INVESTIGATION.search(sentence, live)
+    if m is None or _NEGATION.search(sentence) or sentence.rstrip().endswith("?"):
+        return []
+    w = window_around(sentence, m.start(), m.end())
+    if not _TRADE_INVESTIGATION.search(sentence, w.start, w.end):
+        return []
+    before = [a.value for a in art.actors(sentence, w.start, m.start())]
+    target = None
+    for a in art.actors(sentence, m.end(), w.end):
+        if _INVESTIGATED.search(sentence, max(m.end(), m.end() + a.start - 30), m.end() + a.start) or (
+            _FROM.search(sentence, max(m.end(), m.end() + a.start - 12), m.end() + a.start)
+        ):
+            target = a.value
+            break
+    actor = next((c for c in before[::-1] if c != target), None) or next(
+        (c for c in art.top if c != target), None
+    )
+    if actor is None:
+        return []
+    return [Found("tariff", "threatened", actor, target, at=m.start())]
 
 
 def _first_run(found: list[Match], text: str) -> list[Match]:

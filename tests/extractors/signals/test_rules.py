@@ -467,3 +467,24 @@ def test_a_tariff_exemption_is_relief_for_each_country_it_names(text: str, exemp
 )
 def test_an_exemption_asked_for_refused_or_from_sanctions_is_no_tariff_relief(text: str) -> None:
     assert not [m for m in rule_mentions(text) if m.type == "tariff" and m.action in ("reduced", "lifted")]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "target"),
+    [
+        ("In August 2017, the US launched the Section 301 investigation against China.", "US", "CN"),
+        ("China has already launched a probe into U.S. imports of sorghum.", "CN", "US"),
+        (
+            "The Trump administration launched a national security investigation into automotive imports.",
+            "US",
+            None,
+        ),
+    ],
+)
+def test_a_trade_investigation_is_a_tariff_threatened(text: str, actor: str, target: str | None) -> None:
+    m = _find(rule_mentions(text), type="tariff")
+    assert (m.action, m.actor, m.target) == ("threatened", actor, target)
+
+
+def test_an_investigation_that_is_not_about_trade_is_no_event() -> None:
+    assert rule_mentions("The FBI investigation into Russia's meddling in the election continued.") == []
