@@ -29,10 +29,11 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # improves, never lower them to let a change pass. Alert precision counts each
 # labelled event once (a second alert of it is wrong) since commit "alerts:
 # one per measure"; the floors were set again then, on that stricter measure.
-# Raised 2026-12-01 (the words around the trigger): cross-validated alerts 0.60 -> 0.65.
+# Raised 2026-12-01 (the trigger's words, exemptions, investigations): cross-validated
+# P 0.54 -> 0.56, R 0.50 -> 0.52, alerts 0.60 -> 0.65; time split P 0.38 -> 0.41, R 0.34 -> 0.35.
 FLOORS = {
-    "cross-validated": dict(precision=0.55, recall=0.50, alerts=0.65),
-    "time split": dict(precision=0.38, recall=0.34, alerts=0.33),
+    "cross-validated": dict(precision=0.56, recall=0.52, alerts=0.65),
+    "time split": dict(precision=0.41, recall=0.35, alerts=0.33),
 }
 
 
