@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from flows.server import local_server
+from flows.server import local_server, pool_workers
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cores import write_corpus
@@ -61,33 +60,6 @@ def _database(admin: sa.Engine, base: str) -> Iterator[str]:
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-@contextmanager
-def _workers(env: dict[str, str], logs: Path) -> Iterator[None]:
-    procs = []
-    for n in (1, 2):
-        with (logs / f"worker-{n}.log").open("wb") as out:
-            procs.append(
-                subprocess.Popen(
-                    [PREFECT, "worker", "start", "--pool", "tradewatch", "--name", f"w{n}", "--limit", "1"],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                )
-            )
-    try:
-        yield
-    finally:
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                p.kill()
 
 
 def _replay(api: httpx.Client, deployment: str, corpus: Path, shards: list[str | None]) -> float:
@@ -164,7 +136,9 @@ def main() -> None:
         for label, shards in (("one worker", [None]), ("two workers", ["1/2", "2/2"])):
             with _database(admin, args.pg) as db:
                 (tmp / label).mkdir()
-                with _workers({**base, "TRADEWATCH_DB_URL": db}, tmp / label):
+                logs = [tmp / label / f"worker-{n}.log" for n in (1, 2)]
+                env = {**base, "TRADEWATCH_DB_URL": db}
+                with pool_workers(logs, env, "--limit", "1", cwd=ROOT):
                     seconds = _replay(api, deployment, corpus, shards)
                 figures[label] = (seconds, _tally(db))
             print(f"{label:<12} {seconds:7.1f} s  {args.count / seconds:6.1f}/s  {figures[label][1]}")

@@ -23,7 +23,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from extractors.adapters.parallel import die_with_parent
 
-__all__ = ["ServerError", "TemporaryServer", "answering", "healthy", "local_server"]
+__all__ = ["ServerError", "TemporaryServer", "answering", "healthy", "local_server", "pool_workers"]
 
 
 class ServerError(RuntimeError):
@@ -60,7 +60,9 @@ def answering(port: int, timeout: float = 1.0) -> bool:
     return healthy(f"http://127.0.0.1:{port}/api", timeout)
 
 
-def _spawn(args: list[str], env: Mapping[str, str], log: int | IO[bytes]) -> subprocess.Popen[bytes]:
+def _spawn(
+    args: list[str], env: Mapping[str, str], log: int | IO[bytes], cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
     """A server process that dies with this one (PR_SET_PDEATHSIG) and is
     stopped by it alone: in a session of its own, so the Ctrl-C a terminal
     sends to its foreground group does not stop the server while the command
@@ -68,6 +70,7 @@ def _spawn(args: list[str], env: Mapping[str, str], log: int | IO[bytes]) -> sub
     return subprocess.Popen(
         [sys.executable, *args],
         env=dict(env),
+        cwd=cwd,
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -177,3 +180,29 @@ def local_server(
         yield api_url
     finally:
         _stop(proc)
+
+
+@contextmanager
+def pool_workers(
+    logs: Sequence[Path],
+    env: Mapping[str, str],
+    *options: str,
+    pool: str = "tradewatch",
+    cwd: Path | None = None,
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """``prefect worker start --pool tradewatch`` (deploy/README.md), one process
+    worker per log file (``worker-1``, ``worker-2``...) with ``options`` (``--limit
+    1``), run from ``cwd``; stopped on the way out. The deployment tests and
+    ``bench/workers.py`` run their workers with it."""
+    workers = []
+    try:
+        for n, log in enumerate(logs, 1):
+            with log.open("wb") as out:
+                args = ["-m", "prefect", "worker", "start", "--pool", pool, "--name", f"worker-{n}", *options]
+                workers.append(_spawn(args, env, out, cwd))
+        yield workers
+    finally:
+        for w in workers:
+            w.terminate()  # all at once: each finishes its run's shutdown meanwhile
+        for w in workers:
+            _stop(w)

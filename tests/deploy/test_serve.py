@@ -26,7 +26,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -37,7 +36,7 @@ import pytest
 import sqlalchemy as sa
 
 from flows.artifacts import EVENTS_KEY, STORIES_KEY
-from flows.server import local_server
+from flows.server import local_server, pool_workers
 from storage.database import open_engine
 from storage.queries import list_alerts, list_articles, list_events, list_stories
 from storage.sources import add_source
@@ -343,35 +342,6 @@ def test_two_workers_over_one_postgresql_store_every_article_story_event_and_ale
 # --- a work pool ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def _pool_workers(env: dict[str, str], logs: list[Path], *options: str) -> Iterator[None]:
-    """``prefect worker start`` on the ``tradewatch`` pool, one per log file; stopped after."""
-    workers = []
-    for n, log in enumerate(logs, 1):
-        with log.open("wb") as out:
-            workers.append(
-                subprocess.Popen(
-                    [PREFECT, "worker", "start", "--pool", "tradewatch", "--name", f"worker-{n}", *options],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                )
-            )
-    try:
-        yield
-    finally:
-        for w in workers:
-            w.send_signal(signal.SIGTERM)
-        for w in workers:
-            try:
-                w.wait(30)
-            except subprocess.TimeoutExpired:
-                w.kill()
-                w.wait()
-
-
 def test_deploy_prefect_yaml_to_a_pool_and_two_workers_run_what_it_declares(
     prefect_api: str, pg_url: str, receiver: Receiver, seeds_dir: Path, tmp_path: Path
 ) -> None:
@@ -398,7 +368,7 @@ def test_deploy_prefect_yaml_to_a_pool_and_two_workers_run_what_it_declares(
     assert all(d["work_pool_name"] == "tradewatch" for d in deployments.values())
 
     logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
-    with _pool_workers(env, logs):
+    with pool_workers(logs, env, cwd=ROOT):
         replay_id = deployments["replay"]["id"]
         runs = [
             api.post(f"/deployments/{replay_id}/create_flow_run", {"parameters": {"path": str(seeds_dir)}})
@@ -466,7 +436,9 @@ def test_two_workers_on_a_pool_replay_two_shards_of_a_corpus_and_store_each_item
     api = Api(prefect_api)
     replay_id = api.deployments()["replay"]["id"]
     logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
-    with _pool_workers(env, logs, "--limit", "1"):  # a worker takes one run at a time: each takes one
+    with pool_workers(
+        logs, env, "--limit", "1", cwd=ROOT
+    ):  # a worker takes one run at a time: each takes one
         runs = [
             api.post(
                 f"/deployments/{replay_id}/create_flow_run",
