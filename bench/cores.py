@@ -16,10 +16,12 @@ in turn so that the machine's noise falls on both sides alike:
 Neither side touches a database. ``--replay`` then runs ``tradewatch replay``
 on the whole file (``--db``, default a new SQLite file), sampling the memory
 of its process tree (each process's peak RSS; the tree's peak RSS and PSS,
-which counts pages shared by forked workers once), and prints its rate and
-peak memory.
+which counts pages shared by forked workers once), and prints its rate, its
+peak memory and its memory over time (the RSS of the command, of its largest
+worker and of the tree, every ``--every`` seconds), which shows where memory
+grows with the corpus and where it levels off.
 
-Usage: python bench/cores.py [--count 100000] [--slice 10000] [--workers 2] [--replay] [--db URL]
+Usage: python bench/cores.py [--count 100000] [--slice 10000] [--workers 2] [--replay] [--db URL] [--every 60]
 """
 
 from __future__ import annotations
@@ -83,29 +85,44 @@ def workers(pool: WorkerPool, items: list[object]) -> float:
     return time.perf_counter() - t0
 
 
-def replay(path: Path, db: str) -> None:
+def replay(path: Path, db: str, every: float = 60.0) -> None:
     env = {**os.environ, "PREFECT_HOME": tempfile.mkdtemp(), "TRADEWATCH_ALERT_URLS": ""}
     cmd = [str(Path(sys.executable).with_name("tradewatch")), "replay", str(path), "--db", db, "--json"]
     peaks: dict[int, tuple[int, str]] = {}  # pid -> (peak RSS, what it is)
     tree = [0, 0]  # peak of the whole tree's RSS and PSS at one sample
+    timeline: list[tuple[float, int, int, int]] = []  # (seconds, command, largest worker, tree) RSS
     t0 = time.perf_counter()
     proc = psutil.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     done = threading.Event()
 
     def sample() -> None:
+        kinds: dict[int, str] = {}
+        next_row = 0.0
         while not done.is_set():
-            rss_sum = pss_sum = 0
+            rss_sum = pss_sum = command = worker = 0
             try:
                 for p in [proc, *proc.children(recursive=True)]:
                     info = p.memory_full_info()  # PSS: pages shared with forked workers count once
                     rss_sum, pss_sum = rss_sum + info.rss, pss_sum + info.pss
-                    if info.rss > peaks.get(p.pid, (0, ""))[0]:
+                    if p.pid not in kinds:
                         line = " ".join(p.cmdline())
-                        what = "command" if p.pid == proc.pid else "server" if "server" in line else "worker"
+                        kinds[p.pid] = (
+                            "command" if p.pid == proc.pid else "server" if "server" in line else "worker"
+                        )
+                    what = kinds[p.pid]
+                    if info.rss > peaks.get(p.pid, (0, ""))[0]:
                         peaks[p.pid] = (info.rss, what)
+                    if what == "command":
+                        command = info.rss
+                    elif what == "worker":
+                        worker = max(worker, info.rss)
             except psutil.Error:
                 pass
             tree[0], tree[1] = max(tree[0], rss_sum), max(tree[1], pss_sum)
+            elapsed = time.perf_counter() - t0
+            if elapsed >= next_row and command:
+                timeline.append((elapsed, command, worker, rss_sum))
+                next_row = elapsed + every
             time.sleep(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -127,6 +144,10 @@ def replay(path: Path, db: str) -> None:
         f"peak of the whole process tree: RSS {tree[0] / 2**20:.0f} MiB, "
         f"PSS {tree[1] / 2**20:.0f} MiB (shared pages counted once)"
     )
+    print(f"RSS over time (MiB), every {every:.0f} s:")
+    print(f"{'seconds':>8}  {'command':>7}  {'worker':>6}  {'tree':>5}")
+    for elapsed, command, worker, whole in timeline:
+        print(f"{elapsed:8.0f}  {command / 2**20:7.0f}  {worker / 2**20:6.0f}  {whole / 2**20:5.0f}")
 
 
 def main() -> None:
@@ -137,6 +158,7 @@ def main() -> None:
     parser.add_argument("--replay", action="store_true", help="then replay the file with tradewatch")
     parser.add_argument("--db", help="the replay's database (default: a new SQLite file)")
     parser.add_argument("--no-ratio", action="store_true", help="only the replay (with --replay)")
+    parser.add_argument("--every", type=float, default=60.0, help="seconds between rows of the replay's RSS")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     corpus = tmp / "corpus.jsonl"
@@ -148,7 +170,7 @@ def main() -> None:
     if not args.no_ratio:
         ratio(corpus, args.workers, args.slice)
     if args.replay:
-        replay(corpus, args.db or f"sqlite:///{tmp / 'replay.db'}")
+        replay(corpus, args.db or f"sqlite:///{tmp / 'replay.db'}", args.every)
 
 
 def ratio(corpus: Path, workers_count: int, size: int) -> None:
