@@ -112,7 +112,6 @@ _LIST_GLUE = _CUES.cue("list_glue")
 _DATIVE = _CUES.cue("dative")
 _TRADE_INVESTIGATION = _CUES.cue("trade_investigation")
 _INVESTIGATED = _CUES.cue("investigated")
-_FROM = _CUES.cue("from_the")
 
 
 __all__ = [
@@ -526,7 +525,7 @@ def _investigation(sentence: str, live: set[Trigger], art: Article) -> list[Foun
     target = None
     for a in art.actors(sentence, m.end(), w.end):
         if _INVESTIGATED.search(sentence, max(m.end(), m.end() + a.start - 30), m.end() + a.start) or (
-            _FROM.search(sentence, max(m.end(), m.end() + a.start - 12), m.end() + a.start)
+            _FROM_THE.search(sentence, max(m.end(), m.end() + a.start - 12), m.end() + a.start)
         ):
             target = a.value
             break
