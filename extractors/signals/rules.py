@@ -486,21 +486,23 @@ def _exemption(sentence: str, live: set[Trigger], tariffs: bool, art: Article) -
     if _NOT_EXEMPTION.search(near) or _DEMAND.search(sentence, max(0, m.start() - 60), m.start()):
         return []  # the sanctions', asked for, or ended
     w = window_around(sentence, m.start(), m.end())
+    names = art.actors(sentence)  # read once; each part below is a slice of it
     # the list after it runs past the window's cuts ("Canada, the EU, and South Korea")
     hi = min(len(sentence), m.end() + 200)
-    listed_after = _first_run(art.actors(sentence, m.end(), hi), sentence[m.end() : hi])
-    after = actor_codes(listed_after) if listed_after and listed_after[0].start <= 60 else []
-    run = _first_run(art.actors(sentence, w.start, m.start())[::-1], sentence[w.start : m.start()])
+    after_names = [a for a in names if a.start >= m.end() and a.end <= hi]
+    listed_after = _first_run(after_names, sentence)
+    after = actor_codes(listed_after) if listed_after and listed_after[0].start - m.end() <= 60 else []
+    run = _first_run([a for a in names if a.start >= w.start and a.end <= m.start()][::-1], sentence)
     before = actor_codes(run)
     # "Canada has been exempted", "the EU would get exemptions", "offer Mexico a 30-day exemption"
     subject = _EXEMPTED_SUBJECT.search(sentence, max(0, m.start() - 60), m.end() + 40) or (
-        run and _DATIVE.search(sentence, max(0, w.start + run[-1].start - 30), w.start + run[-1].start)
+        run and _DATIVE.search(sentence, max(0, run[-1].start - 30), run[-1].start)
     )
     exempted = before if before and subject else after
-    exempted = [c for c in exempted if not _owner_of_tariffs(sentence, art, c, m.end(), hi)]
+    exempted = [c for c in exempted if not _owner_of_tariffs(sentence, after_names, c, m.end())]
     # whose tariffs: the nearest country named before the exemption, else after it
-    named = [a.value for a in art.actors(sentence, 0, m.start())][::-1]
-    named += [a.value for a in art.actors(sentence, m.end())]
+    named = [a.value for a in names if a.end <= m.start()][::-1]
+    named += [a.value for a in names if a.start >= m.end()]
     actor = next((c for c in named if c not in exempted), None) or next(
         (c for c in art.top if c not in exempted), None
     )
@@ -538,7 +540,8 @@ def _investigation(sentence: str, live: set[Trigger], art: Article) -> list[Foun
 
 
 def _first_run(found: list[Match], text: str) -> list[Match]:
-    """The names of the first list in ``found`` (in the order given):
+    """The names of the first list in ``found`` (in the order given; offsets
+    into ``text``):
     names joined by commas, ``and``, ``as well as``; the list ends at any
     other word (``Canada and Mexico as he seeks to revise NAFTA``)."""
     run: list[Match] = []
@@ -554,14 +557,13 @@ def _first_run(found: list[Match], text: str) -> list[Match]:
     return run
 
 
-def _owner_of_tariffs(sentence: str, art: Article, code: str, lo: int, hi: int) -> bool:
-    """``code`` is named as the owner of the tariffs (``exemptions from U.S.
-    tariffs``), not as one exempted."""
-    for m in art.actors(sentence, lo, hi):
+def _owner_of_tariffs(sentence: str, names: list[Match], code: str, lo: int) -> bool:
+    """``code`` is named (first, among ``names``, after ``lo``) as the owner of
+    the tariffs (``exemptions from U.S. tariffs``), not as one exempted."""
+    for m in names:
         if m.value == code:
-            start, end = lo + m.start, lo + m.end
-            tariff = _TARIFF.search(sentence[end : end + 40], {_TARIFF})
-            return bool(tariff and _FROM_THE.search(sentence, max(lo, start - 12), start))
+            tariff = _TARIFF.pattern.search(sentence[m.end : m.end + 40])
+            return bool(tariff and _FROM_THE.search(sentence, max(lo, m.start - 12), m.start))
     return False
 
 

@@ -436,9 +436,8 @@ def test_two_workers_on_a_pool_replay_two_shards_of_a_corpus_and_store_each_item
     api = Api(prefect_api)
     replay_id = api.deployments()["replay"]["id"]
     logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
-    with pool_workers(
-        logs, env, "--limit", "1", cwd=ROOT
-    ):  # a worker takes one run at a time: each takes one
+    # a worker takes one run at a time: each takes one
+    with pool_workers(logs, env, "--limit", "1", cwd=ROOT):
         runs = [
             api.post(
                 f"/deployments/{replay_id}/create_flow_run",
