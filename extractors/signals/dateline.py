@@ -3,7 +3,8 @@
 News articles recap: "Last year the United States imposed 25% tariffs" in a
 2019 article is not news. The article's ``published`` date is "now"; the
 sentence's own time expressions ("last year", "in March", "on May 10", "since
-July", "in 2017", "on Monday") say how long before it the action is placed.
+July", "in 2017", "on Monday", "last fall", "the July tariff cut") say how
+long before it the action is placed.
 :func:`placed` reads them and returns the earliest date a sentence names, at
 the precision it names it (a day, a month or a year), as a :class:`When`.
 
@@ -69,6 +70,22 @@ _RELATIVE = re.compile(
 _WEEKDAY = re.compile(
     r"\b(?:on\s+|last\s+|this\s+|next\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
 )
+# "last fall", "in the summer", "over the winter of 2017": a season is three months
+# (winter runs from December into the next year's February); alone ("summer
+# Olympics") it is no time
+_SEASON = re.compile(
+    rf"\b(last|this|next|since(?:\s+the)?|(?:in|over|during|through|until|by)\s+the|early|late|mid)[\s-]+"
+    rf"(spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?{_YEAR}\b)?",
+    re.I,
+)
+_SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+# "the July tariff reduction", "its June offer": a month's name written as a
+# modifier of a noun (capitalised, so "the may" is never one)
+_MONTH_NOUN = re.compile(
+    r"\b(?:the|a|an|its|their|his|her|our)\s+"
+    r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"(?:\s+((?:19|20)\d\d))?\s+(?=[a-z])"
+)
 _NUMBERS = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": 3}
 
 
@@ -123,6 +140,41 @@ def _earlier(start: date, now: date, words: str) -> When:
     return When(start, Precision.MONTH, words, start + (now - start) / 2)
 
 
+def _season(which: str, name: str, year: int | None, now: date, words: str) -> When:
+    """The season named, as the span of its three months: with a year, that
+    year's (winter: the one that begins in its December); ``last``, the latest
+    one already over; ``this``, the one of ``now``'s year (winter: that begins
+    in the December before it ends); ``next``, the first one ahead; otherwise
+    the one whose middle is nearest ``now``."""
+
+    def span(y: int) -> tuple[date, date]:
+        first = _SEASON_START[name]
+        start = date(y, first, 1)
+        last_month = first + 2
+        end_year, end_month = (y + 1, last_month - 12) if last_month > 12 else (y, last_month)
+        nxt = date(end_year + (end_month == 12), end_month % 12 + 1, 1)
+        return start, nxt - timedelta(days=1)
+
+    which = which.split()[0].lower()
+    if year is not None:
+        y = year
+    elif which == "last":
+        y = max(y for y in (now.year - 2, now.year - 1, now.year) if span(y)[1] < now)
+    elif which == "next":
+        y = min(y for y in (now.year - 1, now.year, now.year + 1) if span(y)[0] > now)
+    elif which == "this":
+        y = now.year - 1 if name == "winter" and now.month <= 2 else now.year
+    else:
+        y = min(
+            (now.year - 1, now.year, now.year + 1),
+            key=lambda y: abs((span(y)[0] + (span(y)[1] - span(y)[0]) / 2 - now).days),
+        )
+    start, end = span(y)
+    if which == "since" and start <= now:
+        end = start  # "since the summer": it began then
+    return When(start, Precision.MONTH, words, end)
+
+
 def _found(now: date, sentence: str) -> list[When]:
     out: list[When] = []
     for m in _DAY_MONTH.finditer(sentence):
@@ -144,7 +196,18 @@ def _found(now: date, sentence: str) -> list[When]:
         start = date(year, month, 1)
         since = prep.lower() == "since" and start <= now
         out.append(When(start, Precision.MONTH, m.group(0), start if since else None))
+    for m in _MONTH_NOUN.finditer(sentence):
+        month = _MONTHS[m.group(1).lower()]
+        year = int(m.group(2)) if m.group(2) else _nearest_year(month, 15, now)
+        out.append(When(date(year, month, 1), Precision.MONTH, m.group(0).strip()))
+    seasons = []
+    for m in _SEASON.finditer(sentence):
+        named = int(m.group(3)) if m.group(3) else None
+        out.append(_season(m.group(1), m.group(2).lower(), named, now, m.group(0)))
+        seasons.append(m.span())
     for m in _YEAR_ALONE.finditer(sentence):
+        if any(a <= m.start() < b for a, b in seasons):
+            continue  # "the winter of 2016" is the season, not the year
         out.append(When(date(int(m.group(2)), 1, 1), Precision.YEAR, m.group(0)))
     for m in _RELATIVE.finditer(sentence):
         words = m.group(0).lower()

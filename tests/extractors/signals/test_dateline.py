@@ -28,6 +28,17 @@ PUBLISHED = date(2018, 5, 20)  # a Sunday
         ("Two weeks ago China said it would retaliate.", date(2018, 5, 6), Precision.DAY, 14),
         ("The tariffs imposed in 2016 still stand.", date(2016, 1, 1), Precision.YEAR, 505),
         ("Sanctions imposed yesterday hit ZTE.", date(2018, 5, 19), Precision.DAY, 1),
+        # a season is its three months: "last fall" is the latest one over
+        ("Last fall, the EU imposed minimum import duties.", date(2017, 9, 1), Precision.MONTH, 171),
+        # "last spring" in May: the spring still under way is not over, so a year back
+        ("Last spring China cut tariffs.", date(2017, 3, 1), Precision.MONTH, 354),
+        # no "last": the nearest spring, this one; it ends ahead of the article
+        ("China cut tariffs in the spring.", date(2018, 3, 1), Precision.MONTH, -11),
+        ("Tariffs took effect over the winter of 2016.", date(2016, 12, 1), Precision.MONTH, 446),
+        ("The US will decide this summer.", date(2018, 6, 1), Precision.MONTH, -103),
+        ("Exports have fallen since the winter.", date(2017, 12, 1), Precision.MONTH, 170),
+        # a month's name as a noun's modifier
+        ("After the March tariff cut, car prices fell.", date(2018, 3, 1), Precision.MONTH, 50),
     ],
 )
 def test_times_against_the_articles_date(sentence: str, day: date, precision: Precision, before: int) -> None:
@@ -42,6 +53,8 @@ def test_times_against_the_articles_date(sentence: str, day: date, precision: Pr
         "Tariffs may rise, analysts said.",  # "may" the verb is no month
         "The United States imposed 25% tariffs on $50 billion of Chinese goods.",
         "Beijing said it would march ahead with its plans.",
+        "Sales rose before the summer Olympics.",  # a season alone is no time
+        "The may rise in duties worries farmers.",
     ],
 )
 def test_a_sentence_without_a_time_is_placed_nowhere(sentence: str) -> None:
