@@ -37,8 +37,8 @@ def rates_in(text: str) -> tuple[float | None, float | None]:
         return as_number(m.group(2)), as_number(m.group(1))
     m = _RATE_RANGE.search(text)
     if m:
-        if m.group(1):  # "ranging from 5% to 25%": a range of rates, not a change
-            return None, max(as_number(m.group(2)), as_number(m.group(3)))
+        if m.group(1) != "from":  # "ranging from 5% to 25%", "between 15% and 25%": a range, not a change
+            return None, max(as_number(m.group(2)), as_number(m.group(3)))  # its highest (guide rule 2)
         return as_number(m.group(2)), as_number(m.group(3))
     m = _RATE_CHANGED_TO.search(text)
     if m:

@@ -38,7 +38,10 @@ def test_a_window_stops_at_a_subordinate_clause() -> None:
         ("raised tariffs from 10% to 25% on $200 billion of goods", (10.0, 25.0), 200e9),
         ("duties of up to 25 percent on $34bn", (None, 25.0), 34e9),
         ("a 100 pct levy on 300 mln dlrs of imports", (None, 100.0), 300e6),
+        # a range of rates is its highest (the labelling guide's rule 2), not a change from one to the other
         ("tariffs ranging from 5% to 25%", (None, 25.0), None),
+        ("retaliatory tariffs of between 15 percent and 25 percent", (None, 25.0), None),
+        ("most-favored nation tariffs varying from 3 percent to 6 percent", (None, 6.0), None),
         ("no numbers at all", (None, None), None),
         # the first rate named (the labelling guide's rule 2), not the highest
         ("a 10 percent tariff on aluminum and a 25 percent tariff on steel", (None, 10.0), None),
