@@ -26,7 +26,7 @@ from datetime import date, datetime
 
 from ..gazetteer import CONTEXT, gazetteer
 from ..models import Mention, plain_text
-from ..vocabulary import action_class, parties
+from ..vocabulary import action_class, is_company, parties
 from .candidates import Found
 from .dateline import Precision, When, days_before, earliest, times
 from .features import Candidate, candidate_features, time_buckets
@@ -218,12 +218,21 @@ def one_alert_per_measure(mentions: list[Mention]) -> list[Mention]:
     """At most one alert per type, action class, actor and target in an article
     (what the evaluation rules call one measure, rule 5): of mentions that
     differ only in rates or amounts ("$100 billion more" beside "$50 billion"),
-    the most confident alerts; the others stay events, shown but not alerted."""
-    best: dict[tuple[object, ...], Mention] = {}
+    the most confident alerts. A measure that names no target, or hits a
+    company or person, does not alert beside one of the same type, class and
+    actor on a country ("Washington announced sanctions against 14 Iranian
+    entities, including ... Larijani" beside the sanctions on Iran): it is
+    that one told again. The others stay events, shown but not alerted."""
+    best: dict[tuple[str, str, str | None, str | None], Mention] = {}
     for m in mentions:
         if m.alertable:
             k = (m.type, action_class(m.type, m.action), m.actor, m.target)
             if k not in best or m.confidence > best[k].confidence:
                 best[k] = m
-    keep = {id(m) for m in best.values()}
+    on_a_country = {k[:3] for k in best if k[3] is not None and not is_company(k[3])}
+    keep = {
+        id(m)
+        for (type_, cls, actor, target), m in best.items()
+        if (type_, cls, actor) not in on_a_country or (target is not None and not is_company(target))
+    }
     return [m if not m.alertable or id(m) in keep else replace(m, alertable=False) for m in mentions]

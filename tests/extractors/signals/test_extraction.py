@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from extractors.models import Mention
 from extractors.signals import extract_mentions
-from extractors.signals.extraction import article_text
+from extractors.signals.extraction import article_text, one_alert_per_measure
 from extractors.signals.model import LinearModel, SignalModel
+from extractors.vocabulary import Action, EventType
 
 NEWS = "The United States raised tariffs on $200 billion of Chinese goods from 10% to 25% on Friday."
 
@@ -89,3 +91,34 @@ def test_two_amounts_of_one_measure_are_two_events_and_one_alert() -> None:
     threats = [m for m in found if (m.type, m.action, m.actor, m.target) == measure]
     assert sorted(m.amount_usd or 0 for m in threats) == [50e9, 100e9]  # each its own event
     assert [m.alertable for m in threats].count(True) == 1  # one alert for the measure
+
+
+def _alert(type_: str, action: str, target: str | None, confidence: float = 0.9) -> Mention:
+    return Mention(
+        EventType(type_), Action(action), "US", target, key=f"{type_}-{target}", confidence=confidence
+    )
+
+
+def test_a_measure_on_no_country_does_not_alert_beside_the_same_on_a_country() -> None:
+    found = one_alert_per_measure(
+        [
+            _alert("sanction", "imposed", "IR", 0.8),
+            _alert("sanction", "imposed", "Ayatollah Sadeq Larijani", 0.95),  # one of the sanctioned
+            _alert("sanction", "imposed", None),
+            _alert("tariff", "reduced", "CA"),  # an exemption for each country: one alert each
+            _alert("tariff", "reduced", "MX"),
+        ]
+    )
+    assert [(m.type, m.target) for m in found if m.alertable] == [
+        ("sanction", "IR"),
+        ("tariff", "CA"),
+        ("tariff", "MX"),
+    ]
+    assert len(found) == 5  # the others stay events
+
+
+def test_companies_sanctioned_with_no_country_alert_each() -> None:
+    found = one_alert_per_measure(
+        [_alert("sanction", "imposed", "Huawei"), _alert("sanction", "imposed", "ZTE")]
+    )
+    assert [m.alertable for m in found] == [True, True]
