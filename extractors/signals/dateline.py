@@ -82,7 +82,7 @@ _SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 # "the July tariff reduction", "its June offer": a month's name written as a
 # modifier of a noun (capitalised, so "the may" is never one)
 _MONTH_NOUN = re.compile(
-    r"\b(?:the|a|an|its|their|his|her|our)\s+"
+    r"\b(?i:the|a|an|its|their|his|her|our)\s+"
     r"(January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?:\s+((?:19|20)\d\d))?\s+(?=[a-z])"
 )

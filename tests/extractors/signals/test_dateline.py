@@ -39,6 +39,7 @@ PUBLISHED = date(2018, 5, 20)  # a Sunday
         ("Exports have fallen since the winter.", date(2017, 12, 1), Precision.MONTH, 170),
         # a month's name as a noun's modifier
         ("After the March tariff cut, car prices fell.", date(2018, 3, 1), Precision.MONTH, 50),
+        ("The April tariff cut lowered car prices.", date(2018, 4, 1), Precision.MONTH, 20),
     ],
 )
 def test_times_against_the_articles_date(sentence: str, day: date, precision: Precision, before: int) -> None:
