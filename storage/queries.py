@@ -55,8 +55,13 @@ def iso(value: datetime | None) -> str | None:
     return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
-def _article_ref(a: Article) -> ArticleRef:
-    return {"source_id": a.source_item_id, "url": a.url, "outlet": a.outlet}
+# what a view shows of an article: never its text, MinHash or story terms, which
+# loading whole rows would read for every mention of every event shown
+_REF = (col(Article.source_item_id), col(Article.url), col(Article.outlet))
+
+
+def _article_ref(source_item_id: str, url: str | None, outlet: str | None) -> ArticleRef:
+    return {"source_id": source_item_id, "url": url, "outlet": outlet}
 
 
 def _events(session: Session, where: Any = None) -> list[EventView]:
@@ -67,25 +72,25 @@ def _events(session: Session, where: Any = None) -> list[EventView]:
     if not events:
         return []
     ids = [e.id for e in events]
-    rows = session.exec(
-        select(EventMention, Article)
+    rows = session.execute(
+        sa.select(col(EventMention.event_id), col(EventMention.evidence), col(Article.story_id), *_REF)
         .join(Article, col(Article.id) == col(EventMention.article_id))
         .where(col(EventMention.event_id).in_(ids))
         .order_by(col(EventMention.id))
     ).all()
-    by_event: dict[int, list[tuple[EventMention, Article]]] = defaultdict(list)
-    for mention, article in rows:
-        by_event[mention.event_id].append((mention, article))
+    by_event: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_event[row[0]].append(row)
     stories: dict[int, set[int]] = defaultdict(set)
     out: list[EventView] = []
     for e in events:
         assert e.id is not None
         mentions = by_event[e.id]
         evidence: list[str] = []
-        for mention, article in mentions:
-            evidence.extend(x for x in mention.evidence if x not in evidence)
-            if article.story_id is not None:
-                stories[e.id].add(article.story_id)
+        for _, said, story_id, *_ in mentions:
+            evidence.extend(x for x in said if x not in evidence)
+            if story_id is not None:
+                stories[e.id].add(story_id)
         out.append(
             {
                 "id": e.id,
@@ -104,7 +109,7 @@ def _events(session: Session, where: Any = None) -> list[EventView]:
                 "confidence": e.confidence,
                 "alertable": e.alertable,
                 "thread": e.thread_id,
-                "articles": [_article_ref(a) for _, a in mentions],
+                "articles": [_article_ref(*row[3:]) for row in mentions],
                 "evidence": evidence,
                 "stories": len(stories[e.id]),
             }
@@ -182,18 +187,19 @@ def event_view(session: Session, event_id: int) -> EventView:
 def list_stories(engine: Engine) -> list[StoryView]:
     with session_scope(engine) as s:
         stories = s.exec(select(Story).order_by(col(Story.id))).all()
-        articles = s.exec(
-            select(Article).where(col(Article.story_id).is_not(None)).order_by(col(Article.id))
+        articles = s.execute(
+            sa.select(col(Article.story_id), col(Article.title), *_REF)
+            .where(col(Article.story_id).is_not(None))
+            .order_by(col(Article.id))
         ).all()
-        by_story: dict[int, list[Article]] = defaultdict(list)
-        for a in articles:
-            assert a.story_id is not None
-            by_story[a.story_id].append(a)
+        by_story: dict[int, list[Any]] = defaultdict(list)
+        for row in articles:
+            by_story[row[0]].append(row)
         return [
             {
                 "id": st.id or 0,
                 "title": st.title,
-                "articles": [{**_article_ref(a), "title": a.title} for a in by_story[st.id or 0]],
+                "articles": [{**_article_ref(*row[2:]), "title": row[1]} for row in by_story[st.id or 0]],
             }
             for st in stories
         ]
