@@ -15,7 +15,8 @@ in turn so that the machine's noise falls on both sides alike:
 
 Neither side touches a database. ``--replay`` then runs ``tradewatch replay``
 on the whole file (``--db``, default a new SQLite file), sampling the memory
-of its process tree (each process's peak RSS; the tree's peak RSS and PSS,
+of its process tree every 0.5 s (each process's peak RSS, the kernel's
+``VmHWM``, so no peak falls between samples; the tree's peak RSS and PSS,
 which counts pages shared by forked workers once), and prints its rate, its
 peak memory and its memory over time (the RSS of the command, of its largest
 worker and of the tree, every ``--every`` seconds), which shows where memory
@@ -85,8 +86,25 @@ def workers(pool: WorkerPool, items: list[object]) -> float:
     return time.perf_counter() - t0
 
 
+def _high_water(pid: int) -> int:
+    """A process's peak RSS so far (``VmHWM``, in bytes); 0 where /proc has none."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def replay(path: Path, db: str, every: float = 60.0) -> None:
-    env = {**os.environ, "PREFECT_HOME": tempfile.mkdtemp(), "TRADEWATCH_ALERT_URLS": ""}
+    with tempfile.TemporaryDirectory() as home:
+        _replay(path, db, every, home)
+
+
+def _replay(path: Path, db: str, every: float, home: str) -> None:
+    env = {**os.environ, "PREFECT_HOME": home, "TRADEWATCH_ALERT_URLS": ""}
     cmd = [str(Path(sys.executable).with_name("tradewatch")), "replay", str(path), "--db", db, "--json"]
     peaks: dict[int, tuple[int, str]] = {}  # pid -> (peak RSS, what it is)
     tree = [0, 0]  # peak of the whole tree's RSS and PSS at one sample
@@ -110,8 +128,9 @@ def replay(path: Path, db: str, every: float = 60.0) -> None:
                             "command" if p.pid == proc.pid else "server" if "server" in line else "worker"
                         )
                     what = kinds[p.pid]
-                    if info.rss > peaks.get(p.pid, (0, ""))[0]:
-                        peaks[p.pid] = (info.rss, what)
+                    peak = max(info.rss, _high_water(p.pid))  # the kernel's peak: none missed between samples
+                    if peak > peaks.get(p.pid, (0, ""))[0]:
+                        peaks[p.pid] = (peak, what)
                     if what == "command":
                         command = info.rss
                     elif what == "worker":
@@ -160,17 +179,16 @@ def main() -> None:
     parser.add_argument("--no-ratio", action="store_true", help="only the replay (with --replay)")
     parser.add_argument("--every", type=float, default=60.0, help="seconds between rows of the replay's RSS")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp())
-    corpus = tmp / "corpus.jsonl"
-    write_corpus(corpus, args.count)
-    print(
-        f"{args.count:,} articles, {corpus.stat().st_size / 2**20:.0f} MiB of JSONL; {args.workers} workers",
-        flush=True,
-    )
-    if not args.no_ratio:
-        ratio(corpus, args.workers, args.slice)
-    if args.replay:
-        replay(corpus, args.db or f"sqlite:///{tmp / 'replay.db'}", args.every)
+    with tempfile.TemporaryDirectory() as folder:  # the corpus and the SQLite file: gigabytes at 100,000
+        tmp = Path(folder)
+        corpus = tmp / "corpus.jsonl"
+        write_corpus(corpus, args.count)
+        size = corpus.stat().st_size / 2**20
+        print(f"{args.count:,} articles, {size:.0f} MiB of JSONL; {args.workers} workers", flush=True)
+        if not args.no_ratio:
+            ratio(corpus, args.workers, args.slice)
+        if args.replay:
+            replay(corpus, args.db or f"sqlite:///{tmp / 'replay.db'}", args.every)
 
 
 def ratio(corpus: Path, workers_count: int, size: int) -> None:
