@@ -234,12 +234,25 @@ def events_to_route(engine: Engine, f: EventFilter) -> list[dict[str, Any]]:
     return [dict(r._mapping) | {"first_seen": aware(r.first_seen)} for r in rows]
 
 
+# what the pages show of an article: never its text, MinHash or story terms (an
+# event of a large store has thousands of mentions)
+_SHOWN = (
+    col(Article.id),
+    col(Article.title),
+    col(Article.outlet),
+    col(Article.url),
+    col(Article.source_item_id),
+    col(Article.published),
+    col(Article.story_id),
+)
+
+
 def event_detail(engine: Engine, event_id: int) -> EventDetail:
     """One event in full (:class:`NotFoundError` if there is none)."""
     with session_scope(engine) as s:
         event = event_view(s, event_id)
-        rows = s.exec(
-            select(EventMention, Article)
+        rows = s.execute(
+            sa.select(col(EventMention.evidence), col(EventMention.background), *_SHOWN)
             .join(Article, col(Article.id) == col(EventMention.article_id))
             .where(col(EventMention.event_id) == event_id)
             .order_by(col(EventMention.id))
@@ -252,14 +265,14 @@ def event_detail(engine: Engine, event_id: int) -> EventDetail:
                 "source_id": a.source_item_id,
                 "title": a.title,
                 "published": iso(a.published),
-                "background": m.background,
+                "background": a.background,
             }
-            for m, a in rows
-            for sentence in m.evidence
+            for a in rows
+            for sentence in a.evidence
         ]
         root = event["thread"] or event_id
         timeline = events_where(s, sa.or_(col(Event.id) == root, col(Event.thread_id) == root))
-        story_ids = sorted({a.story_id for _, a in rows if a.story_id is not None})
+        story_ids = sorted({a.story_id for a in rows if a.story_id is not None})
         stories = [
             {"id": int(i), "title": t}
             for i, t in s.execute(
@@ -275,7 +288,7 @@ def event_detail(engine: Engine, event_id: int) -> EventDetail:
         return {
             "event": event,
             "evidence": evidence,
-            "outlets": len({a.outlet or a.source_item_id for _, a in rows}),
+            "outlets": len({a.outlet or a.source_item_id for a in rows}),
             "timeline": timeline,
             "stories": stories,
             "alerts": alerts,
@@ -288,8 +301,8 @@ def story_detail(engine: Engine, story_id: int) -> StoryDetail:
         story = s.get(Story, story_id)
         if story is None:
             raise NotFoundError(f"no story with id {story_id}")
-        articles = s.exec(
-            select(Article).where(col(Article.story_id) == story_id).order_by(col(Article.id))
+        articles = s.execute(
+            sa.select(*_SHOWN).where(col(Article.story_id) == story_id).order_by(col(Article.id))
         ).all()
         ids = [a.id for a in articles if a.id is not None]
         event_ids = (

@@ -16,6 +16,7 @@ from extractors.signals import event_key
 from storage.database import open_engine
 from storage.ingest import ensure_source, record_mentions, store_articles
 from storage.queries import list_events, list_stories
+from storage.search import event_detail
 
 from .race import race
 
@@ -168,7 +169,7 @@ def test_news_the_extractor_is_unsure_of_is_stored_without_alert(db_url: str) ->
 
 
 def test_the_events_and_stories_views_never_read_article_texts(db_url: str) -> None:
-    """A view shows each mention's article by its id, URL and outlet: reading
+    """A view shows each mention's article by its id, URL, outlet and title: reading
     whole rows made ``events --json`` hold the text of every mention (80 MiB
     for the 123 events of a 100,000-article replay)."""
     engine = open_engine(db_url)
@@ -183,9 +184,14 @@ def test_the_events_and_stories_views_never_read_article_texts(db_url: str) -> N
     try:
         [event] = list_events(engine)
         list_stories(engine)
+        detail = event_detail(engine, event["id"])
     finally:
         sa.event.remove(engine, "before_cursor_execute", seen)
     assert [x["source_id"] for x in event["articles"]] == ["a0-None", "a1-None"]
     assert event["evidence"] == ["imposed 25.0"]
+    assert [(x["source_id"], x["sentence"]) for x in detail["evidence"]] == [
+        ("a0-None", "imposed 25.0"),
+        ("a1-None", "imposed 25.0"),
+    ]
     reads = [s for s in statements if "FROM articles" in s or "JOIN articles" in s]
     assert reads and not any("articles.text" in s or "articles.minhash" in s for s in reads)
