@@ -32,6 +32,7 @@ from .models import (
 )
 
 __all__ = [
+    "ARTICLE_SHOWN",
     "ArticleText",
     "alert_view",
     "event_view",
@@ -55,13 +56,22 @@ def iso(value: datetime | None) -> str | None:
     return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
-# what a view shows of an article: never its text, MinHash or story terms, which
-# loading whole rows would read for every mention of every event shown
-_REF = (col(Article.source_item_id), col(Article.url), col(Article.outlet))
+# what the views and pages show of an article: never its text, MinHash or story
+# terms, which loading whole rows would read for every mention of every event shown
+ARTICLE_SHOWN = (
+    col(Article.id),
+    col(Article.story_id),
+    col(Article.source_item_id),
+    col(Article.url),
+    col(Article.outlet),
+    col(Article.title),
+    col(Article.published),
+)
 
 
-def _article_ref(source_item_id: str, url: str | None, outlet: str | None) -> ArticleRef:
-    return {"source_id": source_item_id, "url": url, "outlet": outlet}
+def _article_ref(a: Any) -> ArticleRef:
+    """``a``: a row of :data:`ARTICLE_SHOWN` (or an :class:`Article`)."""
+    return {"source_id": a.source_item_id, "url": a.url, "outlet": a.outlet}
 
 
 def _events(session: Session, where: Any = None) -> list[EventView]:
@@ -73,24 +83,24 @@ def _events(session: Session, where: Any = None) -> list[EventView]:
         return []
     ids = [e.id for e in events]
     rows = session.execute(
-        sa.select(col(EventMention.event_id), col(EventMention.evidence), col(Article.story_id), *_REF)
+        sa.select(col(EventMention.event_id), col(EventMention.evidence), *ARTICLE_SHOWN)
         .join(Article, col(Article.id) == col(EventMention.article_id))
         .where(col(EventMention.event_id).in_(ids))
         .order_by(col(EventMention.id))
     ).all()
     by_event: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
-        by_event[row[0]].append(row)
+        by_event[row.event_id].append(row)
     stories: dict[int, set[int]] = defaultdict(set)
     out: list[EventView] = []
     for e in events:
         assert e.id is not None
         mentions = by_event[e.id]
         evidence: list[str] = []
-        for _, said, story_id, *_ in mentions:
-            evidence.extend(x for x in said if x not in evidence)
-            if story_id is not None:
-                stories[e.id].add(story_id)
+        for row in mentions:
+            evidence.extend(x for x in row.evidence if x not in evidence)
+            if row.story_id is not None:
+                stories[e.id].add(row.story_id)
         out.append(
             {
                 "id": e.id,
@@ -109,7 +119,7 @@ def _events(session: Session, where: Any = None) -> list[EventView]:
                 "confidence": e.confidence,
                 "alertable": e.alertable,
                 "thread": e.thread_id,
-                "articles": [_article_ref(*row[3:]) for row in mentions],
+                "articles": [_article_ref(row) for row in mentions],
                 "evidence": evidence,
                 "stories": len(stories[e.id]),
             }
@@ -188,18 +198,16 @@ def list_stories(engine: Engine) -> list[StoryView]:
     with session_scope(engine) as s:
         stories = s.exec(select(Story).order_by(col(Story.id))).all()
         articles = s.execute(
-            sa.select(col(Article.story_id), col(Article.title), *_REF)
-            .where(col(Article.story_id).is_not(None))
-            .order_by(col(Article.id))
+            sa.select(*ARTICLE_SHOWN).where(col(Article.story_id).is_not(None)).order_by(col(Article.id))
         ).all()
         by_story: dict[int, list[Any]] = defaultdict(list)
         for row in articles:
-            by_story[row[0]].append(row)
+            by_story[row.story_id].append(row)
         return [
             {
                 "id": st.id or 0,
                 "title": st.title,
-                "articles": [{**_article_ref(*row[2:]), "title": row[1]} for row in by_story[st.id or 0]],
+                "articles": [{**_article_ref(a), "title": a.title} for a in by_story[st.id or 0]],
             }
             for st in stories
         ]

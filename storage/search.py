@@ -23,7 +23,7 @@ from extractors.vocabulary import Action, AlertStatus, EventType, aware
 from .database import session_scope
 from .exceptions import NotFoundError
 from .models import Alert, AlertView, Article, Event, EventMention, EventView, Story
-from .queries import alert_view, event_view, events_where, iso
+from .queries import ARTICLE_SHOWN, alert_view, event_view, events_where, iso
 
 __all__ = [
     "EventDetail",
@@ -234,25 +234,12 @@ def events_to_route(engine: Engine, f: EventFilter) -> list[dict[str, Any]]:
     return [dict(r._mapping) | {"first_seen": aware(r.first_seen)} for r in rows]
 
 
-# what the pages show of an article: never its text, MinHash or story terms (an
-# event of a large store has thousands of mentions)
-_SHOWN = (
-    col(Article.id),
-    col(Article.title),
-    col(Article.outlet),
-    col(Article.url),
-    col(Article.source_item_id),
-    col(Article.published),
-    col(Article.story_id),
-)
-
-
 def event_detail(engine: Engine, event_id: int) -> EventDetail:
     """One event in full (:class:`NotFoundError` if there is none)."""
     with session_scope(engine) as s:
         event = event_view(s, event_id)
         rows = s.execute(
-            sa.select(col(EventMention.evidence), col(EventMention.background), *_SHOWN)
+            sa.select(col(EventMention.evidence), col(EventMention.background), *ARTICLE_SHOWN)
             .join(Article, col(Article.id) == col(EventMention.article_id))
             .where(col(EventMention.event_id) == event_id)
             .order_by(col(EventMention.id))
@@ -302,7 +289,7 @@ def story_detail(engine: Engine, story_id: int) -> StoryDetail:
         if story is None:
             raise NotFoundError(f"no story with id {story_id}")
         articles = s.execute(
-            sa.select(*_SHOWN).where(col(Article.story_id) == story_id).order_by(col(Article.id))
+            sa.select(*ARTICLE_SHOWN).where(col(Article.story_id) == story_id).order_by(col(Article.id))
         ).all()
         ids = [a.id for a in articles if a.id is not None]
         event_ids = (
