@@ -229,10 +229,10 @@ def one_alert_per_measure(mentions: list[Mention]) -> list[Mention]:
             k = (m.type, action_class(m.type, m.action), m.actor, m.target)
             if k not in best or m.confidence > best[k].confidence:
                 best[k] = m
-    on_a_country = {k[:3] for k in best if k[3] is not None and not is_company(k[3])}
-    keep = {
-        id(m)
-        for (type_, cls, actor, target), m in best.items()
-        if (type_, cls, actor) not in on_a_country or (target is not None and not is_company(target))
-    }
+    on_a_country = {k[:3] for k in best if _a_country(k[3])}
+    keep = {id(m) for k, m in best.items() if _a_country(k[3]) or k[:3] not in on_a_country}
     return [m if not m.alertable or id(m) in keep else replace(m, alertable=False) for m in mentions]
+
+
+def _a_country(target: str | None) -> bool:
+    return target is not None and not is_company(target)
