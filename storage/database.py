@@ -11,6 +11,8 @@ does not know.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,12 +32,43 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x7472_6164_6577
 
 
+# How long a SQLite connection waits for another's lock, here and in sqlite3.
+_SQLITE_TIMEOUT = 30.0
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+    try:
+        _write_ahead_log(cur, _SQLITE_TIMEOUT)
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cur.close()
+
+
+def _write_ahead_log(cur: Any, timeout: float) -> None:
+    """Put the file in WAL mode unless it is already (or is in memory).
+
+    The mode belongs to the file, so only the store's first connections ever
+    change it. Changing it takes an exclusive lock, and SQLite answers
+    "database is locked" at once, without waiting out the busy timeout, when
+    another process opens the new file at the same moment: several workers
+    starting on one new store did. So a locked change is tried again, within
+    the same timeout as any other lock.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.002
+    while True:
+        try:
+            mode = str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            if mode not in ("wal", "memory"):
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def create_engine(url: str) -> Engine:
@@ -45,7 +78,9 @@ def create_engine(url: str) -> Engine:
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(parsed, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(
+            parsed, connect_args={"timeout": _SQLITE_TIMEOUT, "check_same_thread": False}
+        )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":

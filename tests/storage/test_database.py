@@ -59,3 +59,44 @@ def test_processes_opening_one_old_sqlite_file_at_once_migrate_it_once(tmp_path:
             assert sa.inspect(conn).has_table("host_turns")
     finally:
         engine.dispose()
+
+
+def _connect(url: str, start: Any, failures: Any) -> None:
+    from storage.database import create_engine
+
+    engine = create_engine(url)
+    start.wait(30)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        failures.put(str(exc.orig))
+    finally:
+        engine.dispose()
+
+
+def test_processes_connecting_to_one_new_sqlite_file_at_once_all_connect(tmp_path: Path) -> None:
+    """Each connection asks for WAL mode; on a new file that change takes an
+    exclusive lock, and SQLite refused a contested change at once ('database
+    is locked') without waiting out the busy timeout. Forked, not spawned, to
+    afford fifteen rounds of eight: the old code failed this test in 16 of 20
+    runs (2026-12-02), and once in `make test` (test_pacing's two workers)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    failures = ctx.SimpleQueue()
+    for attempt in range(15):
+        url = f"sqlite:///{tmp_path / f'new{attempt}.db'}"
+        start = ctx.Barrier(8)
+        workers = [ctx.Process(target=_connect, args=(url, start, failures)) for _ in range(8)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(60)
+            assert w.exitcode == 0
+        seen = []
+        while not failures.empty():
+            seen.append(failures.get())
+        assert seen == [], f"round {attempt}: {seen}"
+        with sa.create_engine(url).connect() as conn:
+            assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
