@@ -504,12 +504,29 @@ def score_pages(folder: Path) -> PageScores:
 # --- signals over whole articles ------------------------------------------------
 
 
+def _nearest(gold: Any, pred: Mention) -> tuple[bool, bool, bool, bool]:
+    """How far ``pred`` is from ``gold`` among its twins, least first: news or
+    recap, then target, then rate, then amount. Before, the first twin of the
+    same news or recap was taken, and "US tariffs on the EU at 25%" could be
+    paired with "US tariffs on China at 10%" while "... on China" was left as
+    the false one."""
+    return (
+        pred.background != gold.background,
+        pred.target != gold.target,
+        pred.rate_to != gold.rate_to,
+        pred.amount_usd != gold.amount_usd,
+    )
+
+
 @dataclass
 class NewsScores:
     """Article-level scores of the signal extractor (``eval/signals/news/``).
 
     ``events``: every labelled event against every predicted one, paired per
-    article by type, action class and actor (talks and deals: the two parties).
+    article by type, action class and actor (talks and deals: the two parties);
+    of several predicted twins, the one most like it (:func:`_nearest`) is its
+    pair, so that news/recap, target, rates and amounts are scored against
+    the reading of the same measure.
     ``news``: only the events the labels call news against the predicted ones
     not marked recap. ``alerts``: of the predicted tariff and sanction events
     that would alert (``alertable``), how many are a labelled news event, each
@@ -546,7 +563,7 @@ class NewsScores:
                 self._count(g.type, g.action).fn += 1
                 missing.append(_describe(g) + (" (recap)" if g.background else ""))
                 continue
-            p = min(same, key=lambda p: p.background != g.background)
+            p = min(same, key=lambda p: _nearest(g, p))
             left.remove(p)
             self.events.tp += 1
             self._count(g.type, g.action).tp += 1
