@@ -15,6 +15,8 @@ _RATE_RANGE = _CUES.cue("rate_range")
 _RATE_TO_FROM = _CUES.cue("rate_to_from")
 _RATE_CHANGED_TO = _CUES.cue("rate_changed_to")
 _RATE = _CUES.cue("rate")
+_NOT_A_RATE_BEFORE = _CUES.cue("not_a_rate_before")
+_NOT_A_RATE_AFTER = _CUES.cue("not_a_rate_after")
 _AMOUNT = _CUES.cue("amount")
 
 
@@ -44,8 +46,16 @@ def rates_in(text: str) -> tuple[float | None, float | None]:
     if m:
         return None, as_number(m.group(1))
     # the first rate named (the labelling guide's rule 2: "25% on steel and 10% on aluminum")
-    rates = [as_number(r.group(1)) for r in _RATE.finditer(text)]
+    # that is a level, not a change by it or a price's ("prices rose 20 percent")
+    rates = [as_number(r.group(1)) for r in _RATE.finditer(text) if _a_level(text, r.start(), r.end())]
     return (None, rates[0]) if rates else (None, None)
+
+
+def _a_level(text: str, start: int, end: int) -> bool:
+    return not (
+        _NOT_A_RATE_BEFORE.search(text, max(0, start - 40), start)
+        or _NOT_A_RATE_AFTER.search(text[end : end + 40])
+    )
 
 
 def amount_in(text: str) -> float | None:

@@ -76,6 +76,9 @@ _INVESTIGATION = _CUES.trigger("investigation")
 
 
 _WORD = re.compile(r"\S+")
+# the last item of a list before its serial comma: ", diapers" in "formula, diapers, and seats"
+_LIST_ITEM = re.compile(r",\s*[\w'-]+(?:\s+[\w'-]+){0,2}$")
+_SERIAL_AND = re.compile(r",\s*and\b")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -133,6 +136,8 @@ def window_around(
         lo = cuts[-1].end()
     tail = sentence[end:]
     cut = _AFTER_CUT.search(tail)
+    while cut is not None and _LIST_ITEM.search(tail, 0, cut.start()) and _SERIAL_AND.match(cut.group()):
+        cut = _AFTER_CUT.search(tail, cut.end())  # "baby formula, diapers, and toilet seats will be cut"
     tail = tail[: cut.start()] if cut else tail
     tail_tokens = list(_WORD.finditer(tail))
     hi = end + (tail_tokens[words_after - 1].end() if len(tail_tokens) >= words_after else len(tail))

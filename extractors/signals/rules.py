@@ -82,6 +82,7 @@ _CONDITION = _CUES.cue("condition")
 # the measure's own rate, right next to its trigger: "a 10% levy", "duties of up to 25%"
 _RATE_BEFORE = _CUES.cue("rate_before")
 _RATE_AFTER = _CUES.cue("rate_after")
+_RATE_PHRASE = _CUES.cue("rate_phrase")
 _STEP_UP = _CUES.cue("step_up")
 _AND_ANOTHER = _CUES.cue("and_another")
 _COMPANY_PRONOUN = _CUES.cue("company_pronoun")
@@ -453,6 +454,8 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
         got = _tariff(sentence, m.start(), m.end(), art) or _joined_measure(
             sentence, m.start(), m.end(), *previous
         )
+        if not got:
+            _rate_phrase(sentence, m.start(), m.end(), previous[1])
         found.extend(_at(got, m.start()))
         previous = (m.end(), got)
     taken: list[tuple[int, int]] = []
@@ -565,6 +568,20 @@ def _owner_of_tariffs(sentence: str, names: list[Match], code: str, lo: int) -> 
             tariff = _TARIFF.pattern.search(sentence[m.end : m.end + 40])
             return bool(tariff and _FROM_THE.search(sentence, max(lo, m.start - 12), m.start))
     return False
+
+
+def _rate_phrase(sentence: str, start: int, end: int, before: list[Found]) -> None:
+    """``proposed tariffs on $50 billion of goods, with a suggested tariff rate
+    of 25 percent``: a tariff trigger with no reading of its own, in a phrase
+    that gives a rate, gives it to the measure read before it, if that one has none."""
+    if not _RATE_PHRASE.search(sentence, max(0, start - 40), start):
+        return
+    rate = _RATE_AFTER.search(sentence[end:])
+    if rate is None:
+        return
+    for f in before:
+        if f.type == "tariff" and f.rate_to is None:
+            f.rate_to = as_number(rate.group(1))
 
 
 def _at(found: list[Found], start: int) -> list[Found]:

@@ -32,6 +32,30 @@ def test_a_window_stops_at_a_subordinate_clause() -> None:
     assert (w.before.strip(), w.after.strip()) == ("the United States imposed", "on steel")
 
 
+def test_a_serial_comma_in_a_list_of_goods_does_not_end_the_window() -> None:
+    sentence = (
+        "tariffs on items such as baby formula, diapers, and toilet seats will be reduced to 7.7 percent"
+    )
+    w = window_around(sentence, 0, len("tariffs"))
+    assert "will be reduced" in w.after
+    # a comma and "and" after a clause still end it
+    clause = "tariffs on steel took effect on Friday, and China said it would retaliate"
+    w = window_around(clause, 0, len("tariffs"))
+    assert w.after.strip() == "on steel took effect on Friday"
+
+
+def test_a_rate_phrase_gives_its_rate_to_the_measure_before_it() -> None:
+    sentence = (
+        "The U.S. administration on Tuesday proposed a list of products to be subject to additional "
+        "tariffs, covering Chinese exports worth 50 billion U.S. dollars with a suggested "
+        "tariff rate of 25 percent."
+    )
+    assert [(m.action, m.actor, m.rate_to) for m in rule_mentions(sentence)] == [("threatened", "US", 25.0)]
+    # a measure with its own rate keeps it
+    own = "The US imposed 10 percent tariffs on Chinese goods, well below a tariff rate of 25 percent."
+    assert [m.rate_to for m in rule_mentions(own)] == [10.0]
+
+
 @pytest.mark.parametrize(
     ("text", "rates", "amount"),
     [
@@ -48,6 +72,12 @@ def test_a_window_stops_at_a_subordinate_clause() -> None:
         ("cut its tariff from about 45 percent in the mid-1980s to only 10 percent", (45.0, 10.0), None),
         ("raised from the current 38.5 percent to 50 percent from August 1", (38.5, 50.0), None),
         ("the 25-percent tariff levied on 135 items will be slashed to 15 percent", (None, 15.0), None),
+        # a change by a percentage, or a price's, is no tariff's level
+        ("have cut tariffs by 33 percent on average", (None, None), None),
+        ("was followed by a 20 percent increase in the price of washing machines", (None, None), None),
+        ("reduced tariffs on 1,449 items, with an average fall of 55.9%", (None, None), None),
+        ("exports of soybeans, targeted for tariffs, dropped 46.8% in October", (None, None), None),
+        ("tariffs that would shave 0.3 percent off GDP, after a 25 percent levy", (None, 25.0), None),
     ],
 )
 def test_rates_and_amounts(text: str, rates: tuple[float | None, float | None], amount: float | None) -> None:
