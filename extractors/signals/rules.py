@@ -83,6 +83,7 @@ _CONDITION = _CUES.cue("condition")
 _RATE_BEFORE = _CUES.cue("rate_before")
 _RATE_AFTER = _CUES.cue("rate_after")
 _RATE_PHRASE = _CUES.cue("rate_phrase")
+_AMOUNT_PHRASE = _CUES.cue("amount_phrase")
 _STEP_UP = _CUES.cue("step_up")
 _AND_ANOTHER = _CUES.cue("and_another")
 _COMPANY_PRONOUN = _CUES.cue("company_pronoun")
@@ -150,7 +151,7 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     own_rate = _RATE_BEFORE.search(own) or _RATE_AFTER.search(w.after)
     if rate_from is None and own_rate is not None and not changed_to(local):
         rate_to = as_number(own_rate.group(1))  # "a 15% tariff on coal and a 10% levy on oil": each its own
-    amount = amount_in(w.after) or amount_in(own[-60:])
+    amount = amount_in(w.after) or amount_in(own[-60:]) or _amount_beyond(sentence, w.end)
     demand = _DEMAND.search(own)
     verb = nearest_verb(Window(own, w.after, w.start, w.end), _TARIFF_VERBS)
     if _TARIFF_VERBS[0][1].search(own):
@@ -568,6 +569,16 @@ def _owner_of_tariffs(sentence: str, names: list[Match], code: str, lo: int) -> 
             tariff = _TARIFF.pattern.search(sentence[m.end : m.end + 40])
             return bool(tariff and _FROM_THE.search(sentence, max(lo, m.start - 12), m.start))
     return False
+
+
+def _amount_beyond(sentence: str, end: int) -> float | None:
+    """The worth of the goods a measure covers, named just past its window:
+    ``additional tariffs, which covers Chinese exports worth 50 billion dollars``,
+    ``tariffs, covering goods valued at $34 billion``."""
+    m = _AMOUNT_PHRASE.search(sentence[end:])
+    if m is None:
+        return None
+    return amount_in(sentence[end + m.end() : end + m.end() + 40])
 
 
 def _rate_phrase(sentence: str, start: int, end: int, before: list[Found]) -> None:

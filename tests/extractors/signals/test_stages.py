@@ -56,12 +56,25 @@ def test_a_rate_phrase_gives_its_rate_to_the_measure_before_it() -> None:
     assert [m.rate_to for m in rule_mentions(own)] == [10.0]
 
 
+def test_the_goods_a_measure_covers_are_its_amount_past_its_window() -> None:
+    sentence = (
+        "The U.S. administration announced a proposed list of products subject to additional tariffs, "
+        "which covers Chinese exports worth 50 billion dollars."
+    )
+    assert [(m.actor, m.amount_usd) for m in rule_mentions(sentence)] == [("US", 50e9)]
+    # an amount past the window that is not what the measure covers is not its
+    other = "The US imposed tariffs on Chinese steel, which cost farmers 5 billion dollars."
+    assert [m.amount_usd for m in rule_mentions(other)] == [None]
+
+
 @pytest.mark.parametrize(
     ("text", "rates", "amount"),
     [
         ("raised tariffs from 10% to 25% on $200 billion of goods", (10.0, 25.0), 200e9),
         ("duties of up to 25 percent on $34bn", (None, 25.0), 34e9),
         ("a 100 pct levy on 300 mln dlrs of imports", (None, 100.0), 300e6),
+        ("tariffs on up to 60 billion U.S. dollars of imports", (None, None), 60e9),
+        ("goods worth 34 billion US dollars", (None, None), 34e9),
         # a range of rates is its highest (the labelling guide's rule 2), not a change from one to the other
         ("tariffs ranging from 5% to 25%", (None, 25.0), None),
         ("retaliatory tariffs of between 15 percent and 25 percent", (None, 25.0), None),
