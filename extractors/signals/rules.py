@@ -114,6 +114,8 @@ _LIST_GLUE = _CUES.cue("list_glue")
 _DATIVE = _CUES.cue("dative")
 _TRADE_INVESTIGATION = _CUES.cue("trade_investigation")
 _INVESTIGATED = _CUES.cue("investigated")
+# what a measure is against or on, not when: "on Saturday", "on March 8"
+_AGAINST = _CUES.cue("against")
 
 
 __all__ = [
@@ -364,6 +366,14 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     if not actors and before and object_countries:
         actors = [before[0].value]
         companies = [c for c in companies if g.company_home.get(c) != actors[0]]
+    # "criticized the imposition of Western sanctions against Russia": what the
+    # measure is against is not who takes it, though named before it too
+    against = within(prep.start(), w.end) if prep and _AGAINST.match(sentence, prep.start()) else []
+    if against and set(actors) & set(against):
+        actors = [a for a in actors if a not in against]
+        if not actors:
+            counterpart = art.counterpart(against[0])
+            actors = [counterpart] if counterpart else []
     hit = next(
         ([c for c in cand if c not in actors] for cand in candidates if any(c not in actors for c in cand)),
         [],

@@ -44,6 +44,19 @@ def test_a_serial_comma_in_a_list_of_goods_does_not_end_the_window() -> None:
     assert w.after.strip() == "on steel took effect on Friday"
 
 
+def test_what_a_sanction_is_against_is_not_who_takes_it() -> None:
+    text = (
+        "Relations between the United States and Russia are at a low.\n"
+        "The Russian president also criticized the imposition of Western sanctions against Russia "
+        "over its annexation of Crimea."
+    )
+    # the story's other side takes it
+    assert [(m.actor, m.target) for m in rule_mentions(text) if m.type == "sanction"] == [("US", "RU")]
+    # named before the measure and not what it is against: the actor still
+    plain = rule_mentions("Russia imposed sanctions on Ukraine.")
+    assert [(m.actor, m.target) for m in plain] == [("RU", "UA")]
+
+
 def test_a_rate_phrase_gives_its_rate_to_the_measure_before_it() -> None:
     sentence = (
         "The U.S. administration on Tuesday proposed a list of products to be subject to additional "
