@@ -109,6 +109,7 @@ _WOULD = _CUES.cue("would")
 _RECIPROCAL = _CUES.cue("reciprocal")
 _EXEMPTED_SUBJECT = _CUES.cue("exempted_subject")
 _NOT_EXEMPTION = _CUES.cue("not_exemption")
+_CONCESSIONS_AFTER = _CUES.cue("concessions_after")
 _FROM_THE = _CUES.cue("from_the")
 _LIST_GLUE = _CUES.cue("list_glue")
 _DATIVE = _CUES.cue("dative")
@@ -158,6 +159,8 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     verb = nearest_verb(Window(own, w.after, w.start, w.end), _TARIFF_VERBS)
     if _TARIFF_VERBS[0][1].search(own):
         verb = "delayed"  # "agreed to delay the tariff increase": the delay is the news
+    if verb in ("delayed", "lifted", "reduced") and _CONCESSIONS_AFTER.match(sentence[end:]):
+        verb = "imposed"  # "suspended tariff concessions": the tariffs go up
     if rate_from is not None and rate_to is not None and rate_from != rate_to and verb != "delayed":
         verb = "increased" if rate_to > rate_from else "reduced"  # "hold off on raising ... to 30%": a delay
     decided = list(_DECIDED.finditer(own))

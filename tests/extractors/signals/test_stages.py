@@ -57,6 +57,14 @@ def test_what_a_sanction_is_against_is_not_who_takes_it() -> None:
     assert [(m.actor, m.target) for m in plain] == [("RU", "UA")]
 
 
+def test_suspended_tariff_concessions_are_tariffs_raised() -> None:
+    sentence = "China suspended tariff concessions on 128 items of U.S. products including pork and fruits."
+    assert [(m.action, m.actor, m.target) for m in rule_mentions(sentence)] == [("imposed", "CN", "US")]
+    # a suspended tariff is still a delay
+    delay = rule_mentions("China suspended tariffs on U.S. cars for three months.")
+    assert [(m.action, m.actor) for m in delay] == [("delayed", "CN")]
+
+
 def test_a_rate_phrase_gives_its_rate_to_the_measure_before_it() -> None:
     sentence = (
         "The U.S. administration on Tuesday proposed a list of products to be subject to additional "
