@@ -57,6 +57,11 @@ def test_what_a_sanction_is_against_is_not_who_takes_it() -> None:
     assert [(m.actor, m.target) for m in plain] == [("RU", "UA")]
 
 
+def test_a_memorandum_directing_tariffs_is_a_threat() -> None:
+    sentence = "President Donald Trump signs Presidential Memorandum imposing tariffs on China."
+    assert [(m.action, m.actor, m.target) for m in rule_mentions(sentence)] == [("threatened", "US", "CN")]
+
+
 def test_suspended_tariff_concessions_are_tariffs_raised() -> None:
     sentence = "China suspended tariff concessions on 128 items of U.S. products including pork and fruits."
     assert [(m.action, m.actor, m.target) for m in rule_mentions(sentence)] == [("imposed", "CN", "US")]
