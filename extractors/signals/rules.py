@@ -110,6 +110,9 @@ _RECIPROCAL = _CUES.cue("reciprocal")
 _EXEMPTED_SUBJECT = _CUES.cue("exempted_subject")
 _NOT_EXEMPTION = _CUES.cue("not_exemption")
 _CONCESSIONS_AFTER = _CUES.cue("concessions_after")
+_OBJECT_NOUN = _CUES.cue("object_noun")
+_HIT_WITH = _CUES.cue("hit_with")
+_WITH = _CUES.cue("with")
 _FROM_THE = _CUES.cue("from_the")
 _LIST_GLUE = _CUES.cue("list_glue")
 _DATIVE = _CUES.cue("dative")
@@ -177,7 +180,13 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     g = gazetteer()
     clause_actors = art.actors(sentence, w.start, w.end)
     before_actors = [m for m in clause_actors if m.start < start - w.start]
-    targets = object_targets(art, sentence, end, w.end)
+    # "tariffs on ... Chinese goods, on top of duties": goods named before the
+    # trigger are a target, not who acts; "hitting the Chinese with new tariffs" too
+    hit = [m for m in before_actors if _hit_with(sentence, w.start + m.start, w.start + m.end)]
+    before_actors = [
+        m for m in before_actors if m not in hit and not _OBJECT_NOUN.search(sentence[w.start + m.end :][:20])
+    ]
+    targets = object_targets(art, sentence, end, w.end) or actor_codes(hit)
     actors: list[str]
     if demand and verb in ("lifted", "reduced"):
         # "China demands the US remove its 20% tariffs": the tariffs stand; the
@@ -245,6 +254,12 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
             for f in list(found)
         ]
     return found
+
+
+def _hit_with(sentence: str, start: int, end: int) -> bool:
+    """Whether the actor named at ``sentence[start:end]`` is the object of a
+    measure's verb: ``hitting the Chinese with new tariffs``."""
+    return bool(_HIT_WITH.search(sentence, max(0, start - 30), start) and _WITH.match(sentence, end))
 
 
 def _agent(art: Article, sentence: str, end: int, stop: int) -> str | None:

@@ -57,6 +57,16 @@ def test_what_a_sanction_is_against_is_not_who_takes_it() -> None:
     assert [(m.actor, m.target) for m in plain] == [("RU", "UA")]
 
 
+def test_goods_named_before_a_trigger_and_who_is_hit_with_it_are_targets() -> None:
+    sentence = (
+        "Trump said Friday he is willing to slap tariffs on an additional $267 billion in Chinese goods, "
+        "on top of duties of $200 billion in imports he is already considering."
+    )
+    assert {(m.actor, m.target) for m in rule_mentions(sentence)} == {("US", "CN")}
+    hit = "President Trump is considering hitting the Chinese with new tariffs over technology theft."
+    assert [(m.actor, m.target) for m in rule_mentions(hit)] == [("US", "CN")]
+
+
 def test_a_memorandum_directing_tariffs_is_a_threat() -> None:
     sentence = "President Donald Trump signs Presidential Memorandum imposing tariffs on China."
     assert [(m.action, m.actor, m.target) for m in rule_mentions(sentence)] == [("threatened", "US", "CN")]
