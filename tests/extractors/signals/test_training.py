@@ -43,8 +43,10 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # amount (0.585 -> 0.681; the time split's 1 of 6 -> 1 of 8), and "sanctions
 # against Russia" not Russia's (1 of 8 -> 1 of 9).
 # Cross-validated rates 0.57 -> 0.62 and amounts 0.57 -> 0.66 the same day (measured 0.636, 0.681).
+# Raised at that day's end (measured P 0.592, R 0.542, alerts 0.692, target 0.783, amounts 0.686):
+# cross-validated P 0.56 -> 0.58, R 0.52 -> 0.53, alerts 0.67 -> 0.68, target 0.76 -> 0.77.
 FLOORS = {
-    "cross-validated": dict(precision=0.56, recall=0.52, alerts=0.67, target=0.76, rates=0.62, amounts=0.66),
+    "cross-validated": dict(precision=0.58, recall=0.53, alerts=0.68, target=0.77, rates=0.62, amounts=0.66),
     "time split": dict(precision=0.41, recall=0.35, alerts=0.33, target=0.58, rates=0.30),
 }
 
