@@ -67,6 +67,13 @@ def test_goods_named_before_a_trigger_and_who_is_hit_with_it_are_targets() -> No
     assert [(m.actor, m.target) for m in rule_mentions(hit)] == [("US", "CN")]
 
 
+def test_proposing_and_eyeing_tariffs_are_threats() -> None:
+    proposing = "China has already hit back by proposing its own tariffs on American goods."
+    assert [(m.action, m.actor) for m in rule_mentions(proposing)] == [("threatened", "CN")]
+    eyeing = "The US is eyeing additional tariffs on $200 billion in Chinese imports."
+    assert [(m.action, m.actor) for m in rule_mentions(eyeing)] == [("threatened", "US")]
+
+
 def test_a_memorandum_directing_tariffs_is_a_threat() -> None:
     sentence = "President Donald Trump signs Presidential Memorandum imposing tariffs on China."
     assert [(m.action, m.actor, m.target) for m in rule_mentions(sentence)] == [("threatened", "US", "CN")]
