@@ -36,6 +36,7 @@ _INCLUDING = _CUES.cue("including")
 # a company named in a sanction's object slot that the gazetteer does not know
 _NAMED_OBJECT = _CUES.exact("named_object")
 _NOT_COMPANY = _CUES.exact("not_company")
+_PREPOSITION = re.compile(r"(?:including|granted|against|on)\b", re.IGNORECASE)
 
 
 def object_targets(art: Article, clause: str, lo: int, hi: int) -> list[str]:
@@ -86,10 +87,16 @@ def head_matches(matches: list[Match], text: str) -> list[Match]:
     return heads or matches
 
 
-def named_companies(span: str) -> list[str]:
+def named_companies(span: str, trigger_at: int = 0) -> list[str]:
+    """Names in a sanction's object slot the gazetteer may not know: after a
+    listing verb (``added Fiberhome to``, ``sanctioned Rusal``), or after a
+    preposition past the trigger (``sanctions on Rusal``); a preposition
+    before it is another phrase's (``speaking on a weekly TV talk show``)."""
     g = gazetteer()
     names = []
     for m in _NAMED_OBJECT.finditer(span):
+        if m.start() < trigger_at and _PREPOSITION.match(m.group()):
+            continue
         for group in m.groups():
             if not group or _NOT_COMPANY.match(group) or g.actors.find(group):
                 continue

@@ -335,7 +335,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         head_matches(g.companies.find(local), local)
     )
     if not companies:
-        companies = named_companies(sentence[w.start : w.end])
+        companies = named_companies(sentence[w.start : w.end], start - w.start)
     bare_ban = sentence[start:end].lower().endswith(" ban")
     if (
         not companies

@@ -67,6 +67,16 @@ def test_goods_named_before_a_trigger_and_who_is_hit_with_it_are_targets() -> No
     assert [(m.actor, m.target) for m in rule_mentions(hit)] == [("US", "CN")]
 
 
+def test_a_name_after_a_preposition_before_the_sanction_is_not_its_target() -> None:
+    show = "Speaking on a weekly TV talk show, Siluanov said the new U.S. sanctions were unpleasant."
+    assert [m.target for m in rule_mentions(show)] == [None]
+    # a listing verb before the trigger still names it; a preposition after it too
+    listed = "The Commerce Department added Fiberhome to the entity list."
+    assert [m.target for m in rule_mentions(listed)] == ["Fiberhome"]
+    after = "The Treasury imposed sanctions on Rusal."
+    assert [m.target for m in rule_mentions(after)] == ["Rusal"]
+
+
 def test_proposing_and_eyeing_tariffs_are_threats() -> None:
     proposing = "China has already hit back by proposing its own tariffs on American goods."
     assert [(m.action, m.actor) for m in rule_mentions(proposing)] == [("threatened", "CN")]
