@@ -409,6 +409,8 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     if not actors:
         return []
     products = actor_codes(g.products.find(w.after))
+    # "a ban on coal and other exports worth more than $1 billion": the goods it covers
+    amount = amount_in(w.after) or _amount_beyond(sentence, w.end)
     found = []
     for actor in actors:
         for target in targets[: 1 if action == "threatened" else 8]:
@@ -420,6 +422,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
                     action,
                     actor,
                     target,
+                    amount_usd=amount,
                     products=products,
                     entities=[c for c in companies if c != target],
                 )

@@ -77,6 +77,11 @@ def test_a_name_after_a_preposition_before_the_sanction_is_not_its_target() -> N
     assert [m.target for m in rule_mentions(after)] == ["Rusal"]
 
 
+def test_a_sanction_carries_the_worth_of_the_goods_it_covers() -> None:
+    sentence = "The U.S. imposed sanctions on $5 billion of Russian exports."
+    assert [(m.actor, m.target, m.amount_usd) for m in rule_mentions(sentence)] == [("US", "RU", 5e9)]
+
+
 def test_proposing_and_eyeing_tariffs_are_threats() -> None:
     proposing = "China has already hit back by proposing its own tariffs on American goods."
     assert [(m.action, m.actor) for m in rule_mentions(proposing)] == [("threatened", "CN")]
