@@ -114,7 +114,12 @@ def _wait(what: str, check: Callable[[], bool], timeout: float, log: Path | None
 
 def _env(prefect_api: str, db_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRADEWATCH_", "PREFECT_"))}
+    # Prefect's runner and process workers make their run folders in TMPDIR
+    # and leave them when stopped: here, under the test's own folder
+    scratch = tmp_path / "tmp"
+    scratch.mkdir(exist_ok=True)
     env.update(
+        TMPDIR=str(scratch),
         PREFECT_API_URL=prefect_api,
         PREFECT_HOME=str(tmp_path / "prefect-client"),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",

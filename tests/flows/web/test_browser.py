@@ -32,7 +32,7 @@ def _artifacts() -> Path:
 
 
 @pytest.fixture
-def browser() -> Iterator[object]:
+def browser(tmp_path: Path) -> Iterator[object]:
     if not (CHROMIUM and DRIVER):
         message = "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
         if os.environ.get("CI"):
@@ -47,7 +47,10 @@ def browser() -> Iterator[object]:
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    # chromium keeps its profile and singleton socket in TMPDIR and leaves them
+    # behind: under the test's own folder instead of /tmp
+    service = Service(executable_path=DRIVER, env={**os.environ, "TMPDIR": str(tmp_path)})
+    driver = webdriver.Chrome(service=service, options=options)
     try:
         yield driver
     finally:
