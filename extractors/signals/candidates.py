@@ -37,6 +37,7 @@ __all__ = [
     "Window",
     "actor_codes",
     "live_triggers",
+    "names_goods",
     "split_sentences",
     "stems_in",
     "window_around",
@@ -144,6 +145,13 @@ def window_around(
     return Window(sentence[lo:start], sentence[end:hi], lo, hi)
 
 
+def names_goods(text: str, end: int) -> bool:
+    """Whether the name ending at ``text[end]`` modifies goods or their makers
+    (``Chinese goods``, ``U.S.-made``, ``American farmers``): a target, not
+    who acts."""
+    return _OBJECT_NOUN.search(text[end : end + 20]) is not None
+
+
 def actor_codes(matches: list[Match]) -> list[str]:
     seen: list[str] = []
     for m in matches:
@@ -180,7 +188,7 @@ class Article:
         named = [
             m.value
             for m in gazetteer().actors.find(clause[:first])
-            if m.value != CONTEXT and not _OBJECT_NOUN.search(clause[m.end : m.end + 20])
+            if m.value != CONTEXT and not names_goods(clause, m.end)
         ]
         home = named[0] if named else (self.top[0] if self.top else None)
         if home is None:

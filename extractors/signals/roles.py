@@ -36,7 +36,8 @@ _INCLUDING = _CUES.cue("including")
 # a company named in a sanction's object slot that the gazetteer does not know
 _NAMED_OBJECT = _CUES.exact("named_object")
 _NOT_COMPANY = _CUES.exact("not_company")
-_PREPOSITION = re.compile(r"(?:including|granted|against|on)\b", re.IGNORECASE)
+# the words of named_object that open a phrase, not a listing verb
+_OBJECT_PREPOSITION = _CUES.cue("object_preposition")
 
 
 def object_targets(art: Article, clause: str, lo: int, hi: int) -> list[str]:
@@ -95,7 +96,7 @@ def named_companies(span: str, trigger_at: int = 0) -> list[str]:
     g = gazetteer()
     names = []
     for m in _NAMED_OBJECT.finditer(span):
-        if m.start() < trigger_at and _PREPOSITION.match(m.group()):
+        if m.start() < trigger_at and _OBJECT_PREPOSITION.match(m.group()):
             continue
         for group in m.groups():
             if not group or _NOT_COMPANY.match(group) or g.actors.find(group):

@@ -38,6 +38,7 @@ from .candidates import (
     Window,
     actor_codes,
     live_triggers,
+    names_goods,
     split_sentences,
     window_around,
 )
@@ -110,7 +111,6 @@ _RECIPROCAL = _CUES.cue("reciprocal")
 _EXEMPTED_SUBJECT = _CUES.cue("exempted_subject")
 _NOT_EXEMPTION = _CUES.cue("not_exemption")
 _CONCESSIONS_AFTER = _CUES.cue("concessions_after")
-_OBJECT_NOUN = _CUES.cue("object_noun")
 _HIT_WITH = _CUES.cue("hit_with")
 _WITH = _CUES.cue("with")
 _FROM_THE = _CUES.cue("from_the")
@@ -183,9 +183,7 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     # "tariffs on ... Chinese goods, on top of duties": goods named before the
     # trigger are a target, not who acts; "hitting the Chinese with new tariffs" too
     hit = [m for m in before_actors if _hit_with(sentence, w.start + m.start, w.start + m.end)]
-    before_actors = [
-        m for m in before_actors if m not in hit and not _OBJECT_NOUN.search(sentence[w.start + m.end :][:20])
-    ]
+    before_actors = [m for m in before_actors if m not in hit and not names_goods(sentence, w.start + m.end)]
     targets = object_targets(art, sentence, end, w.end) or actor_codes(hit)
     actors: list[str]
     if demand and verb in ("lifted", "reduced"):
@@ -351,10 +349,11 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     def within(lo: int, hi: int) -> list[str]:
         return actor_codes([m for m in named_after if lo - start <= m.start and m.end <= hi - start])
 
+    object_after = within(prep.start(), w.end) if prep else []  # "on ...", "to China"
     candidates = [
         actor_codes(art.actors(sentence, listing.start(1), listing.end(1))) if listing else [],
         within(end, prep.start() if prep else w.end),  # "sanctioned five Venezuelan officials"
-        within(prep.start(), w.end) if prep else [],  # "on ...", "to China"
+        object_after,
         within(start, end),
         actor_codes(named_after),
     ]
@@ -386,7 +385,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         companies = [c for c in companies if g.company_home.get(c) != actors[0]]
     # "criticized the imposition of Western sanctions against Russia": what the
     # measure is against is not who takes it, though named before it too
-    against = within(prep.start(), w.end) if prep and _AGAINST.match(sentence, prep.start()) else []
+    against = object_after if prep and _AGAINST.match(sentence, prep.start()) else []
     if against and set(actors) & set(against):
         actors = [a for a in actors if a not in against]
         if not actors:
