@@ -4,6 +4,7 @@ companies and products, compiled once into longest-match regexes."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -66,9 +67,10 @@ class _Index:
 
     def find(self, text: str) -> list[Match]:
         out = []
-        search = self._regex.search
+        regex = self._regex
+        search = regex.scanner(text) if isinstance(regex, Caseless) else functools.partial(regex.search, text)
         pos = 0
-        while (m := search(text, pos)) is not None:
+        while (m := search(pos)) is not None:
             start = m.start()
             if start and _WORD_CHAR.match(text, start - 1):  # inside a word: look on
                 pos = start + 1

@@ -14,9 +14,10 @@ original, so offsets always index the text that was passed in.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 __all__ = ["Caseless"]
 
@@ -39,6 +40,11 @@ class Caseless:
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         low = text.lower()
         return (self._fast, low) if len(low) == len(text) else (self._slow, text)
+
+    def scanner(self, text: str) -> Callable[[int], re.Match[str] | None]:
+        """``search(text, pos)`` for many ``pos``, lower-casing ``text`` once."""
+        pattern, subject = self._pick(text)
+        return functools.partial(pattern.search, subject)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         pattern, subject = self._pick(text)

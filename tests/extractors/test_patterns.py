@@ -57,6 +57,11 @@ def test_caseless_matches_what_ignorecase_matches(real_text: list[str]) -> None:
             assert got == want, (name, text[:60])
             first = pattern.search(text)
             assert (first and first.span()) == (want[0] if want else None), (name, text[:60])
+            # a scanner lower-cases once and searches from each place asked
+            scan = pattern.scanner(text)
+            for span in want[:3]:
+                again = scan(span[0])
+                assert again is not None and again.span() == span, (name, text[:60])
 
 
 def test_offsets_index_the_text_passed_in() -> None:
