@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from ..gazetteer import CONTEXT, gazetteer
+from ..gazetteer import CONTEXT, Match, gazetteer
 from ..models import Mention, plain_text
 from ..vocabulary import action_class, is_company, parties
 from .candidates import Found
@@ -77,9 +77,8 @@ def readings(
     top = art.top[0] if art.top else None  # the country the article names most
     out: list[tuple[Found, Candidate]] = []
     for index, (sentence, found) in enumerate(per_sentence):
-        named = (
-            list(dict.fromkeys(m.value for m in actors.find(sentence) if m.value != CONTEXT)) if found else []
-        )
+        names = [m for m in actors.find(sentence) if m.value != CONTEXT] if found else []
+        named = list(dict.fromkeys(m.value for m in names))
         for f in found:
             c = Candidate(
                 sentence,
@@ -94,6 +93,7 @@ def readings(
                 f.actor in named,
                 actor_rank=named.index(f.actor) if f.actor in named else 0,
                 at=f.at,
+                actor_span=_nearest_span(names, f.actor, f.at),
             )
             out.append((f, c))
     support = Counter((c.type, c.action_class, c.actor) for _, c in out)
@@ -134,6 +134,14 @@ def readings(
         )
         for f, c in out
     ]
+
+
+def _nearest_span(names: list[Match], code: str | None, at: int | None) -> tuple[int, int] | None:
+    """Where the sentence names ``code`` nearest the trigger at ``at``."""
+    spans = [(m.start, m.end) for m in names if m.value == code]
+    if not spans or at is None:
+        return None
+    return min(spans, key=lambda s: min(abs(s[0] - at), abs(s[1] - at)))
 
 
 def _occurred(whens: list[When], day: date | None, recap: bool) -> date | None:

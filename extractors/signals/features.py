@@ -6,7 +6,8 @@ sentence: a type, an action, who acts on whom, rates and amounts. The models
 and whether it is news or a recap; they see the candidate through
 :func:`candidate_features`: the sentence's words, the words around the
 trigger the rules read it from (the trigger itself, six words each side), the rules'
-reading of it, where the sentence sits in the article, how many sentences say
+reading of it, where its actor stands against the trigger and the words on either
+side of the actor's name, where the sentence sits in the article, how many sentences say
 the same, and the times the sentence names against the article's date
 (:mod:`extractors.signals.dateline`).
 
@@ -44,6 +45,7 @@ class Candidate:
     actor_named: bool  # the sentence itself names the actor (not the article's context)
     actor_rank: int = 0  # the actor's place among the countries the sentence names (0: first)
     at: int | None = None  # where its trigger begins in the sentence (None: not known)
+    actor_span: tuple[int, int] | None = None  # where the sentence names the actor, nearest the trigger
 
     @property
     def action_class(self) -> str:
@@ -106,6 +108,30 @@ def _around_trigger(sentence: str, at: int, cls: str) -> list[str]:
     return out
 
 
+_ROLE_WORD = re.compile(r"[a-z]+|[,;:()]|'s")
+
+
+def _actor_role(c: Candidate) -> list[str]:
+    """Where the actor stands against the trigger and the words on either side
+    of its name: "tariffs *by* China", "*on* Chinese goods", "China *'s*
+    tariffs", "*,* China said": who acts and who is acted on show in them."""
+    if c.at is None or c.actor is None:
+        return []
+    if c.actor_span is None:
+        return ["actor_role=unnamed"]
+    start, end = c.actor_span
+    side = "before" if end <= c.at else "after"
+    before = _ROLE_WORD.findall(c.sentence[max(0, start - 20) : start].lower())
+    after = _ROLE_WORD.findall(c.sentence[end : end + 20].lower())
+    word_before = before[-1] if before else ""
+    return [
+        f"actor_side={side}",
+        f"actor_before={side}/{word_before}",
+        f"actor_after={side}/{after[0] if after else ''}",
+        f"{c.action_class}|actor_before={side}/{word_before}",
+    ]
+
+
 def candidate_features(
     c: Candidate,
     *,
@@ -131,6 +157,7 @@ def candidate_features(
     if c.at is not None:
         out += _around_trigger(c.sentence, c.at, cls)
     out.append("actor=none" if c.actor is None else ("actor=named" if c.actor_named else "actor=context"))
+    out += _actor_role(c)
     out.append(f"actor_top={c.actor is not None and c.actor == top_actor}")
     out.append(
         "target=none"

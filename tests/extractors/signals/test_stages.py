@@ -268,3 +268,25 @@ def test_each_reading_knows_where_its_trigger_is_and_the_models_see_the_words_ar
         top_actor=None,
         sentences=2,
     )
+
+
+def test_the_models_see_where_the_actor_stands_and_the_words_around_its_name() -> None:
+    from extractors.signals.extraction import readings
+
+    text = (
+        "Tariffs imposed by Canada on U.S. steel took effect."
+        " The United States imposed tariffs on Chinese goods."
+    )
+    by_sentence = {r.candidate.index: r for r in readings(text) if r.candidate.type == "tariff"}
+    agent, subject = by_sentence[0], by_sentence[1]
+    assert agent.candidate.actor == "CA" and subject.candidate.actor == "US"
+    assert {"actor_side=after", "actor_before=after/by", "actor_after=after/on"} <= set(agent.features)
+    subject_role = {"actor_side=before", "actor_before=before/the", "actor_after=before/imposed"}
+    assert subject_role <= set(subject.features)
+    cls = subject.candidate.action_class
+    assert f"{cls}|actor_before=before/the" in subject.features
+    # an actor the sentence does not name (the story's) has no place to show
+    story = "China and the United States traded barbs. Tariffs will rise on Monday, officials said."
+    unnamed = [r for r in readings(story) if r.candidate.type == "tariff" and not r.candidate.actor_named]
+    assert unnamed and all("actor_role=unnamed" in r.features for r in unnamed)
+    assert all(not any(f.startswith("actor_side=") for f in r.features) for r in unnamed)
