@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from flows.backfill import read_ahead
@@ -52,7 +53,13 @@ def _measures(db: str) -> list[tuple[Any, ...]]:
     return sorted(tuple(str(e[k]) for k in keys) for e in _json("events", "--db", db))
 
 
-def test_replay_and_rebuild_on_a_local_dask_cluster(seeds_dir: Path, tmp_path: Path) -> None:
+def test_replay_and_rebuild_on_a_local_dask_cluster(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dask.config
+
+    # the cluster's workers keep their scratch folder here, not in /tmp/dask-scratch-space
+    monkeypatch.setitem(dask.config.config, "temporary-directory", str(tmp_path))
     plain, dask = f"sqlite:///{tmp_path / 'plain.db'}", f"sqlite:///{tmp_path / 'dask.db'}"
     _json("replay", str(seeds_dir), "--db", plain)
     summary = _json("replay", str(seeds_dir), "--db", dask, "--dask", "local")
