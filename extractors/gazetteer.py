@@ -4,11 +4,10 @@ companies and products, compiled once into longest-match regexes."""
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 from .patterns import Caseless
@@ -68,7 +67,7 @@ class _Index:
     def find(self, text: str) -> list[Match]:
         out = []
         regex = self._regex
-        search = regex.scanner(text) if isinstance(regex, Caseless) else functools.partial(regex.search, text)
+        search = regex.scanner(text) if isinstance(regex, Caseless) else partial(regex.search, text)
         pos = 0
         while (m := search(pos)) is not None:
             start = m.start()
