@@ -23,6 +23,9 @@ any of its values::
 
 Fields: ``type``, ``action``, ``actor``, ``target``, ``target_kind``
 (``company`` or ``country``), ``products`` and ``entities`` (any shared).
+``target`` also matches the other targets an event names (its ``entities``):
+a measure on a list ("tariffs on the EU, Canada and Mexico") is an event per
+target but one alert, and ``target: MX`` must not miss it.
 Without rules, every tariff and sanction event alerts every route; trade talks
 and deals are stored, not alerted.
 """
@@ -96,6 +99,9 @@ class Rule:
         for name, values in self.match.items():
             if name in ("products", "entities"):
                 if not values & set(getattr(e, name)):
+                    return False
+            elif name == "target":
+                if e.target not in values and not values & set(e.entities):
                     return False
             elif name == "target_kind":
                 if _kind(e.target) not in values:

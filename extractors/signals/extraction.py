@@ -230,7 +230,9 @@ def one_alert_per_measure(mentions: list[Mention]) -> list[Mention]:
     company or person, does not alert beside one of the same type, class and
     actor on a country ("Washington announced sanctions against 14 Iranian
     entities, including ... Larijani" beside the sanctions on Iran): it is
-    that one told again. The others stay events, shown but not alerted."""
+    that one told again. A measure on a list of targets, an event for each,
+    alerts once: the most confident of the list's sentence (the others are
+    its ``entities``). The others stay events, shown but not alerted."""
     best: dict[tuple[str, str, str | None, str | None], Mention] = {}
     for m in mentions:
         if m.alertable:
@@ -239,6 +241,15 @@ def one_alert_per_measure(mentions: list[Mention]) -> list[Mention]:
                 best[k] = m
     on_a_country = {k[:3] for k in best if _a_country(k[3])}
     keep = {id(m) for k, m in best.items() if _a_country(k[3]) or k[:3] not in on_a_country}
+    # one measure on a list ("tariffs on the EU, Canada and Mexico"): an event per
+    # target, one alert for the list; the others are its entities
+    told: set[tuple[str, str, str | None, str]] = set()
+    for key, m in sorted(best.items(), key=lambda km: -km[1].confidence):
+        if id(m) in keep and m.evidence:
+            head = (*key[:3], m.evidence[0])
+            if head in told:
+                keep.discard(id(m))
+            told.add(head)
     return [m if not m.alertable or id(m) in keep else replace(m, alertable=False) for m in mentions]
 
 

@@ -146,7 +146,31 @@ def merge(found: list[Found]) -> list[Mention]:
     action join (:func:`merge_actions`), then readings of one action class by the same
     parties whose attributes do not conflict (evaluation rule 5: "imposed",
     "announced" and "raised" of one measure are one event of the article)."""
-    return [mention_of(f) for f in _join_classes(merge_actions(found))]
+    return [mention_of(f) for f in _share_rates(_join_classes(merge_actions(found)))]
+
+
+def _share_rates(found: list[Found]) -> list[Found]:
+    """A measure on a list of targets has one rate: each target's event that
+    names none takes the one another target's has from the sentences they share
+    ("tariffs on the EU, Canada and Mexico", "25% on steel" said of it before)."""
+    for f in found:
+        if f.rate_to is not None:
+            continue
+        said = set(f.evidence)
+        twin = next(
+            (
+                o
+                for o in found
+                if o.rate_to is not None
+                and o.target != f.target
+                and (o.type, _class_of(o), o.actor) == (f.type, _class_of(f), f.actor)
+                and said.intersection(o.evidence)
+            ),
+            None,
+        )
+        if twin is not None:
+            f.rate_from, f.rate_to = twin.rate_from, twin.rate_to
+    return found
 
 
 def _class_of(f: Found) -> str:

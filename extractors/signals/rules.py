@@ -186,6 +186,7 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     before_actors = [m for m in before_actors if m not in hit and not names_goods(sentence, w.start + m.end)]
     targets = object_targets(art, sentence, end, w.end) or actor_codes(hit)
     actors: list[str]
+    each: list[str] | None = None  # the targets of a list, each its own event
     if demand and verb in ("lifted", "reduced"):
         # "China demands the US remove its 20% tariffs": the tariffs stand; the
         # actor is whoever is asked, the target whoever asks.
@@ -218,11 +219,9 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
             actors = coordinated_actors(
                 [m for m in before_actors if m.value not in targets[:1]], text, start - w.start
             ) or ([before_actors[0].value] if before_actors else [])
-        target = (
-            targets[0]
-            if len(targets) == 1 or (targets and not listed(art.actors(sentence, end, w.end), w.after))
-            else None
-        )
+        if len(targets) > 1 and listed(art.actors(sentence, end, w.end), w.after):
+            each = targets  # "tariffs on the EU, Canada and Mexico": one event per target (guide)
+        target = targets[0] if targets and each is None else None
     if speculation(action, local, sentence):
         return []  # "tariffs could rise, economists said": nobody who can act said so
     products = actor_codes(g.products.find(object_text(sentence, start, w)))
@@ -232,15 +231,16 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     entities = actor_codes(g.companies.find(local))
     found = []
     whoever: list[str | None] = [*actors] if actors else [None]  # an actor no one named
+    many = bool(_MANY.search(w.after))
     for actor in whoever:
-        tgt = None if target == actor else target
-        if tgt is None and not targets and not products and actor is not None and not _MANY.search(w.after):
-            others = [m.value for m in clause_actors if m.value != actor and m.value not in actors]
-            tgt = others[0] if others else art.counterpart(actor)
-        extra = [c for c in targets if c not in (actor, tgt)] if len(targets) > 1 else []
-        found.append(
-            Found("tariff", action, actor, tgt, rate_from, rate_to, amount, products, extra + entities)
-        )
+        for tgt in [t for t in each if t != actor] if each else [None if target == actor else target]:
+            if tgt is None and not targets and not products and actor is not None and not many:
+                others = [m.value for m in clause_actors if m.value != actor and m.value not in actors]
+                tgt = others[0] if others else art.counterpart(actor)
+            extra = [c for c in targets if c not in (actor, tgt)] if len(targets) > 1 else []
+            found.append(
+                Found("tariff", action, actor, tgt, rate_from, rate_to, amount, products, extra + entities)
+            )
     if _RECIPROCAL.search(local):  # "the US and China exchanged tariffs": each on the other
         found += _other_way(found)
     if step and action in ("imposed", "announced", "threatened"):
@@ -412,7 +412,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     amount = amount_in(w.after) or _amount_beyond(sentence, w.end)
     found = []
     for actor in actors:
-        for target in targets[: 1 if action == "threatened" else 8]:
+        for target in targets[:8]:
             if actor == target:
                 continue
             found.append(

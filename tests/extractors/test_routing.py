@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,6 +56,14 @@ def test_rules_choose_routes_by_type_actor_target_and_goods(rules: AlertRules) -
     assert rules.channels_for(_m("tariff", "imposed", "EU", "US"), CHANNELS) == []
     assert rules.channels_for(_m("trade_talks", "stalled", "CN", "US"), CHANNELS) == ["trade-desk"]
     assert rules.channels_for(_m("trade_talks", "held", "CN", "US"), CHANNELS) == []
+
+
+def test_a_target_rule_matches_every_target_of_a_list() -> None:
+    rules = parse_rules({"rules": [{"route": "mexico", "target": "MX"}]})
+    listed = replace(_m("tariff", "imposed", "US", "EU"), entities=("CA", "MX"))  # one alert for the list
+    assert rules.channels_for(listed, ["mexico"]) == ["mexico"]
+    assert rules.channels_for(_m("tariff", "imposed", "US", "MX"), ["mexico"]) == ["mexico"]
+    assert rules.channels_for(_m("tariff", "imposed", "US", "EU"), ["mexico"]) == []
 
 
 def test_without_rules_tariffs_and_sanctions_alert_everywhere_and_talks_nowhere() -> None:

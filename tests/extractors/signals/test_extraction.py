@@ -3,6 +3,7 @@ marked news or recap against the article's date."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from extractors.models import Mention
@@ -122,3 +123,17 @@ def test_companies_sanctioned_with_no_country_alert_each() -> None:
         [_alert("sanction", "imposed", "Huawei"), _alert("sanction", "imposed", "ZTE")]
     )
     assert [m.alertable for m in found] == [True, True]
+
+
+def test_a_measure_on_a_list_of_countries_is_an_event_each_and_one_alert() -> None:
+    listed = ("Trump slapped steel tariffs on the EU, Canada and Mexico.",)
+    found = one_alert_per_measure(
+        [
+            replace(_alert("tariff", "imposed", "EU", 0.8), evidence=listed),
+            replace(_alert("tariff", "imposed", "CA", 0.9), evidence=listed),
+            replace(_alert("tariff", "imposed", "MX", 0.8), evidence=listed),
+            replace(_alert("tariff", "imposed", "CN", 0.7), evidence=("Trump hit China too.",)),
+        ]
+    )
+    assert [m.target for m in found if m.alertable] == ["CA", "CN"]  # the most confident of the list
+    assert len(found) == 4  # each target stays an event

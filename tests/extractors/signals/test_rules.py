@@ -415,12 +415,31 @@ def test_announced_and_hit_are_measures(text: str, want: tuple[object, ...]) -> 
     }
 
 
-def test_a_measure_on_a_list_of_countries_is_one_event_each() -> None:
-    text = "Russia barred imports of most food from the European Union and the United States for a year."
-    assert {e[:4] for e in _events(text)} == {
-        ("sanction", "imposed", "RU", "EU"),
-        ("sanction", "imposed", "RU", "US"),
-    }
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Russia barred imports of most food from the European Union and the United States for a year.",
+            {("sanction", "imposed", "RU", "EU"), ("sanction", "imposed", "RU", "US")},
+        ),
+        (
+            "The Trump administration will levy steel and aluminum tariffs on the European Union,"
+            " Canada and Mexico starting on Friday.",
+            {("tariff", "announced", "US", c) for c in ("EU", "CA", "MX")},
+        ),
+        (
+            "Washington threatened new sanctions on Iran and North Korea.",
+            {("sanction", "threatened", "US", "IR"), ("sanction", "threatened", "US", "KP")},
+        ),
+    ],
+)
+def test_a_measure_on_a_list_of_countries_is_one_event_each(text: str, want: set[tuple[object, ...]]) -> None:
+    assert {e[:4] for e in _events(text)} == want
+
+
+def test_each_target_of_a_list_names_the_others() -> None:
+    found = rule_mentions("Trump imposed tariffs on steel from Canada and Mexico.")
+    assert {(m.target, m.entities) for m in found} == {("CA", ("MX",)), ("MX", ("CA",))}
 
 
 @pytest.mark.parametrize(

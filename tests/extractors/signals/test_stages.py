@@ -149,6 +149,8 @@ def test_the_goods_a_measure_covers_are_its_amount_past_its_window() -> None:
         ("reduced tariffs on 1,449 items, with an average fall of 55.9%", (None, None), None),
         ("exports of soybeans, targeted for tariffs, dropped 46.8% in October", (None, None), None),
         ("tariffs that would shave 0.3 percent off GDP, after a 25 percent levy", (None, 25.0), None),
+        # a share of the goods a measure covers is no rate either
+        ("around 59 percent of products subject to the additional tariffs", (None, None), None),
     ],
 )
 def test_rates_and_amounts(text: str, rates: tuple[float | None, float | None], amount: float | None) -> None:
@@ -211,6 +213,23 @@ def test_readings_of_one_action_class_join_and_keep_the_action_furthest_along() 
     )
     assert apart.rate_to == 10.0
     assert joined.key == event_key("tariff", "imposed", "US", "CN", None, 25.0, None)
+
+
+def test_the_targets_of_a_list_share_the_rate_said_of_the_measure() -> None:
+    listed = "tariffs on the EU, Canada and Mexico"
+    found = [
+        Found("tariff", "imposed", "US", "EU", evidence=[listed]),
+        Found("tariff", "imposed", "US", "CA", evidence=[listed]),
+        Found("tariff", "imposed", "US", None, rate_to=25.0, evidence=["25% on steel"]),
+        Found("tariff", "imposed", "US", "MX", evidence=[listed]),
+        Found("tariff", "imposed", "CN", "US", evidence=["China hit back"]),  # another measure
+    ]
+    assert [(m.target, m.rate_to) for m in merge(found)] == [
+        ("EU", 25.0),
+        ("CA", 25.0),
+        ("MX", 25.0),
+        ("US", None),
+    ]
 
 
 def test_the_vocabulary_is_data_and_a_missing_name_is_a_clear_error() -> None:
