@@ -231,8 +231,9 @@ def one_alert_per_measure(mentions: list[Mention]) -> list[Mention]:
     actor on a country ("Washington announced sanctions against 14 Iranian
     entities, including ... Larijani" beside the sanctions on Iran): it is
     that one told again. A measure on a list of targets, an event for each,
-    alerts once: the most confident of the list's sentence (the others are
-    its ``entities``). The others stay events, shown but not alerted."""
+    alerts once: of the events of one type, class and actor that share a
+    sentence, the most confident (the others are its ``entities``). The
+    others stay events, shown but not alerted."""
     best: dict[tuple[str, str, str | None, str | None], Mention] = {}
     for m in mentions:
         if m.alertable:
@@ -242,14 +243,16 @@ def one_alert_per_measure(mentions: list[Mention]) -> list[Mention]:
     on_a_country = {k[:3] for k in best if _a_country(k[3])}
     keep = {id(m) for k, m in best.items() if _a_country(k[3]) or k[:3] not in on_a_country}
     # one measure on a list ("tariffs on the EU, Canada and Mexico"): an event per
-    # target, one alert for the list; the others are its entities
-    told: set[tuple[str, str, str | None, str]] = set()
+    # target, one alert for the list (the events share its sentence); the others
+    # are its entities
+    told: list[tuple[tuple[str, ...], set[str]]] = []
     for key, m in sorted(best.items(), key=lambda km: -km[1].confidence):
-        if id(m) in keep and m.evidence:
-            head = (*key[:3], m.evidence[0])
-            if head in told:
+        if id(m) in keep:
+            head = tuple(map(str, key[:3]))
+            if any(h == head and said.intersection(m.evidence) for h, said in told):
                 keep.discard(id(m))
-            told.add(head)
+            else:
+                told.append((head, set(m.evidence)))
     return [m if not m.alertable or id(m) in keep else replace(m, alertable=False) for m in mentions]
 
 

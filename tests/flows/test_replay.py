@@ -51,8 +51,15 @@ def test_seeds_replay_end_to_end_and_a_second_replay_adds_nothing(
         dict(type="tariff", action="imposed", actor="US", target="CN", amount_usd=50 * B),
     ]:
         assert _has(events, **want), want
-    steel = [e for e in events if {"steel", "aluminum"} <= set(e["products"])]
-    assert len(steel) == 1 and {a["source_id"][:3] for a in steel[0]["articles"]} == {"000", "004"}
+    # 000 recaps March's steel and aluminium tariffs (no target); 004 reports the decision
+    # to go ahead with them on Canada, Europe and Mexico: news, an event per target (the
+    # evaluation rules' rule 5) and one alert for the list. Until 2026-12-02 004's was read
+    # with no target and joined 000's recap, and that news never alerted.
+    steel = {e["target"]: e for e in events if {"steel", "aluminum"} <= set(e["products"])}
+    assert sorted(steel, key=str) == ["CA", "EU", "MX", None]
+    assert {a["source_id"][:3] for a in steel[None]["articles"]} == {"000"} and steel[None]["background"]
+    assert all({a["source_id"][:3] for a in steel[c]["articles"]} == {"004"} for c in ("CA", "EU", "MX"))
+    assert [steel[c]["alertable"] for c in ("CA", "EU", "MX")].count(True) == 1
     zte_ban = next(e for e in events if e["target"] == "ZTE" and e["action"] == "imposed")
     assert {a["source_id"][:3] for a in zte_ban["articles"]} == {"000", "002"}
 
