@@ -19,6 +19,7 @@ from .cues import cues
 __all__ = [
     "coordinated_actors",
     "head_matches",
+    "hub_pairs",
     "is_trade_talk",
     "listed",
     "named_companies",
@@ -104,6 +105,32 @@ def named_companies(span: str, trigger_at: int = 0) -> list[str]:
             known = g.companies.find(group)
             names.append(known[0].value if known else group.strip(" .,’'"))
     return names
+
+
+_AND = re.compile(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?")
+_WITH_LIST = re.compile(r"\bwith\s+(?:the\s+)?$")
+
+
+def hub_pairs(found: list[Match], sentence: str, art: Article) -> list[tuple[str, str]]:
+    """A deal with a list of countries, one pair per listed country and
+    the hub: the story's main country, in the list or left out of it ("deals
+    with South Korea, Mexico, and Canada", "the United States, Canada and
+    Mexico are meeting"). ``found`` are the actors ``sentence`` names; [] when
+    it names no such list (two sides named together are one pair)."""
+    runs: list[list[Match]] = []
+    for m in found:
+        if runs and _AND.fullmatch(sentence[runs[-1][-1].end : m.start]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    run = max(runs, key=lambda r: len(actor_codes(r)), default=[])
+    codes = actor_codes(run)
+    hub = art.top[0] if art.top else None
+    if hub is None or len(codes) < 2 or (hub in codes and len(codes) < 3):
+        return []
+    if hub not in codes and not _WITH_LIST.search(sentence[: run[0].start]):
+        return []  # "China and Peru inked a deal": the two sides, not the story's country
+    return [(min(hub, c), max(hub, c)) for c in codes if c != hub]
 
 
 def two_parties(codes: list[str], art: Article) -> tuple[str | None, str | None]:

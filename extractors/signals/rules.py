@@ -57,6 +57,7 @@ from .merging import event_key, join_same_sentence, mention_of, merge, merge_act
 from .roles import (
     coordinated_actors,
     head_matches,
+    hub_pairs,
     is_trade_talk,
     listed,
     named_companies,
@@ -468,10 +469,12 @@ def _deal(sentence: str, live: set[Trigger], art: Article) -> list[Found]:
         m = _BARE_DEAL.search(sentence, live)  # "struck a deal under which goods will face a 19% tariff"
     if not m or _MODAL.search(sentence[: m.start()]) or _NEGATION.search(sentence):
         return []
-    actor, target = two_parties(actor_codes(art.actors(sentence)), art)
-    if actor is None:
+    named = art.actors(sentence)
+    pairs: list[tuple[str | None, str | None]] = [*hub_pairs(named, sentence, art)]
+    pairs = pairs or [two_parties(actor_codes(named), art)]
+    if pairs[0][0] is None:
         return []
-    return [Found("trade_deal", "agreed", actor, target, at=m.start())]
+    return [Found("trade_deal", "agreed", a, b, at=m.start()) for a, b in pairs]
 
 
 def _sentence_events(sentence: str, art: Article) -> list[Found]:

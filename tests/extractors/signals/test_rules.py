@@ -382,6 +382,28 @@ def test_a_measure_the_two_sides_take_on_each_other_is_one_event_each_way() -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        # the story's main country and each country of the list, in the list or left out of it
+        (
+            "The U.S., Canada and Mexico are scheduled to sign the new trade deal on Friday.",
+            {("CA", "US"), ("MX", "US")},
+        ),
+        (
+            "Trump also signed trade deals with South Korea, Mexico, and Canada.",
+            {(c, "US") for c in ["KR", "MX", "CA"]},
+        ),
+        # two sides named together are one pair
+        ("China and Peru inked a free trade agreement on Saturday.", {("CN", "PE")}),
+    ],
+)
+def test_a_deal_with_a_list_of_countries_is_one_deal_each(text: str, pairs: set[tuple[str, str]]) -> None:
+    story = "Washington wants better terms of trade with its partners. The United States said so. "
+    got = {(m.actor, m.target) for m in rule_mentions(story + text) if m.type == "trade_deal"}
+    assert got == {tuple(sorted(p)) for p in pairs}
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "China and Peru inked a free trade agreement on Saturday to expand bilateral trade.",
