@@ -286,6 +286,14 @@ def test_a_ministry_stands_for_the_country_its_sentence_names() -> None:
     )
 
 
+def test_a_news_agency_credited_in_a_dateline_is_not_an_actor() -> None:
+    text = (
+        "WASHINGTON, May 31 (Xinhua) -- U.S. Commerce Secretary Wilbur Ross said on Thursday that"
+        " U.S. tariffs on steel imports from Canada will take effect from Friday."
+    )
+    assert {(m.type, m.actor, m.target) for m in rule_mentions(text)} == {("tariff", "US", "CA")}
+
+
 def test_a_venue_is_not_a_party() -> None:
     text = (
         "Chinese Vice Premier He Lifeng will travel to London next week for trade talks with U.S."
