@@ -51,10 +51,12 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # 2026-12-02 (third session), a measure on a list of targets an event per target
 # (measured P 0.593, R 0.572, alerts 0.698, target 0.802, rates 0.625; time split
 # alerts 0.452 of 42): cross-validated R 0.53 -> 0.55, target 0.78 -> 0.79; time
-# split alerts 0.33 -> 0.36.
+# split alerts 0.33 -> 0.36. At that session's end (measured P 0.595, R 0.578,
+# alerts 0.700; time split rates 0.500 of 16): cross-validated R 0.55 -> 0.56;
+# time split rates 0.30 -> 0.40.
 FLOORS = {
-    "cross-validated": dict(precision=0.58, recall=0.55, alerts=0.69, target=0.79, rates=0.62, amounts=0.66),
-    "time split": dict(precision=0.41, recall=0.35, alerts=0.36, target=0.58, rates=0.30),
+    "cross-validated": dict(precision=0.58, recall=0.56, alerts=0.69, target=0.79, rates=0.62, amounts=0.66),
+    "time split": dict(precision=0.41, recall=0.35, alerts=0.36, target=0.58, rates=0.40),
 }
 
 
