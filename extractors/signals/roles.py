@@ -58,6 +58,10 @@ def object_text(sentence: str, start: int, w: Window) -> str:
     return " ".join(w.before.split()[-3:]) + " " + after
 
 
+_AND = re.compile(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?")  # between two names of one list
+_WITH_LIST = re.compile(r"\bwith\s+(?:the\s+)?$")
+
+
 def coordinated_actors(actors: list[Match], text: str, trigger_at: int) -> list[str]:
     """``The United States and the European Union lifted``: every actor of a
     coordinated subject right before the measure (else just the first actor)."""
@@ -65,7 +69,7 @@ def coordinated_actors(actors: list[Match], text: str, trigger_at: int) -> list[
         return []
     group = [actors[0]]
     for cur in actors[1:]:
-        if re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[group[-1].end : cur.start]):
+        if _AND.fullmatch(text[group[-1].end : cur.start]):
             group.append(cur)
         else:
             break
@@ -105,10 +109,6 @@ def named_companies(span: str, trigger_at: int = 0) -> list[str]:
             known = g.companies.find(group)
             names.append(known[0].value if known else group.strip(" .,’'"))
     return names
-
-
-_AND = re.compile(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?")
-_WITH_LIST = re.compile(r"\bwith\s+(?:the\s+)?$")
 
 
 def hub_pairs(found: list[Match], sentence: str, art: Article) -> list[tuple[str, str]]:
