@@ -75,6 +75,8 @@ _MODAL = _CUES.cue("modal")
 _FUTURE = _CUES.cue("future")
 _FUTURE_MODAL = _CUES.cue("future_modal")
 _NEGATION = _CUES.cue("negation")
+# "imports from China and restrictions on ...": another phrase's object, not who takes the measure
+_AFTER_PREPOSITION = _CUES.cue("after_preposition")
 _DEMAND = _CUES.cue("demand")
 # "any further tariff increases", "any new sanctions": no measure in particular
 _ANY = _CUES.cue("any")
@@ -369,7 +371,11 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     if exporters and len(exporters) < len(companies):
         companies = [c for c in companies if c not in exporters]
     homes = {g.company_home.get(c) for c in companies}
-    before = [m for m in art.actors(sentence, w.start, subject_end) if m.value not in companies]
+    before = [
+        m
+        for m in art.actors(sentence, w.start, subject_end)
+        if m.value not in companies and not _AFTER_PREPOSITION.search(sentence, 0, w.start + m.start)
+    ]
     if _PASSIVE.search(own) and before and not listing:
         # "Seven Russian banks were cut off from SWIFT, the EU said": the subject is hit
         subjects = actor_codes(before)

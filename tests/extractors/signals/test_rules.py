@@ -378,6 +378,11 @@ def test_sanction_vocabulary(text: str, want: tuple[object, ...]) -> None:
     assert {e[:4] for e in _events(text)} == {want}
 
 
+def test_a_name_after_a_preposition_is_not_who_takes_a_sanction() -> None:
+    text = "After talks with China, the US imposed sanctions on North Korea."
+    assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "sanction"} == {("US", "KP")}
+
+
 def test_the_agent_after_the_measure_is_the_actor() -> None:
     text = "Retaliatory tariffs imposed by Canada on U.S. foods are expected to hurt orange-juice producers."
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CA", "US")}
