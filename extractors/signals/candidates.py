@@ -108,6 +108,7 @@ class Found:
     entities: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     at: int | None = None  # where its trigger begins in the (first) evidence sentence
+    listed: bool = False  # one target of a list ("on the EU, Canada and Mexico"), each its own event
     # set by the learned decisions (extractors.signals.extraction)
     score: float = 1.0
     recap: bool = False

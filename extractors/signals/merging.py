@@ -151,8 +151,9 @@ def merge(found: list[Found]) -> list[Mention]:
 
 def _share_rates(found: list[Found]) -> list[Found]:
     """A measure on a list of targets has one rate: each target's event that
-    names none takes the one another target's has from the sentences they share
-    ("tariffs on the EU, Canada and Mexico", "25% on steel" said of it before)."""
+    names none takes the one another target's has from the sentences they
+    share, or the one the measure has where a sentence names no target
+    ("tariffs on the EU, Canada and Mexico"; "25% on steel" said before)."""
     for f in found:
         if f.rate_to is not None:
             continue
@@ -164,7 +165,7 @@ def _share_rates(found: list[Found]) -> list[Found]:
                 if o.rate_to is not None
                 and o.target != f.target
                 and (o.type, _class_of(o), o.actor) == (f.type, _class_of(f), f.actor)
-                and said.intersection(o.evidence)
+                and (said.intersection(o.evidence) or (f.listed and o.target is None))
             ),
             None,
         )
@@ -184,6 +185,8 @@ def _fits(a: Found, b: Found) -> bool:
         parties(b.type, b.actor, b.target),
     ):
         return False
+    if (a.target is None) != (b.target is None) and (a.listed or b.listed):
+        return False  # one target of a list is not the measure another sentence names with none
     pairs = [(a.target, b.target), (a.rate_to, b.rate_to), (a.amount_usd, b.amount_usd)]
     return all(x is None or y is None or x == y for x, y in pairs)
 

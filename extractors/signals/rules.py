@@ -241,9 +241,9 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
                 others = [m.value for m in clause_actors if m.value != actor and m.value not in actors]
                 tgt = others[0] if others else art.counterpart(actor)
             extra = [c for c in targets if c not in (actor, tgt)] if len(targets) > 1 else []
-            found.append(
-                Found("tariff", action, actor, tgt, rate_from, rate_to, amount, products, extra + entities)
-            )
+            f = Found("tariff", action, actor, tgt, rate_from, rate_to, amount, products, extra + entities)
+            f.listed = bool(each)
+            found.append(f)
     if _RECIPROCAL.search(local):  # "the US and China exchanged tariffs": each on the other
         found += _other_way(found)
     if step and action in ("imposed", "announced", "threatened"):

@@ -232,6 +232,20 @@ def test_the_targets_of_a_list_share_the_rate_said_of_the_measure() -> None:
     ]
 
 
+def test_a_target_of_a_list_does_not_join_a_measure_named_with_no_target() -> None:
+    listed = "tariffs on steel from Canada and Mexico"
+    found = [
+        Found("tariff", "imposed", "US", None, products=["technology goods"], evidence=["tariff hikes"]),
+        Found("tariff", "imposed", "US", "CA", products=["steel"], evidence=[listed], listed=True),
+        Found("tariff", "imposed", "US", "MX", products=["steel"], evidence=[listed], listed=True),
+    ]
+    assert [(m.target, m.evidence) for m in merge(found)] == [
+        (None, ("tariff hikes",)),
+        ("CA", (listed,)),
+        ("MX", (listed,)),
+    ]
+
+
 def test_the_vocabulary_is_data_and_a_missing_name_is_a_clear_error() -> None:
     assert cues().trigger("tariff").stems >= {"tariff"}
     assert any(action == "in-trade-story" for _, action in cues().sanction_triggers())
