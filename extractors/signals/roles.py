@@ -62,17 +62,24 @@ _AND = re.compile(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?")  # between two names of
 _WITH_LIST = re.compile(r"\bwith\s+(?:the\s+)?$")
 
 
+def _runs(names: list[Match], text: str) -> list[list[Match]]:
+    """``names`` (in ``text``, in order) cut into lists: ``Canada, Mexico and
+    the EU`` is one run, a name that no comma or "and" joins starts another."""
+    runs: list[list[Match]] = []
+    for m in names:
+        if runs and _AND.fullmatch(text[runs[-1][-1].end : m.start]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
 def coordinated_actors(actors: list[Match], text: str, trigger_at: int) -> list[str]:
     """``The United States and the European Union lifted``: every actor of a
     coordinated subject right before the measure (else just the first actor)."""
     if not actors:
         return []
-    group = [actors[0]]
-    for cur in actors[1:]:
-        if _AND.fullmatch(text[group[-1].end : cur.start]):
-            group.append(cur)
-        else:
-            break
+    group = _runs(actors, text)[0]
     if len(group) > 1 and trigger_at - group[-1].end > 35:
         group = group[:1]
     return actor_codes(group)
@@ -117,13 +124,7 @@ def hub_pairs(found: list[Match], sentence: str, art: Article) -> list[tuple[str
     ``found`` are the actors ``sentence`` names; [] when it names no such list
     (two sides named together are one pair; a list of all the parties, "Canada,
     the United States and Mexico signed", is left to the first two)."""
-    runs: list[list[Match]] = []
-    for m in found:
-        if runs and _AND.fullmatch(sentence[runs[-1][-1].end : m.start]):
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    run = max(runs, key=lambda r: len(actor_codes(r)), default=[])
+    run = max(_runs(found, sentence), key=lambda r: len(actor_codes(r)), default=[])
     codes = actor_codes(run)
     hub = art.top[0] if art.top else None
     if hub is None or len(codes) < 2 or hub in codes or not _WITH_LIST.search(sentence[: run[0].start]):

@@ -234,16 +234,32 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     entities = actor_codes(g.companies.find(local))
     found = []
     whoever: list[str | None] = [*actors] if actors else [None]  # an actor no one named
-    many = bool(_MANY.search(w.after))
     for actor in whoever:
         for tgt in [t for t in each if t != actor] if each else [None if target == actor else target]:
-            if tgt is None and not targets and not products and actor is not None and not many:
+            if (
+                tgt is None
+                and not targets
+                and not products
+                and actor is not None
+                and not _MANY.search(w.after)
+            ):
                 others = [m.value for m in clause_actors if m.value != actor and m.value not in actors]
                 tgt = others[0] if others else art.counterpart(actor)
             extra = [c for c in targets if c not in (actor, tgt)] if len(targets) > 1 else []
-            f = Found("tariff", action, actor, tgt, rate_from, rate_to, amount, products, extra + entities)
-            f.listed = bool(each)
-            found.append(f)
+            found.append(
+                Found(
+                    "tariff",
+                    action,
+                    actor,
+                    tgt,
+                    rate_from,
+                    rate_to,
+                    amount,
+                    products,
+                    extra + entities,
+                    listed=bool(each),
+                )
+            )
     if _RECIPROCAL.search(local):  # "the US and China exchanged tariffs": each on the other
         found += _other_way(found)
     if step and action in ("imposed", "announced", "threatened"):
