@@ -17,8 +17,12 @@ from storage.pacing import SharedPacer
 from ..site import Reply, Site
 from .race import race
 
-DELAY = 0.25
+DELAY = 0.5
 PAGES = 4
+# How late a process may send a reserved request on a busy machine (a wake-up,
+# a connection): a gap of 0.196 s for a 0.25 s spacing failed CI once, the
+# scheduler being 54 ms late; the control's gaps stay far below this.
+JITTER = 0.1
 
 
 @pytest.fixture
@@ -59,7 +63,7 @@ def _two_workers(site: Site, db_url: str | None) -> list[float]:
 
 def test_two_processes_keep_one_hosts_spacing(site: Site, db_url: str) -> None:
     gaps = _two_workers(site, db_url)
-    assert min(gaps) >= DELAY * 0.8, gaps
+    assert min(gaps) >= DELAY - JITTER, gaps
 
 
 def test_without_the_shared_pacer_two_processes_ask_twice_as_often(site: Site) -> None:
