@@ -71,7 +71,7 @@ def test_retry_after_is_waited_when_short_and_reported_when_long(site: Site) -> 
 def test_per_host_concurrency_and_delay_hold_as_the_server_sees_them(site: Site) -> None:
     for i in range(6):
         site.routes[f"/slow{i}"] = Reply(200, b"x", delay=0.3)
-    config = FetchConfig(per_host=2, host_delay=0.2, backoff=0.05)
+    config = FetchConfig(per_host=2, host_delay=0.4, backoff=0.05)
     with Fetcher(config) as f:
         threads = [threading.Thread(target=f.get, args=(site.url(f"/slow{i}"),)) for i in range(6)]
         for t in threads:
@@ -80,8 +80,9 @@ def test_per_host_concurrency_and_delay_hold_as_the_server_sees_them(site: Site)
             t.join()
     pages = sorted((h for h in site.hits if h.path.startswith("/slow")), key=lambda h: h.start)
     assert len(pages) == 6 and max(h.in_flight for h in pages) <= 2
-    # as the server sees them: a loaded machine delays a start, by far less than half the spacing
-    assert all(b.start - a.start >= 0.15 for a, b in pairwise(pages))
+    # as the server sees them: a loaded machine delays a start by up to 0.1 s
+    # (tests/storage/test_pacing.py saw 54 ms), far less than the spacing
+    assert all(b.start - a.start >= 0.3 for a, b in pairwise(pages))
 
 
 def test_robots_txt_is_honoured_and_read_once(site: Site) -> None:
