@@ -123,6 +123,7 @@ _TRADE_INVESTIGATION = _CUES.cue("trade_investigation")
 _INVESTIGATED = _CUES.cue("investigated")
 # what a measure is against or on, not when: "on Saturday", "on March 8"
 _AGAINST = _CUES.cue("against")
+_INVESTMENT_HOST = _CUES.cue("investment_host")
 
 
 __all__ = [
@@ -365,6 +366,20 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     prep = _OBJECT_OR_DESTINATION.search(sentence, end, w.end)
     named_after = art.actors(sentence, start, w.end)  # at offsets from start
 
+    # "restrictions on Chinese investment in the United States": the host restricts
+    # the investors named in the measure ("a ban on investment in North Korea"
+    # names none: there the country invested in is the target)
+    hosts = actor_codes(
+        [
+            m
+            for m in named_after
+            if _INVESTMENT_HOST.search(sentence, max(0, start + m.start - 30), start + m.start)
+        ]
+    )
+    if not any(m.end <= end - start and m.value not in hosts for m in named_after):
+        hosts = []
+    named_after = [m for m in named_after if m.value not in hosts]
+
     def within(lo: int, hi: int) -> list[str]:
         return actor_codes([m for m in named_after if lo - start <= m.start and m.end <= hi - start])
 
@@ -403,6 +418,8 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     actors = coordinated_actors(
         [m for m in before if m.value not in homes], sentence[w.start : start], start - w.start
     )
+    if not actors and hosts:
+        actors = hosts
     if not actors and before and object_countries:
         actors = [before[0].value]
         companies = [c for c in companies if g.company_home.get(c) != actors[0]]

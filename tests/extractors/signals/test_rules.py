@@ -383,6 +383,19 @@ def test_a_name_after_a_preposition_is_not_who_takes_a_sanction() -> None:
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "sanction"} == {("US", "KP")}
 
 
+def test_the_country_an_investment_goes_into_restricts_it() -> None:
+    inbound = (
+        "Trump signed a memorandum that could impose tariffs on $60 billion of imports from China"
+        " and restrictions on Chinese investment in the United States."
+    )
+    assert {(m.action, m.actor, m.target) for m in rule_mentions(inbound) if m.type == "sanction"} == {
+        ("threatened", "US", "CN")
+    }
+    # no investor named: the country invested in is the one hit
+    outbound = "The EU imposed a ban on investment in North Korea."
+    assert {(m.actor, m.target) for m in rule_mentions(outbound) if m.type == "sanction"} == {("EU", "KP")}
+
+
 def test_the_agent_after_the_measure_is_the_actor() -> None:
     text = "Retaliatory tariffs imposed by Canada on U.S. foods are expected to hurt orange-juice producers."
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CA", "US")}
