@@ -237,12 +237,16 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     whoever: list[str | None] = [*actors] if actors else [None]  # an actor no one named
     for actor in whoever:
         for tgt in [t for t in each if t != actor] if each else [None if target == actor else target]:
+            # a measure that names no target hits the story's other country; a cut
+            # or removal that names none is the actor's own tariff schedule ("China
+            # slashed import tariffs on more than 700 products": target null)
             if (
                 tgt is None
                 and not targets
                 and not products
                 and actor is not None
                 and not _MANY.search(w.after)
+                and action not in ("reduced", "lifted")
             ):
                 others = [m.value for m in clause_actors if m.value != actor and m.value not in actors]
                 tgt = others[0] if others else art.counterpart(actor)

@@ -396,6 +396,16 @@ def test_the_country_an_investment_goes_into_restricts_it() -> None:
     assert {(m.actor, m.target) for m in rule_mentions(outbound) if m.type == "sanction"} == {("EU", "KP")}
 
 
+def test_a_tariff_cut_that_names_no_target_is_the_actors_own_schedule() -> None:
+    text = (
+        "The trade war between the US and China goes on. China slashed import tariffs on more than"
+        " 700 products. The US imposed tariffs."
+    )
+    tariffs = {(m.action, m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
+    assert ("reduced", "CN", None) in tariffs
+    assert ("imposed", "US", "CN") in tariffs  # a measure on no one named still hits the story's other side
+
+
 def test_the_agent_after_the_measure_is_the_actor() -> None:
     text = "Retaliatory tariffs imposed by Canada on U.S. foods are expected to hurt orange-juice producers."
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CA", "US")}
