@@ -114,6 +114,7 @@ _RECIPROCAL = _CUES.cue("reciprocal")
 _EXEMPTED_SUBJECT = _CUES.cue("exempted_subject")
 _NOT_EXEMPTION = _CUES.cue("not_exemption")
 _CONCESSIONS_AFTER = _CUES.cue("concessions_after")
+_NO_TARIFF_BEFORE = _CUES.cue("no_tariff_before")
 _HIT_WITH = _CUES.cue("hit_with")
 _WITH = _CUES.cue("with")
 _FROM_THE = _CUES.cue("from_the")
@@ -166,6 +167,8 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     verb = nearest_verb(Window(own, w.after, w.start, w.end), _TARIFF_VERBS)
     if _TARIFF_VERBS[0][1].search(own):
         verb = "delayed"  # "agreed to delay the tariff increase": the delay is the news
+    if _NO_TARIFF_BEFORE.search(sentence, max(0, start - 20), start):
+        verb = "reduced"  # "will impose no tariff on 93.9 percent of products from Georgia"
     if verb in ("delayed", "lifted", "reduced") and _CONCESSIONS_AFTER.match(sentence[end:]):
         verb = "imposed"  # "suspended tariff concessions": the tariffs go up
     if rate_from is not None and rate_to is not None and rate_from != rate_to and verb != "delayed":

@@ -406,6 +406,14 @@ def test_a_tariff_cut_that_names_no_target_is_the_actors_own_schedule() -> None:
     assert ("imposed", "US", "CN") in tariffs  # a measure on no one named still hits the story's other side
 
 
+def test_no_tariff_imposed_under_an_agreement_is_a_cut() -> None:
+    text = "Under the agreement, China will impose no tariff on 93.9 percent of products from Georgia."
+    assert {(m.type, m.action, m.actor) for m in rule_mentions(text)} >= {("tariff", "reduced", "CN")}
+    assert {
+        m.action for m in rule_mentions("China has implemented zero-tariff policies on 97 percent of items.")
+    } == {"reduced"}
+
+
 def test_the_agent_after_the_measure_is_the_actor() -> None:
     text = "Retaliatory tariffs imposed by Canada on U.S. foods are expected to hurt orange-juice producers."
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CA", "US")}
