@@ -77,6 +77,7 @@ _INVESTIGATION = _CUES.trigger("investigation")
 
 
 _WORD = re.compile(r"\S+")
+_WORD_CHAR = re.compile(r"\w")
 # the last item of a list before its serial comma: ", diapers" in "formula, diapers, and seats"
 _LIST_ITEM = re.compile(r",\s*[\w'-]+(?:\s+[\w'-]+){0,2}$")
 _SERIAL_AND = re.compile(r",\s*and\b")
@@ -161,6 +162,11 @@ def actor_codes(matches: list[Match]) -> list[str]:
     return seen
 
 
+def _inside_word(text: str, at: int) -> bool:
+    """Whether a cut at ``at`` falls between two characters of one word."""
+    return 0 < at < len(text) and bool(_WORD_CHAR.match(text, at - 1) and _WORD_CHAR.match(text, at))
+
+
 class Article:
     """State kept across the sentences of one article."""
 
@@ -172,6 +178,7 @@ class Article:
         self.done: list[str] = []  # the sentences before the current one
         self._scanned = 0
         self._last_company: str | None = None
+        self._actor_cache: dict[str, list[Match]] = {}
         # a trade story: talks in it are trade talks unless a sentence says otherwise
         enough = min(3, 1 + len(text) // 2000)
         self.trade = len(list(itertools.islice(_TRADE_WORDS.finditer(text), enough))) >= enough
@@ -180,7 +187,7 @@ class Article:
         """Actors named in ``clause[lo:hi]``, at offsets from ``lo``. A government's
         institution (``the commerce ministry``) is the country named first in the
         clause, else the story's main country."""
-        found = gazetteer().actors.find(clause[lo:hi])
+        found = self._named(clause, lo, len(clause) if hi is None else hi)
         if not any(m.value == CONTEXT for m in found):
             return found
         # the country named before the institution, not as what a measure hits
@@ -195,6 +202,25 @@ class Article:
         if home is None:
             return [m for m in found if m.value != CONTEXT]
         return [m if m.value != CONTEXT else Match(m.start, m.end, home) for m in found]
+
+    def _named(self, clause: str, lo: int, hi: int) -> list[Match]:
+        """``gazetteer().actors.find(clause[lo:hi])``, from the names of the
+        whole clause, looked up once: the readers ask for parts of one
+        sentence many times. Where a cut falls inside a name or a word (the
+        part would read "European" for "European Union"), the part is looked
+        up by itself."""
+        found = self._actor_cache.get(clause)
+        if found is None:
+            found = self._actor_cache[clause] = gazetteer().actors.find(clause)
+        if lo == 0 and hi == len(clause):
+            return found
+        if (
+            _inside_word(clause, lo)
+            or _inside_word(clause, hi)
+            or any(m.start < lo < m.end or m.start < hi < m.end for m in found)
+        ):
+            return gazetteer().actors.find(clause[lo:hi])
+        return [Match(m.start - lo, m.end - lo, m.value) for m in found if lo <= m.start and m.end <= hi]
 
     @property
     def last_company(self) -> str | None:
