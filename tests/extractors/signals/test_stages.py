@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.exceptions import InvalidRecord
+from extractors.gazetteer import gazetteer
 from extractors.signals.attributes import amount_in, rates_in
 from extractors.signals.candidates import Article, Found, live_triggers, split_sentences, window_around
 from extractors.signals.classification import nearest_verb, other_sense
@@ -23,6 +24,18 @@ def test_sentences_and_the_triggers_that_may_match_them() -> None:
     art = Article("The United States imposed tariffs on China. China held talks.")
     assert {t.name for t in live_triggers("The tariffs stay.", art.stems)} == {"tariff"}
     assert live_triggers("Nothing here.", art.stems) == set()
+
+
+def test_the_actors_of_part_of_a_sentence_are_those_its_text_names() -> None:
+    """The article looks a sentence up once and cuts parts from it: every cut,
+    inside a name ("the European" of "the European Union") or a word too, gives
+    what looking the part up by itself gives."""
+    sentence = "Tariffs on Canada, Mexico, the European Union and South Korea's steel, the US said."
+    art, g = Article(sentence), gazetteer()
+    for lo in range(0, len(sentence), 3):
+        for hi in range(lo, len(sentence) + 1, 4):
+            assert art.actors(sentence, lo, hi) == g.actors.find(sentence[lo:hi]), (lo, hi)
+    assert [m.value for m in art.actors(sentence)] == ["CA", "MX", "EU", "KR", "US"]
 
 
 def test_a_window_stops_at_a_subordinate_clause() -> None:
