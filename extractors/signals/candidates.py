@@ -203,6 +203,11 @@ class Article:
             return [m for m in found if m.value != CONTEXT]
         return [m if m.value != CONTEXT else Match(m.start, m.end, home) for m in found]
 
+    def names(self, clause: str) -> list[Match]:
+        """Every actor form ``clause`` names, as the gazetteer finds it
+        (institutions not yet resolved to a country)."""
+        return self._named(clause, 0, len(clause))
+
     def _named(self, clause: str, lo: int, hi: int) -> list[Match]:
         """``gazetteer().actors.find(clause[lo:hi])``, from the names of the
         whole clause, looked up once: the readers ask for parts of one

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from ..gazetteer import CONTEXT, Match, gazetteer
+from ..gazetteer import CONTEXT, Match
 from ..models import Mention, plain_text
 from ..vocabulary import action_class, is_company, parties
 from .candidates import Found
@@ -73,11 +73,10 @@ def readings(
     day = _day(published)
     full = plain_text(article_text(text, title))
     per_sentence, art = read_article(full)
-    actors = gazetteer().actors
     top = art.top[0] if art.top else None  # the country the article names most
     out: list[tuple[Found, Candidate]] = []
     for index, (sentence, found) in enumerate(per_sentence):
-        names = [m for m in actors.find(sentence) if m.value != CONTEXT] if found else []
+        names = [m for m in art.names(sentence) if m.value != CONTEXT] if found else []
         named = list(dict.fromkeys(m.value for m in names))
         for f in found:
             c = Candidate(
