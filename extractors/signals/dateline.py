@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
 
-__all__ = ["Precision", "When", "days_before", "earliest", "placed", "times"]
+__all__ = ["RECENT_DAYS", "Precision", "When", "days_before", "earliest", "placed", "times"]
+
+RECENT_DAYS = 7
+"""News: an action at most this many days before the article's date; one
+placed earlier is a recap (the labelling guide's "more than about a week")."""
 
 _MONTHS = {
     name: n

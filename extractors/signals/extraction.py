@@ -28,7 +28,7 @@ from ..gazetteer import CONTEXT, Match
 from ..models import Mention, plain_text
 from ..vocabulary import action_class, is_company, parties
 from .candidates import Found
-from .dateline import Precision, When, days_before, earliest, times
+from .dateline import RECENT_DAYS, Precision, When, days_before, earliest, times
 from .features import Candidate, candidate_features, time_buckets
 from .merging import merge
 from .model import SignalModel, default_model
@@ -188,6 +188,21 @@ def _placed_before(g: Group, published: date | None) -> bool:
     return True
 
 
+def _dated_before(g: Group, published: date | None) -> bool:
+    """Some sentence of the action gives the day it happened, more than a
+    week before the article's date ("On September 24, new US levies ... came
+    into force" in an article of October 10), and none a day within it: a
+    recap by the labelling guide's rule 3, whatever else the sentences say."""
+    if published is None:
+        return False
+    days = [
+        days_before(w, published) or 0
+        for r in g.readings
+        if (w := earliest(r.whens)) is not None and w.precision is Precision.DAY
+    ]
+    return bool(days) and min(days) > RECENT_DAYS
+
+
 def decide(found: list[Reading], model: SignalModel, published: date | None) -> list[Found]:
     """The readings of the actions the model rates events of the article,
     marked news or recap."""
@@ -196,7 +211,11 @@ def decide(found: list[Reading], model: SignalModel, published: date | None) -> 
         score = model.event.probability(g.features)
         if score < model.threshold:
             continue
-        recap = _placed_before(g, published) or model.recap.probability(g.features) >= 0.5
+        recap = (
+            _placed_before(g, published)
+            or _dated_before(g, published)
+            or model.recap.probability(g.features) >= 0.5
+        )
         for r in g.readings:
             f = r.found
             f.score, f.recap = score, recap

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..vocabulary import action_class, is_company
-from .dateline import Precision, When, days_before, earliest, times
+from .dateline import RECENT_DAYS, Precision, When, days_before, earliest, times
 
 __all__ = ["Candidate", "candidate_features", "time_buckets", "tokens"]
 
@@ -62,7 +62,7 @@ def _bucket(days: int | None) -> str:
         return "none"
     if days < 0:
         return "ahead"
-    if days <= 7:
+    if days <= RECENT_DAYS:
         return "week"
     if days <= 31:
         return "month"

@@ -82,6 +82,19 @@ def test_an_action_every_sentence_places_over_a_week_back_is_a_recap_whatever_th
     assert not m.background and m.alertable
 
 
+def test_an_action_dated_over_a_week_back_is_a_recap_unless_a_sentence_dates_it_within() -> None:
+    text = (
+        "On September 24, the US imposed tariffs on $200 billion of Chinese goods."
+        " The US imposed the tariffs on $200 billion of Chinese goods to punish Beijing, officials said."
+    )
+    found = extract_mentions(text, published=date(2018, 10, 10), model=_model(5.0, -5.0))
+    assert found and all(m.background and not m.alertable for m in found)
+    assert {m.occurred for m in found} == {date(2018, 9, 24)}
+    within = text.replace("to punish Beijing", "on Monday")  # Monday, October 8
+    found = extract_mentions(within, published=date(2018, 10, 10), model=_model(5.0, -5.0))
+    assert any(not m.background for m in found)
+
+
 def test_two_amounts_of_one_measure_are_two_events_and_one_alert() -> None:
     text = (
         "President Trump threatened on Thursday to impose tariffs on $50 billion of Chinese goods."
