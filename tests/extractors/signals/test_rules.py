@@ -414,6 +414,15 @@ def test_no_tariff_imposed_under_an_agreement_is_a_cut() -> None:
     } == {"reduced"}
 
 
+def test_every_country_of_a_subject_list_takes_the_measure_its_verb_phrase_names() -> None:
+    text = "Canada, Mexico and the EU also are moving ahead with their own levies on U.S. goods."
+    assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {
+        ("CA", "US"),
+        ("MX", "US"),
+        ("EU", "US"),
+    }
+
+
 def test_the_agent_after_the_measure_is_the_actor() -> None:
     text = "Retaliatory tariffs imposed by Canada on U.S. foods are expected to hurt orange-juice producers."
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CA", "US")}
