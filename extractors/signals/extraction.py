@@ -63,7 +63,12 @@ class Reading:
 
 
 def _day(published: date | datetime | None) -> date | None:
-    return published.date() if isinstance(published, datetime) else published
+    if isinstance(published, datetime):
+        return published.date()
+    if published is not None and not isinstance(published, date):
+        # a string ("2018-06-01") would fail deep in the dateline reader
+        raise TypeError(f"published must be a date or datetime, not {type(published).__name__}")
+    return published
 
 
 def readings(

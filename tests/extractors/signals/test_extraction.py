@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from extractors.models import Mention
 from extractors.signals import extract_mentions
 from extractors.signals.extraction import article_text, one_alert_per_measure
@@ -47,6 +49,11 @@ def test_occurred_is_the_day_the_sentence_names_else_the_articles_date() -> None
     assert m.occurred == date(2019, 5, 12)
     [m] = extract_mentions(NEWS, model=_model(5.0, -5.0))
     assert m.occurred is None
+
+
+def test_a_published_date_that_is_not_a_date_is_a_clear_error() -> None:
+    with pytest.raises(TypeError, match="published must be a date or datetime, not str"):
+        extract_mentions(NEWS, published="2019-05-12")  # type: ignore[arg-type]
 
 
 def test_the_title_is_read_as_the_first_paragraph() -> None:
