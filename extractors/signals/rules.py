@@ -540,6 +540,8 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
         previous = (m.end(), got)
     taken: list[tuple[int, int]] = []
     for trigger, inherent in SANCTION_TRIGGERS:
+        if trigger not in live:
+            continue
         for m in trigger.finditer(sentence, live):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue

@@ -3,6 +3,7 @@ roles, merging, and the vocabulary file they read."""
 
 from __future__ import annotations
 
+import blingfire
 import pytest
 
 from extractors.exceptions import InvalidRecord
@@ -24,6 +25,22 @@ def test_sentences_and_the_triggers_that_may_match_them() -> None:
     art = Article("The United States imposed tariffs on China. China held talks.")
     assert {t.name for t in live_triggers("The tariffs stay.", art.stems)} == {"tariff"}
     assert live_triggers("Nothing here.", art.stems) == set()
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Trump blasts GM for Mexican-made Chevy Cruze",
+        "USA TODAY",
+        "Tariffs  on   steel, aluminum and “washing machines” rise",
+        "Is this a trade war?",
+        "U.S. tariffs rise. China answers",
+        "Talks resume Monday! Markets rally",
+    ],
+)
+def test_a_paragraph_splits_as_the_sentence_breaker_splits_it(paragraph: str) -> None:
+    want = [s for s in blingfire.text_to_sentences(paragraph).split("\n") if s.strip()]
+    assert split_sentences(f"Title\n\n {paragraph} \n") == ["Title", *want]
 
 
 def test_the_actors_of_part_of_a_sentence_are_those_its_text_names() -> None:
