@@ -25,13 +25,6 @@ __all__ = ["Caseless"]
 _UPPER = re.compile(r"(?<!\\)[A-Z]")
 
 
-@functools.lru_cache(maxsize=16)
-def _lower(text: str) -> str:
-    """``text.lower()``, kept for the last few texts: the readers search one
-    sentence with dozens of patterns in a row."""
-    return text.lower()
-
-
 class Caseless:
     """A case-insensitive pattern with the ``re.Pattern`` methods signals use."""
 
@@ -45,7 +38,7 @@ class Caseless:
         self._slow = re.compile(pattern, flags | re.IGNORECASE)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
-        low = _lower(text)
+        low = text.lower()
         return (self._fast, low) if len(low) == len(text) else (self._slow, text)
 
     def scanner(self, text: str) -> Callable[[int], re.Match[str] | None]:

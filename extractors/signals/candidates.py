@@ -227,7 +227,7 @@ class Article:
         if found is None:
             found = self._actor_cache[clause] = gazetteer().actors.find(clause)
         if lo == 0 and hi == len(clause):
-            return found
+            return list(found)  # the caller's own list: the lookup stays as found
         if (
             _inside_word(clause, lo)
             or _inside_word(clause, hi)

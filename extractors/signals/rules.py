@@ -167,7 +167,8 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     verb = nearest_verb(Window(own, w.after, w.start, w.end), _TARIFF_VERBS)
     if _TARIFF_VERBS[0][1].search(own):
         verb = "delayed"  # "agreed to delay the tariff increase": the delay is the news
-    if _NO_TARIFF_BEFORE.search(sentence, max(0, start - 20), start):
+    no_tariff = _NO_TARIFF_BEFORE.search(sentence, max(0, start - 30), start) is not None
+    if no_tariff:
         verb = "reduced"  # "will impose no tariff on 93.9 percent of products from Georgia"
     if verb in ("delayed", "lifted", "reduced") and _CONCESSIONS_AFTER.match(sentence[end:]):
         verb = "imposed"  # "suspended tariff concessions": the tariffs go up
@@ -183,6 +184,8 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
         or condition_after(sentence, end, step.start() if step else len(sentence))
     )
     future = bool(_FUTURE.search(local))
+    if no_tariff and threat:
+        return []  # "will impose no tariffs on Mexico if it stops migrants": a promise, no cut
 
     g = gazetteer()
     clause_actors = art.actors(sentence, w.start, w.end)
@@ -241,8 +244,10 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     for actor in whoever:
         for tgt in [t for t in each if t != actor] if each else [None if target == actor else target]:
             # a measure that names no target hits the story's other country; a cut
-            # or removal that names none is the actor's own tariff schedule ("China
-            # slashed import tariffs on more than 700 products": target null)
+            # or removal that names none keeps no target ("China slashed import
+            # tariffs on more than 700 products": its own schedule). "The US lifted
+            # tariffs" in a story on China loses China too: on the development
+            # folds null was right more often (target 0.812 -> 0.841)
             if (
                 tgt is None
                 and not targets
@@ -540,8 +545,6 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
         previous = (m.end(), got)
     taken: list[tuple[int, int]] = []
     for trigger, inherent in SANCTION_TRIGGERS:
-        if trigger not in live:
-            continue
         for m in trigger.finditer(sentence, live):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue

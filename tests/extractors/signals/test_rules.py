@@ -391,6 +391,8 @@ def test_the_country_an_investment_goes_into_restricts_it() -> None:
     assert {(m.action, m.actor, m.target) for m in rule_mentions(inbound) if m.type == "sanction"} == {
         ("threatened", "US", "CN")
     }
+    tightened = "Restrictions on Chinese investment in the United States were tightened."
+    assert {(m.actor, m.target) for m in rule_mentions(tightened) if m.type == "sanction"} == {("US", "CN")}
     # no investor named: the country invested in is the one hit
     outbound = "The EU imposed a ban on investment in North Korea."
     assert {(m.actor, m.target) for m in rule_mentions(outbound) if m.type == "sanction"} == {("EU", "KP")}
@@ -404,11 +406,15 @@ def test_a_tariff_cut_that_names_no_target_is_the_actors_own_schedule() -> None:
     tariffs = {(m.action, m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
     assert ("reduced", "CN", None) in tariffs
     assert ("imposed", "US", "CN") in tariffs  # a measure on no one named still hits the story's other side
+    lifted = text.replace("slashed import tariffs on more than 700 products", "lifted its tariffs")
+    assert ("lifted", "CN", None) in {(m.action, m.actor, m.target) for m in rule_mentions(lifted)}
 
 
 def test_no_tariff_imposed_under_an_agreement_is_a_cut() -> None:
     text = "Under the agreement, China will impose no tariff on 93.9 percent of products from Georgia."
-    assert {(m.type, m.action, m.actor) for m in rule_mentions(text)} >= {("tariff", "reduced", "CN")}
+    assert {(m.type, m.action, m.actor) for m in rule_mentions(text)} == {("tariff", "reduced", "CN")}
+    assert rule_mentions("The US will impose no tariffs on Mexico if it stops migrants.") == []  # a promise
+    assert rule_mentions("Mexico said the US imposed no tariffs on its steel.") == []  # none imposed
     assert {
         m.action for m in rule_mentions("China has implemented zero-tariff policies on 97 percent of items.")
     } == {"reduced"}

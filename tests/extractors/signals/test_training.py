@@ -55,8 +55,8 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # alerts 0.700; time split rates 0.500 of 16): cross-validated R 0.55 -> 0.56;
 # time split rates 0.30 -> 0.40.
 # 2026-12-02 (fourth session: investment curbs, cuts with no target, dated recaps,
-# coordinated subjects; measured P 0.593, R 0.593, alerts 0.709, target 0.840;
-# time split P 0.438, R 0.381, alerts 0.444 of 45, target 0.735 of 68):
+# coordinated subjects; measured P 0.592, R 0.593, alerts 0.709, target 0.843;
+# time split P 0.440, R 0.381, alerts 0.455 of 44, target 0.735 of 68):
 # cross-validated R 0.56 -> 0.58, alerts 0.69 -> 0.70, target 0.79 -> 0.83;
 # time split P 0.41 -> 0.42, R 0.35 -> 0.36, alerts 0.36 -> 0.40, target 0.58 -> 0.70.
 FLOORS = {
