@@ -257,6 +257,10 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
                 and action not in ("reduced", "lifted")
             ):
                 others = [m.value for m in clause_actors if m.value != actor and m.value not in actors]
+                if action == "delayed" and len(actors) == 2:
+                    # "Trump and Xi met in Argentina and agreed to delay tariff hikes":
+                    # each side's on the other, not on the place they met
+                    others = [a for a in actors if a != actor]
                 tgt = others[0] if others else art.counterpart(actor)
             extra = [c for c in targets if c not in (actor, tgt)] if len(targets) > 1 else []
             found.append(

@@ -429,6 +429,14 @@ def test_every_country_of_a_subject_list_takes_the_measure_its_verb_phrase_names
     }
 
 
+def test_two_sides_that_agree_to_delay_delay_on_each_other_not_where_they_met() -> None:
+    text = "Trump and Xi met in Argentina in December and agreed to delay tariff hikes for 90 days."
+    assert {(m.action, m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {
+        ("delayed", "US", "CN"),
+        ("delayed", "CN", "US"),
+    }
+
+
 def test_the_agent_after_the_measure_is_the_actor() -> None:
     text = "Retaliatory tariffs imposed by Canada on U.S. foods are expected to hurt orange-juice producers."
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CA", "US")}
