@@ -72,8 +72,18 @@ def _bucket(days: int | None) -> str:
 
 
 def _when_bucket(w: When, published: date | None) -> str:
-    if published is not None and w.precision is Precision.YEAR and w.day.year == published.year:
+    """How long before ``published`` the time ``w`` lies. A month wholly before
+    the article's ("last month", "in March" in an April article) counts from
+    its middle, not its last day: an action told of "last month" in an article
+    of April 4 more likely lies weeks than days before (measured on the
+    development folds: its last day, alert precision 0.709 and news/recap
+    0.817; its middle, 0.718 and 0.833)."""
+    if published is None:
+        return "none"
+    if w.precision is Precision.YEAR and w.day.year == published.year:
         return "this_year"  # "this year", "in early 2018" in a 2018 article: before or after
+    if w.precision is Precision.MONTH and w.until is None and w.latest() < published:
+        return _bucket((published - w.day).days - 14)
     return _bucket(days_before(w, published))
 
 

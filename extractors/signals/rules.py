@@ -434,6 +434,9 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     actors = coordinated_actors(
         [m for m in before if m.value not in homes], sentence[w.start : start], start - w.start
     )
+    agent = _agent(art, sentence, end, w.end)  # "sanctions imposed by the United Nations"
+    if agent is not None:
+        actors = [agent]
     if not actors and hosts:
         actors = hosts
     if not actors and before and object_countries:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from extractors.signals.dateline import Precision, days_before, placed
+from extractors.signals.features import time_buckets
 
 PUBLISHED = date(2018, 5, 20)  # a Sunday
 
@@ -70,3 +71,12 @@ def test_without_the_articles_date_nothing_is_placed() -> None:
 def test_the_earliest_time_a_sentence_names_places_it() -> None:
     when = placed("On Monday Trump raised the tariffs he imposed in 2017.", PUBLISHED)
     assert when is not None and when.day == date(2017, 1, 1)
+
+
+def test_a_month_before_the_articles_counts_from_its_middle() -> None:
+    # "last month" in an article of April 4: weeks before, though March 31 is four days before
+    assert time_buckets("Trump signed a memorandum last month.", date(2018, 4, 4)) == {"month"}
+    # mid-March is 46 days before April 30: more than a month
+    assert time_buckets("Trump signed a memorandum last month.", date(2018, 4, 30)) == {"year"}
+    # the article's own month is not wholly before it: it may lie ahead
+    assert time_buckets("Tariffs take effect this month.", date(2018, 4, 4)) == {"ahead"}

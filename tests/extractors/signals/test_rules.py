@@ -372,6 +372,15 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
             "President Bill Clinton has imposed sanctions on Russia, the White House said.",
             ("sanction", "imposed", "US", "RU"),
         ),
+        # sanctions put back in force, or levelled, are imposed
+        (
+            "The United States is reimposing sanctions on Iran's oil sector.",
+            ("sanction", "imposed", "US", "IR"),
+        ),
+        (
+            "The Treasury leveled sanctions against North Korea, the United States said.",
+            ("sanction", "imposed", "US", "KP"),
+        ),
     ],
 )
 def test_sanction_vocabulary(text: str, want: tuple[object, ...]) -> None:
@@ -440,6 +449,8 @@ def test_two_sides_that_agree_to_delay_delay_on_each_other_not_where_they_met() 
 def test_the_agent_after_the_measure_is_the_actor() -> None:
     text = "Retaliatory tariffs imposed by Canada on U.S. foods are expected to hurt orange-juice producers."
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CA", "US")}
+    sanctions = "Economic sanctions imposed by the United Nations have hurt North Korea."
+    assert {(m.actor, m.target) for m in rule_mentions(sanctions) if m.type == "sanction"} == {("UN", "KP")}
 
 
 def test_a_measure_the_two_sides_take_on_each_other_is_one_event_each_way() -> None:
