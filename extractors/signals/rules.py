@@ -109,6 +109,8 @@ _SOURCE = _CUES.cue("source")
 _VENUE = _CUES.cue("venue")
 _BY_AGENT = _CUES.cue("by_agent")
 _LEGISLATION = _CUES.cue("legislation")
+_LEGISLATURE = _CUES.cue("legislature")
+_LEGISLATION_AFTER = _CUES.cue("legislation_after")
 _WOULD = _CUES.cue("would")
 _RECIPROCAL = _CUES.cue("reciprocal")
 _EXEMPTED_SUBJECT = _CUES.cue("exempted_subject")
@@ -341,7 +343,14 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     if _DEMAND.search(own) or _DEMAND_TO.search(sentence, 0, start):
         return []  # "senators urged the Commerce Department ... to add SMIC to the entity list"
     verb = inherent or nearest_verb(Window(own, w.after, w.start, w.end), _SANCTION_VERBS)
-    bill = _LEGISLATION.search(own)  # "a bill imposing sanctions": a bill is a threat (event-rules 1)
+    # "a bill imposing sanctions", "sanctions legislation", "Congress approved sanctions",
+    # "signed into law new sanctions": a bill, or a law no one is designated under yet,
+    # is a threat (event-rules 1, the labelling guide's rule 5)
+    bill = (
+        _LEGISLATION.search(own)
+        or _LEGISLATION_AFTER.match(sentence, end)
+        or _LEGISLATURE.search(sentence, w.start, start)
+    )
     if verb is None:
         if _HIT_BY.search(own) or bill:
             verb = "imposed"

@@ -372,6 +372,15 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
             "President Bill Clinton has imposed sanctions on Russia, the White House said.",
             ("sanction", "imposed", "US", "RU"),
         ),
+        # a legislature passing sanctions, or a law that requires them, is a threat
+        (
+            "Congress last week approved sanctions legislation related to Russia's election meddling.",
+            ("sanction", "threatened", "US", "RU"),
+        ),
+        (
+            "Trump grudgingly signed into law new sanctions against Russia.",
+            ("sanction", "threatened", "US", "RU"),
+        ),
         # sanctions put back in force, or levelled, are imposed
         (
             "The United States is reimposing sanctions on Iran's oil sector.",
@@ -506,6 +515,28 @@ def test_deals_signed_inked_or_passive(text: str) -> None:
         (
             "Canada responded to the U.S. steel duties with tariffs on $12.8 billion of American goods.",
             ("tariff", "imposed", "CA", "US", None, 12.8e9),
+        ),
+        # slapping, levying, adding, ordering, rolling out, fighting back with, punishing with
+        (
+            "Trump ratcheted up his tactics, slapping a 20 percent tariff on softwood lumber from Canada.",
+            ("tariff", "imposed", "US", "CA", 20.0, None),
+        ),
+        (
+            "China has since added retaliatory duties on an additional $60 billion of American products.",
+            ("tariff", "imposed", "CN", "US", None, 60e9),
+        ),
+        ("Mr. Trump has ordered tariffs on Chinese steel.", ("tariff", "imposed", "US", "CN", None, None)),
+        (
+            "The U.S. government rolled out additional tariffs on imported goods from Canada.",
+            ("tariff", "imposed", "US", "CA", None, None),
+        ),
+        (
+            "Mexico too has fought back with tariffs worth $3 billion.",
+            ("tariff", "imposed", "MX", None, None, 3e9),
+        ),
+        (
+            "So China punished the U.S. with antidumping tariffs.",
+            ("tariff", "imposed", "CN", "US", None, None),
         ),
     ],
 )
