@@ -224,7 +224,7 @@ def decide(found: list[Reading], model: SignalModel, published: date | None) -> 
         recap = (
             _placed_before(g, published)
             or _dated_before(g, published)
-            or model.recap.probability(g.features) >= 0.5
+            or model.recap.probability(g.features) >= model.recap_threshold
         )
         for r in g.readings:
             f = r.found

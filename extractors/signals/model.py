@@ -8,7 +8,8 @@ weights (``extractors/data/signals-model.json``, no pickle):
   action class and actor)? Candidates under ``threshold`` are dropped; news
   under ``alert_threshold`` is stored and shown, but does not alert.
 - ``recap``: is a kept event news, or an older action the article only recaps
-  (the evaluation rules' "background")? Recaps never alert.
+  (the evaluation rules' "background")? Kept events at ``recap_threshold`` or
+  above are recaps, which never alert.
 
 Scoring a candidate is a sum of the weights of its features: no numerical
 library is loaded at run time, and the result does not depend on the machine.
@@ -64,12 +65,14 @@ class SignalModel:
     threshold: float
     alert_threshold: float
     trained_on: dict[str, Any]
+    recap_threshold: float = 0.5  # a kept event at or above it is a recap
 
     def as_json(self) -> str:
         body = {
             "trained_on": self.trained_on,
             "threshold": self.threshold,
             "alert_threshold": self.alert_threshold,
+            "recap_threshold": self.recap_threshold,
             "event": self.event.as_dict(),
             "recap": self.recap.as_dict(),
         }
@@ -85,6 +88,7 @@ class SignalModel:
                 float(raw["threshold"]),
                 float(raw["alert_threshold"]),
                 dict(raw.get("trained_on") or {}),
+                float(raw.get("recap_threshold", 0.5)),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidRecord(f"{where}: not a signal model ({exc})") from None

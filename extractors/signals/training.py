@@ -145,9 +145,12 @@ def fit(
     min_count: int = 2,
     threshold: float = 0.25,
     alert_threshold: float = 0.6,
+    recap_threshold: float = 0.4,
     rows: list[tuple[list[str], bool, bool]] | None = None,
 ) -> SignalModel:
-    """Both models, trained on ``articles``."""
+    """Both models, trained on ``articles``. The thresholds are chosen on the
+    development folds: ``recap_threshold`` 0.4, not 0.5, gave alert precision
+    0.743 against 0.725 and news/recap 0.828 against 0.826 (2026-12-02)."""
     rows = training_rows(articles) if rows is None else rows
     event = _fit_one([(f, e) for f, e, _ in rows], c=c, min_count=min_count)
     recap = _fit_one([(f, r) for f, e, r in rows if e], c=recap_c, min_count=min_count)
@@ -160,7 +163,7 @@ def fit(
         "recap_c": recap_c,
         "min_count": min_count,
     }
-    return SignalModel(event, recap, threshold, alert_threshold, trained_on)
+    return SignalModel(event, recap, threshold, alert_threshold, trained_on, recap_threshold)
 
 
 def predict(article: NewsArticle, model: SignalModel) -> list[Mention]:

@@ -260,10 +260,19 @@ def test_compound_sentences(text: str, want: set[tuple[object, ...]]) -> None:
         "A group of senators urged the Commerce Department in a letter on Wednesday to add subsidiaries of"
         " SMIC to the entity list.",
         "The agent was off duty when he stopped the robbery.",
+        "The government raised taxes on cigarettes.",
     ],
 )
 def test_not_trade_events(text: str) -> None:
     assert {(t, a) for t, a, *_ in _events(text) if t != "trade_talks" or a == "stalled"} == set()
+
+
+def test_a_meeting_on_a_named_day_is_talks_held() -> None:
+    text = (
+        "Trump met Wednesday with European Commission President Jean-Claude Juncker after months of"
+        " criticism directed at European tariffs."
+    )
+    assert {(m.type, m.action) for m in rule_mentions(text)} == {("trade_talks", "held")}
 
 
 def test_talks_that_may_collapse_have_not_stalled() -> None:
@@ -537,6 +546,11 @@ def test_deals_signed_inked_or_passive(text: str) -> None:
         (
             "So China punished the U.S. with antidumping tariffs.",
             ("tariff", "imposed", "CN", "US", None, None),
+        ),
+        # a tax on imports or exports is a tariff; a tax on cigarettes is not
+        (
+            "Canada and Europe threatened to strike back with taxes on US exports.",
+            ("tariff", "threatened", "CA", "US", None, None),
         ),
     ],
 )

@@ -59,9 +59,18 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # time split P 0.440, R 0.381, alerts 0.455 of 44, target 0.735 of 68):
 # cross-validated R 0.56 -> 0.58, alerts 0.69 -> 0.70, target 0.79 -> 0.83;
 # time split P 0.41 -> 0.42, R 0.35 -> 0.36, alerts 0.36 -> 0.40, target 0.58 -> 0.70.
+# 2026-12-02 (fifth session): the time split's rates floor 0.40 -> 0.38. It was
+# set at the measured 8 of 20; a change chosen on the development folds (a "tax
+# on imports" read as a tariff: cross-validated F1 0.610 -> 0.613) matched one
+# more labelled event of the time split whose rate is not read, and the same 8
+# rates right became 8 of 21 (0.381). With 20 events one event moves it 5
+# points: the floor keeps the count right, not the share of a larger count.
+# Raised the same session (measured P 0.604, R 0.623, alerts 0.743, target 0.830;
+# time split P 0.441, R 0.393, target 0.743 of 70): cross-validated P 0.58 -> 0.60,
+# R 0.58 -> 0.61, alerts 0.70 -> 0.73; time split R 0.36 -> 0.38.
 FLOORS = {
-    "cross-validated": dict(precision=0.58, recall=0.58, alerts=0.70, target=0.83, rates=0.62, amounts=0.66),
-    "time split": dict(precision=0.42, recall=0.36, alerts=0.40, target=0.70, rates=0.40),
+    "cross-validated": dict(precision=0.60, recall=0.61, alerts=0.73, target=0.83, rates=0.62, amounts=0.66),
+    "time split": dict(precision=0.42, recall=0.38, alerts=0.40, target=0.70, rates=0.38),
 }
 
 
