@@ -390,6 +390,11 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
             "Trump grudgingly signed into law new sanctions against Russia.",
             ("sanction", "threatened", "US", "RU"),
         ),
+        # a package the United Nations passes is no bill
+        (
+            "On September 11, the United Nations passed its harshest sanctions package against North Korea.",
+            ("sanction", "imposed", "UN", "KP"),
+        ),
         # sanctions put back in force, or levelled, are imposed
         (
             "The United States is reimposing sanctions on Iran's oil sector.",

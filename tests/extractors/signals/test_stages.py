@@ -120,6 +120,8 @@ def test_proposing_and_eyeing_tariffs_are_threats() -> None:
     assert [(m.action, m.actor) for m in rule_mentions(proposing)] == [("threatened", "CN")]
     eyeing = "The US is eyeing additional tariffs on $200 billion in Chinese imports."
     assert [(m.action, m.actor) for m in rule_mentions(eyeing)] == [("threatened", "US")]
+    planned = "China countered with its own plan for $50 billion in tariffs on US goods."
+    assert [(m.action, m.actor) for m in rule_mentions(planned)] == [("threatened", "CN")]
 
 
 def test_a_memorandum_directing_tariffs_is_a_threat() -> None:
