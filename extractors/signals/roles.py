@@ -34,6 +34,7 @@ _TRADE_CONTEXT = _CUES.cue("trade_context")
 _OTHER_DOMAIN = _CUES.cue("other_domain")
 _OBJECT = _CUES.cue("object")
 _INCLUDING = _CUES.cue("including")
+_MANY_INCLUDING = _CUES.cue("many_including")
 # a company named in a sanction's object slot that the gazetteer does not know
 _NAMED_OBJECT = _CUES.exact("named_object")
 _NOT_COMPANY = _CUES.exact("not_company")
@@ -43,9 +44,13 @@ _OBJECT_PREPOSITION = _CUES.cue("object_preposition")
 
 def object_targets(art: Article, clause: str, lo: int, hi: int) -> list[str]:
     """Countries named in the object of a measure, ``clause[lo:hi]``: ``on ...
-    Chinese goods``."""
+    Chinese goods``; not those named as examples of many (``on imports from
+    countries including China``)."""
     m = _OBJECT.search(clause[lo:hi])
-    return actor_codes(art.actors(clause, lo + m.start(), hi)) if m else []
+    if m is None:
+        return []
+    examples = _MANY_INCLUDING.search(clause, lo + m.start(), hi)  # "from countries including China"
+    return actor_codes(art.actors(clause, lo + m.start(), examples.start() if examples else hi))
 
 
 def object_text(sentence: str, start: int, w: Window) -> str:

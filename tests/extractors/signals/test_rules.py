@@ -324,6 +324,12 @@ def test_a_measure_on_many_partners_has_no_single_target() -> None:
         "Trump paused for 90 days the reciprocal tariffs on dozens of trading partners, though not on China."
     )
     assert ("tariff", "delayed", "US", None, None, None) in _events(text)
+    # countries named as examples of the many are not its targets (the guide: target null)
+    for examples in (
+        "The US imposed a 25% tariff on steel, with tariffs on imports from countries including China.",
+        "Trump slapped tariffs on steel imports worldwide, including from the European Union and Canada.",
+    ):
+        assert {(m.actor, m.target) for m in rule_mentions(examples) if m.type == "tariff"} == {("US", None)}
 
 
 def test_an_unnamed_actor_is_not_the_target() -> None:
