@@ -221,11 +221,21 @@ def test_eval_command_prints_the_figures_and_holds_a_floor(seeds_dir: Path, corp
 
 def test_eval_signals_scores_whole_articles_cross_validated_and_on_the_time_split(corpora_dir: Path) -> None:
     runner = CliRunner()
-    args = ["eval", "signals", "--corpora", str(corpora_dir / "trade-news"), "--folds", "3"]
+    args = [
+        "eval",
+        "signals",
+        "--corpora",
+        str(corpora_dir / "trade-news"),
+        "--folds",
+        "3",
+        "--partitions",
+        "1",
+    ]
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert set(report) == {"cross-validated", "time split"}
+    assert report["cross-validated"]["partitions"] == 1
     for r in report.values():
         assert r["articles"] >= 150 and {"events", "news", "alert_precision", "rates", "amounts"} <= set(r)
     assert runner.invoke(app, [*args, "--min-alert-precision", "1.01"]).exit_code == EXIT_BELOW_FLOOR

@@ -68,10 +68,17 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # Raised the same session (measured P 0.604, R 0.623, alerts 0.743, target 0.830;
 # time split P 0.441, R 0.393, target 0.743 of 70): cross-validated P 0.58 -> 0.60,
 # R 0.58 -> 0.61, alerts 0.70 -> 0.73; time split R 0.36 -> 0.38.
+# Set again the same session on a steadier measure: cross-validation summed over
+# three partitions of the months into folds (`cross_validate(dev, 5, 3)`, as
+# `tradewatch eval signals` reports it). One partition's alert precision moved
+# by 3 points with the partition (0.736, 0.732, 0.704 for the same code), more
+# than most changes gain. Measured: P 0.596, R 0.618, alerts 0.724, target
+# 0.837, rates 0.639, amounts 0.701; time split alerts 0.500 of 44, target 0.754.
 FLOORS = {
-    "cross-validated": dict(precision=0.60, recall=0.61, alerts=0.73, target=0.83, rates=0.62, amounts=0.66),
-    "time split": dict(precision=0.42, recall=0.38, alerts=0.40, target=0.70, rates=0.38),
+    "cross-validated": dict(precision=0.59, recall=0.61, alerts=0.72, target=0.83, rates=0.63, amounts=0.69),
+    "time split": dict(precision=0.42, recall=0.38, alerts=0.45, target=0.70, rates=0.38),
 }
+PARTITIONS = 3
 
 
 def _article(i: int, published: date) -> NewsArticle:
@@ -84,6 +91,15 @@ def test_folds_keep_each_month_together() -> None:
     assert sorted(i for f in folds for i in f) == list(range(60))
     months = [{articles[i].month for i in f} for f in folds]
     assert all(not (a & b) for n, a in enumerate(months) for b in months[n + 1 :])
+
+
+def test_a_partition_in_blocks_keeps_consecutive_months_together() -> None:
+    articles = [_article(i, date(2018, 1 + i % 12, 1)) for i in range(24)]
+    folds = month_folds(articles, 5, block=2)
+    assert sorted(i for f in folds for i in f) == list(range(24))
+    months = [sorted({articles[i].month for i in f}) for f in folds]
+    assert months[0] == ["2018-01", "2018-02", "2018-11", "2018-12"]  # January and February, then wrapping
+    assert months != [sorted({articles[i].month for i in f}) for f in month_folds(articles, 5)]
 
 
 @cache
@@ -109,7 +125,7 @@ def test_retraining_from_the_labels_gives_the_shipped_model(dev: list[NewsArticl
 @pytest.mark.parametrize("which", list(FLOORS))
 def test_quality_floor(which: str, dev: list[NewsArticle], corpora_dir: Path) -> None:
     if which == "cross-validated":
-        scores = cross_validate(dev, 5)
+        scores = cross_validate(dev, 5, PARTITIONS)
     else:
         scores = score(_load("time", corpora_dir / "trade-news"), default_model())
     got = dict(
