@@ -22,6 +22,7 @@ __all__ = [
     "hub_pairs",
     "is_trade_talk",
     "listed",
+    "modifiers",
     "named_companies",
     "object_targets",
     "object_text",
@@ -35,6 +36,10 @@ _OTHER_DOMAIN = _CUES.cue("other_domain")
 _OBJECT = _CUES.cue("object")
 _INCLUDING = _CUES.cue("including")
 _MANY_INCLUDING = _CUES.cue("many_including")
+_MODIFIER_GAP = _CUES.cue("modifier_gap")
+# the powers whose name before "sanctions" says who takes them ("U.S. sanctions",
+# "U.N. sanctions"); another country's says who is hit ("Russia sanctions")
+SANCTIONERS = frozenset({"US", "UN", "EU"})
 # a company named in a sanction's object slot that the gazetteer does not know
 _NAMED_OBJECT = _CUES.exact("named_object")
 _NOT_COMPANY = _CUES.exact("not_company")
@@ -97,6 +102,23 @@ def coordinated_actors(actors: list[Match], text: str, trigger_at: int) -> list[
     if len(group) > 1 and trigger_at - group[-1].end > _SUBJECT_REACH:
         group = group[:1]
     return actor_codes(group)
+
+
+def modifiers(before: list[Match], text: str) -> tuple[list[str], bool]:
+    """The names that modify a sanction right before it, in ``text`` (the
+    clause up to the trigger; ``before`` are the names in it), and whether
+    they take it: a possessive (``China's sanctions``) or a sanctioning power
+    (``U.N. and U.S. sanctions``) does; another country named so is what the
+    sanctions hit (``Russia sanctions``, ``North Korea sanctions``)."""
+    if not before:
+        return [], False
+    run = _runs(before, text)[-1]
+    gap = text[run[-1].end :]
+    if not _MODIFIER_GAP.search(gap):
+        return [], False
+    codes = actor_codes(run)
+    possessive = gap.lstrip().startswith(("'s", "’s"))
+    return codes, possessive or set(codes) <= SANCTIONERS
 
 
 def listed(found: list[Match], after: str) -> bool:

@@ -60,6 +60,7 @@ from .roles import (
     hub_pairs,
     is_trade_talk,
     listed,
+    modifiers,
     named_companies,
     object_targets,
     object_text,
@@ -109,6 +110,7 @@ _SOURCE = _CUES.cue("source")
 _VENUE = _CUES.cue("venue")
 _BY_AGENT = _CUES.cue("by_agent")
 _LEGISLATION = _CUES.cue("legislation")
+_GENERIC_MEASURE = _CUES.cue("generic_measure")
 _LEGISLATURE = _CUES.cue("legislature")
 _LEGISLATION_AFTER = _CUES.cue("legislation_after")
 _WOULD = _CUES.cue("would")
@@ -437,12 +439,25 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         subjects = actor_codes(before)
         candidates.insert(0, subjects)
         before = [m for m in art.actors(sentence, end) if m.value not in subjects]
+    # "U.N. and U.S. sanctions": who takes them; "Russia sanctions": who is hit
+    named_before = [m for m in art.actors(sentence, w.start, start) if m.value not in companies]
+    noun = inherent is None  # "U.S. sanctions": a name can modify the measure's noun, not a verb
+    modifying, takes = (
+        modifiers(named_before, sentence[w.start : start]) if noun and not listing else ([], False)
+    )
+    if modifying and not takes:
+        candidates.insert(len(candidates) - 1, modifying)
+        before = [m for m in before if m.value not in modifying]
+    elif modifying:  # "Turkey is reeling from U.S. sanctions": the country named before is hit
+        candidates.append(actor_codes([m for m in named_before if m.value not in modifying]))
     object_countries = next((c for c in candidates if c), [])
     # the sanctioning side: named before the measure, and not the home of the company it hits
     # (unless that company is the restricted exporter: "stop Nvidia from selling chips to China")
     actors = coordinated_actors(
         [m for m in before if m.value not in homes], sentence[w.start : start], start - w.start
     )
+    if modifying and takes:
+        actors = [a for a in modifying if a not in homes] or actors
     agent = _agent(art, sentence, end, w.end)  # "sanctions imposed by the United Nations"
     if agent is not None:
         actors = [agent]
@@ -560,12 +575,18 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
         found.extend(_at(got, m.start()))
         previous = (m.end(), got)
     taken: list[tuple[int, int]] = []
+    # "countermeasures to impose additional tariffs": a measure named in general
+    # is the tariffs its sentence names by the same actor (one event, rule 3)
+    tariff_actors = {f.actor for f in found}
     for trigger, inherent in SANCTION_TRIGGERS:
         for m in trigger.finditer(sentence, live):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
-            found.extend(_at(_sanction(sentence, m.start(), m.end(), inherent, art), m.start()))
+            got = _sanction(sentence, m.start(), m.end(), inherent, art)
+            if _GENERIC_MEASURE.search(sentence, m.start(), m.end()):
+                got = [f for f in got if f.actor not in tariff_actors]
+            found.extend(_at(got, m.start()))
     talk_triggers = [m for m in _TALKS.finditer(sentence, live) if not _SOURCE.match(sentence, m.start())]
     if talk_triggers:
         found.extend(_at(_talks(sentence, talk_triggers[-1].start(), art), talk_triggers[-1].start()))

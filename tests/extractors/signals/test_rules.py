@@ -416,6 +416,33 @@ def test_sanction_vocabulary(text: str, want: tuple[object, ...]) -> None:
     assert {e[:4] for e in _events(text)} == {want}
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a sanctioning power named right before the measure takes it; the country
+        # named before that is hit
+        (
+            "Impoverished North Korea has been hit by a series of U.N. and U.S. sanctions in recent years.",
+            {("UN", "KP"), ("US", "KP")},
+        ),
+        ("Turkey is reeling from U.S. sanctions imposed last week.", {("US", "TR")}),
+        ("China's new sanctions on US defence firms took effect.", {("CN", "US")}),
+        # another country named so is what the sanctions hit
+        ("The United States introduced new Russia sanctions on Friday.", {("US", "RU")}),
+        ("Washington will impose fresh Iran sanctions.", {("US", "IR")}),
+    ],
+)
+def test_the_name_that_modifies_a_sanction(text: str, want: set[tuple[str, str]]) -> None:
+    assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "sanction"} == want
+
+
+def test_countermeasures_named_as_tariffs_are_the_tariffs() -> None:
+    text = "China's new countermeasures to impose additional tariffs on US products are rational, it said."
+    assert {(m.type, m.actor, m.target) for m in rule_mentions(text)} == {("tariff", "CN", "US")}
+    alone = "China will impose countermeasures on US products of equal scale."
+    assert {(m.type, m.actor, m.target) for m in rule_mentions(alone)} == {("sanction", "CN", "US")}
+
+
 def test_a_name_after_a_preposition_is_not_who_takes_a_sanction() -> None:
     text = "After talks with China, the US imposed sanctions on North Korea."
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "sanction"} == {("US", "KP")}
