@@ -102,6 +102,20 @@ def test_an_action_dated_over_a_week_back_is_a_recap_unless_a_sentence_dates_it_
     assert any(not m.background for m in found)
 
 
+def test_an_action_dated_last_month_is_a_recap_counted_from_the_months_middle() -> None:
+    text = (
+        "Early last month, Trump threatened to slap 25 percent tariffs on $150 billion of Chinese goods."
+        " The US threatened the tariffs on $150 billion of Chinese goods to punish Beijing, officials said."
+    )
+    # April 15 is 19 days before May 4, though April 30 is four
+    found = extract_mentions(text, published=date(2018, 5, 4), model=_model(5.0, -5.0))
+    assert found and all(m.background and not m.alertable for m in found)
+    # the article's own month may still lie ahead: no recap
+    this_month = text.replace("Early last month", "This month")
+    found = extract_mentions(this_month, published=date(2018, 5, 4), model=_model(5.0, -5.0))
+    assert any(not m.background for m in found)
+
+
 def test_two_amounts_of_one_measure_are_two_events_and_one_alert() -> None:
     text = (
         "President Trump threatened on Thursday to impose tariffs on $50 billion of Chinese goods."
