@@ -111,6 +111,7 @@ _VENUE = _CUES.cue("venue")
 _BY_AGENT = _CUES.cue("by_agent")
 _LEGISLATION = _CUES.cue("legislation")
 _GENERIC_MEASURE = _CUES.cue("generic_measure")
+_POSSESSED_DECISION = _CUES.cue("possessed_decision")
 _LEGISLATURE = _CUES.cue("legislature")
 _LEGISLATION_AFTER = _CUES.cue("legislation_after")
 _WOULD = _CUES.cue("would")
@@ -226,7 +227,7 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
             assert verb is not None
             action = verb
         text = sentence[w.start : w.end]
-        agent = _agent(art, sentence, end, w.end)
+        agent = _agent(art, sentence, end, w.end) or _decider(art, sentence, start)
         if agent is not None:  # "tariffs imposed by Canada on U.S. foods"
             actors, targets = [agent], [t for t in targets if t != agent]
         else:
@@ -307,6 +308,22 @@ def _agent(art: Article, sentence: str, end: int, stop: int) -> str | None:
         if _BY_AGENT.search(sentence, end, end + m.start):
             return m.value
     return None
+
+
+def _decider(art: Article, sentence: str, start: int) -> str | None:
+    """The country whose decision the measure is, named right before it:
+    "condemned the Trump administration's decision to launch an
+    investigation", "the United States' decision to impose tariffs"."""
+    lo = max(0, start - 120)
+    m = next(reversed(list(_POSSESSED_DECISION.finditer(sentence, lo, start))), None)  # the nearest
+    if m is None:
+        return None
+    named = art.actors(sentence, lo, m.start())
+    if not named:
+        return None
+    # the name, or its institution right after it ("the U.S. Administration's")
+    between = sentence[lo + named[-1].end : m.start()].split()
+    return named[-1].value if len(between) <= 2 and all(w.isalpha() for w in between) else None
 
 
 def _other_way(found: list[Found]) -> list[Found]:

@@ -502,6 +502,17 @@ def test_two_sides_that_agree_to_delay_delay_on_each_other_not_where_they_met() 
     }
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Turkey is deeply disappointed by the U.S. Administration's decision to double steel tariffs.",
+        "China made remarks on the United States' decision to impose additional tariffs on Chinese goods.",
+    ],
+)
+def test_whose_decision_the_measure_is_takes_it_not_who_reacts(text: str) -> None:
+    assert {m.actor for m in rule_mentions(text) if m.type == "tariff"} == {"US"}
+
+
 def test_the_agent_after_the_measure_is_the_actor() -> None:
     text = "Retaliatory tariffs imposed by Canada on U.S. foods are expected to hurt orange-juice producers."
     assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CA", "US")}
