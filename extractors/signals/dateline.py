@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
 
-__all__ = ["RECENT_DAYS", "Precision", "When", "days_before", "earliest", "placed", "times"]
+__all__ = [
+    "MID_MONTH",
+    "RECENT_DAYS",
+    "Precision",
+    "When",
+    "days_back",
+    "days_before",
+    "earliest",
+    "placed",
+    "times",
+]
 
 RECENT_DAYS = 7
 """News: an action at most this many days before the article's date; one
@@ -121,6 +131,10 @@ class When:
             nxt = date(self.day.year + (self.day.month == 12), self.day.month % 12 + 1, 1)
             return nxt - timedelta(days=1)
         return date(self.day.year, 12, 31)
+
+
+MID_MONTH = 14  # days from a month's first to its middle
+_MONTH_END = re.compile(r"\b(?:late|end\s+of)\b")  # "late last month", "end of March"
 
 
 def _safe(year: int, month: int, day: int = 1) -> date | None:
@@ -283,6 +297,22 @@ def placed(sentence: str, published: date | None) -> When | None:
     """The earliest time ``sentence`` names, read against ``published`` (None
     when it names none, or there is no date to read it against)."""
     return earliest(times(sentence, published))
+
+
+def days_back(when: When | None, published: date | None, sentence: str = "") -> int | None:
+    """How many days before ``published`` the action ``when`` places most
+    likely lies: for a month wholly before the article's ("last month", "in
+    March" in an April article) its middle, not its last day, unless
+    ``sentence`` says its end ("late last month", "end of March"); else as
+    :func:`days_before`."""
+    if when is None or published is None:
+        return None
+    if when.precision is Precision.MONTH and when.until is None and when.latest() < published:
+        at = sentence.lower().find(when.words.lower())
+        said = sentence.lower()[max(0, at - 8) : at + len(when.words)] if at >= 0 else when.words.lower()
+        if not _MONTH_END.search(said):
+            return (published - when.day).days - MID_MONTH
+    return days_before(when, published)
 
 
 def days_before(when: When | None, published: date | None) -> int | None:

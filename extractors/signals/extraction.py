@@ -28,7 +28,7 @@ from ..gazetteer import CONTEXT, Match
 from ..models import Mention, plain_text
 from ..vocabulary import action_class, is_company, parties
 from .candidates import Found
-from .dateline import RECENT_DAYS, Precision, When, days_before, earliest, times
+from .dateline import RECENT_DAYS, Precision, When, days_back, days_before, earliest, times
 from .features import Candidate, candidate_features, time_buckets
 from .merging import merge
 from .model import SignalModel, default_model
@@ -211,18 +211,21 @@ def _dated_before(g: Group, published: date | None) -> bool:
     days = [
         d
         for r in g.readings
-        if (w := earliest(r.whens)) is not None and (d := _days_back(w, published)) is not None
+        if (w := earliest(r.whens)) is not None
+        and (d := _days_back(w, published, r.candidate.sentence)) is not None
     ]
     return bool(days) and min(days) > RECENT_DAYS
 
 
-def _days_back(w: When, published: date) -> int | None:
-    """How many days before ``published`` ``w`` places an action: a day, or
-    the middle of a month wholly before it; None for a year or a span."""
+def _days_back(w: When, published: date, sentence: str) -> int | None:
+    """How many days before ``published`` ``w`` places an action: a day, or a
+    month wholly before the article's (its middle unless the sentence says its
+    end: :func:`~extractors.signals.dateline.days_back`); None for a year, a
+    span or the article's own month."""
     if w.precision is Precision.DAY:
         return days_before(w, published)
     if w.precision is Precision.MONTH and w.until is None and w.latest() < published:
-        return (published - w.day).days - 14
+        return days_back(w, published, sentence)
     return None
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..vocabulary import action_class, is_company
-from .dateline import RECENT_DAYS, Precision, When, days_before, earliest, times
+from .dateline import RECENT_DAYS, Precision, When, days_back, earliest, times
 
 __all__ = ["Candidate", "candidate_features", "time_buckets", "tokens"]
 
@@ -71,27 +71,26 @@ def _bucket(days: int | None) -> str:
     return "older"
 
 
-def _when_bucket(w: When, published: date | None) -> str:
+def _when_bucket(w: When, published: date | None, sentence: str = "") -> str:
     """How long before ``published`` the time ``w`` lies. A month wholly before
     the article's ("last month", "in March" in an April article) counts from
     its middle, not its last day: an action told of "last month" in an article
     of April 4 more likely lies weeks than days before (measured on the
     development folds: its last day, alert precision 0.709 and news/recap
-    0.817; its middle, 0.718 and 0.833)."""
+    0.817; its middle, 0.718 and 0.833), unless ``sentence`` says its end
+    ("late last month"): :func:`~extractors.signals.dateline.days_back`."""
     if published is None:
         return "none"
     if w.precision is Precision.YEAR and w.day.year == published.year:
         return "this_year"  # "this year", "in early 2018" in a 2018 article: before or after
-    if w.precision is Precision.MONTH and w.until is None and w.latest() < published:
-        return _bucket((published - w.day).days - 14)
-    return _bucket(days_before(w, published))
+    return _bucket(days_back(w, published, sentence))
 
 
 def time_buckets(sentence: str, published: date | None, whens: list[When] | None = None) -> frozenset[str]:
     """How long before ``published`` the times ``sentence`` names (or ``whens``)
     lie: ``ahead``, ``week``, ``month``, ``year``, ``older``, or ``this_year``."""
     found = times(sentence, published) if whens is None else whens
-    return frozenset(_when_bucket(w, published) for w in found)
+    return frozenset(_when_bucket(w, published, sentence) for w in found)
 
 
 NEAR = 6  # words each side of the trigger that count as its own context
@@ -192,7 +191,7 @@ def candidate_features(
     else:
         spans = sorted(time_buckets(c.sentence, published, found))
         out += [f"time={s}" for s in spans]
-        out.append(f"earliest={_when_bucket(first, published)}")
+        out.append(f"earliest={_when_bucket(first, published, c.sentence)}")
         out += [f"{cls}|time={s}" for s in spans]
     out += [f"key_time={t}" for t in sorted(key_times)] or ["key_time=none"]
     out += [f"previous_time={t}" for t in sorted(previous_times)]

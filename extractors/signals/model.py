@@ -65,7 +65,9 @@ class SignalModel:
     threshold: float
     alert_threshold: float
     trained_on: dict[str, Any]
-    recap_threshold: float = 0.5  # a kept event at or above it is a recap
+    # a kept event at or above it is a recap; 0.5 for models saved before the setting
+    # (training sets it: extractors.signals.training.fit)
+    recap_threshold: float = 0.5
 
     def as_json(self) -> str:
         body = {

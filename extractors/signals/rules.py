@@ -112,6 +112,7 @@ _BY_AGENT = _CUES.cue("by_agent")
 _LEGISLATION = _CUES.cue("legislation")
 _GENERIC_MEASURE = _CUES.cue("generic_measure")
 _POSSESSED_DECISION = _CUES.cue("possessed_decision")
+_DECISION_CLAUSE_BREAK = _CUES.cue("decision_clause_break")
 _LEGISLATURE = _CUES.cue("legislature")
 _LEGISLATION_AFTER = _CUES.cue("legislation_after")
 _WOULD = _CUES.cue("would")
@@ -310,13 +311,26 @@ def _agent(art: Article, sentence: str, end: int, stop: int) -> str | None:
     return None
 
 
+def _legislature_passed(own: str) -> bool:
+    """A legislature passed the measure its clause ends in ("Congress approved
+    sanctions"): not one it passed before a comma ("after the House voted to
+    fund the government, the Treasury imposed sanctions")."""
+    m = _LEGISLATURE.search(own)
+    return m is not None and not any(c in own[m.end() :] for c in ",;")
+
+
 def _decider(art: Article, sentence: str, start: int) -> str | None:
-    """The country whose decision the measure is, named right before it:
-    "condemned the Trump administration's decision to launch an
-    investigation", "the United States' decision to impose tariffs"."""
+    """The country whose decision the measure at ``start`` is, when the
+    decision's own verb phrase leads to it: "condemned the Trump
+    administration's decision to launch an investigation", "the United States'
+    decision to impose tariffs". A second clause between them ("Washington's
+    decision to blacklist Huawei ... and imposed tariffs") or another name
+    makes the decision another measure's."""
     lo = max(0, start - 120)
     m = next(reversed(list(_POSSESSED_DECISION.finditer(sentence, lo, start))), None)  # the nearest
-    if m is None:
+    if m is None or _DECISION_CLAUSE_BREAK.search(sentence, m.end(), start):
+        return None
+    if art.actors(sentence, m.end(), start) or len(sentence[m.end() : start].split()) > 6:
         return None
     named = art.actors(sentence, lo, m.start())
     if not named:
@@ -365,11 +379,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
     # "a bill imposing sanctions", "sanctions legislation", "Congress approved sanctions",
     # "signed into law new sanctions": a bill, or a law no one is designated under yet,
     # is a threat (event-rules 1, the labelling guide's rule 5)
-    bill = (
-        _LEGISLATION.search(own)
-        or _LEGISLATION_AFTER.match(sentence, end)
-        or _LEGISLATURE.search(sentence, w.start, start)
-    )
+    bill = _LEGISLATION.search(own) or _LEGISLATION_AFTER.match(sentence, end) or _legislature_passed(own)
     if verb is None:
         if _HIT_BY.search(own) or bill:
             verb = "imposed"
@@ -593,7 +603,8 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
         previous = (m.end(), got)
     taken: list[tuple[int, int]] = []
     # "countermeasures to impose additional tariffs": a measure named in general
-    # is the tariffs its sentence names by the same actor (one event, rule 3)
+    # is taken for the tariffs its sentence names by the same actor (one event,
+    # rule 3), whichever tariffs of that actor they are
     tariff_actors = {f.actor for f in found}
     for trigger, inherent in SANCTION_TRIGGERS:
         for m in trigger.finditer(sentence, live):

@@ -210,8 +210,8 @@ def cross_validate(
     partitions of the months into folds (:func:`month_folds` with blocks of 1,
     2, 3... months): each article is scored once per partition. One partition
     is a noisy estimate: on the 720 development articles (2026-12-02) alert
-    precision was 0.736, 0.732 and 0.704 over the first three; their sum is
-    the mean. ``options`` go to :func:`fit`."""
+    precision was 0.736, 0.732 and 0.704 over the first three; the summed
+    counts weigh each partition alike (a ratio of sums, near their mean). ``options`` go to :func:`fit`."""
     rows = [training_rows([a]) for a in articles]
     out = NewsScores()
     for block in range(1, partitions + 1):

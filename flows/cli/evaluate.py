@@ -187,9 +187,12 @@ def eval_signals(
     if as_json:
         report: dict[str, Any] = {name: r.as_dict() for name, r in results.items()}
         if "cross-validated" in report:  # its counts are summed over the partitions
-            report["cross-validated"]["partitions"] = partitions
+            pooled = report["cross-validated"]
+            pooled["partitions"] = partitions
+            for count in ("articles", "gold_events", "gold_news"):  # each article's once
+                pooled[count] //= partitions
         if errors:
-            report["errors"] = _first_partition(next(iter(results.values())).errors)
+            report["errors"] = _once_per_article(next(iter(results.values())).errors)
         print_json(report)
     else:
         for name, r in results.items():
@@ -220,7 +223,7 @@ def eval_signals(
             ],
         )
         if errors:
-            for e in _first_partition(next(iter(results.values())).errors):
+            for e in _once_per_article(next(iter(results.values())).errors):
                 out.print(f"[bold]{e['article']}[/]", markup=True, highlight=False)
                 for kind in ("missing", "spurious", "recap"):
                     for x in e[kind]:  # type: ignore[attr-defined]
@@ -236,8 +239,9 @@ def eval_signals(
         raise typer.Exit(EXIT_BELOW_FLOOR)
 
 
-def _first_partition(errors: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Each article's errors once: cross-validation scores it once per partition."""
+def _once_per_article(errors: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Each article's errors once (those of the first partition in which it
+    had any): cross-validation scores it once per partition."""
     seen: set[object] = set()
     out = []
     for e in errors:

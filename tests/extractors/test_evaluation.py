@@ -229,13 +229,17 @@ def test_eval_signals_scores_whole_articles_cross_validated_and_on_the_time_spli
         "--folds",
         "3",
         "--partitions",
-        "1",
+        "2",
     ]
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert set(report) == {"cross-validated", "time split"}
-    assert report["cross-validated"]["partitions"] == 1
+    # each article counted once, its events scored once per partition
+    dev = [ln for f in sorted((EVAL / "news").glob("dev-*.jsonl")) for ln in f.read_text().splitlines() if ln]
+    pooled = report["cross-validated"]
+    assert pooled["partitions"] == 2 and pooled["articles"] == len(dev)
+    assert pooled["events"]["tp"] + pooled["events"]["fn"] == 2 * pooled["gold_events"]
     for r in report.values():
         assert r["articles"] >= 150 and {"events", "news", "alert_precision", "rates", "amounts"} <= set(r)
     assert runner.invoke(app, [*args, "--min-alert-precision", "1.01"]).exit_code == EXIT_BELOW_FLOOR

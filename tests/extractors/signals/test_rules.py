@@ -261,6 +261,9 @@ def test_compound_sentences(text: str, want: set[tuple[object, ...]]) -> None:
         " SMIC to the entity list.",
         "The agent was off duty when he stopped the robbery.",
         "The government raised taxes on cigarettes.",
+        "Japan will raise the consumption tax on goods and services to 10 percent.",
+        "Steel tariffs are hurting U.S. farmers, Grassley added.",
+        "U.S. sanctions act as a deterrent against Russia, officials said.",
     ],
 )
 def test_not_trade_events(text: str) -> None:
@@ -511,6 +514,30 @@ def test_two_sides_that_agree_to_delay_delay_on_each_other_not_where_they_met() 
 )
 def test_whose_decision_the_measure_is_takes_it_not_who_reacts(text: str) -> None:
     assert {m.actor for m in rule_mentions(text) if m.type == "tariff"} == {"US"}
+
+
+def test_a_decision_in_another_clause_is_another_measures() -> None:
+    text = (
+        "Beijing called Washington's decision to blacklist Huawei unacceptable"
+        " and imposed tariffs on US farm goods."
+    )
+    assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {("CN", "US")}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # no legislature: the White House; one that voted on something else before a comma
+        ("The White House approved new sanctions on Russia.", "imposed"),
+        (
+            "A day after the House voted to fund the government, the Treasury imposed new sanctions"
+            " on Russia, the United States said.",
+            "imposed",
+        ),
+    ],
+)
+def test_what_is_no_legislature_passing_sanctions(text: str, want: str) -> None:
+    assert {m.action for m in rule_mentions(text) if m.type == "sanction"} == {want}
 
 
 def test_the_agent_after_the_measure_is_the_actor() -> None:

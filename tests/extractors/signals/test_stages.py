@@ -122,6 +122,8 @@ def test_proposing_and_eyeing_tariffs_are_threats() -> None:
     assert [(m.action, m.actor) for m in rule_mentions(eyeing)] == [("threatened", "US")]
     planned = "China countered with its own plan for $50 billion in tariffs on US goods."
     assert [(m.action, m.actor) for m in rule_mentions(planned)] == [("threatened", "CN")]
+    as_planned = "The US imposed tariffs on Chinese steel on Friday, as planned."
+    assert [(m.action, m.actor) for m in rule_mentions(as_planned)] == [("imposed", "US")]
 
 
 def test_a_memorandum_directing_tariffs_is_a_threat() -> None:

@@ -74,12 +74,16 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # by 3 points with the partition (0.736, 0.732, 0.704 for the same code), more
 # than most changes gain. Measured: P 0.596, R 0.618, alerts 0.724, target
 # 0.837, rates 0.639, amounts 0.701; time split alerts 0.500 of 44, target 0.754.
-# Raised at that session's end (measured P 0.600, R 0.626, alerts 0.734, target
-# 0.841; time split P 0.448, R 0.398, alerts 0.522 of 46, target 0.775 of 71):
-# cross-validated R 0.61 -> 0.62, alerts 0.72 -> 0.73, target 0.83 -> 0.84; time
-# split P 0.42 -> 0.44, R 0.38 -> 0.39, alerts 0.45 -> 0.50, target 0.70 -> 0.75.
+# Raised at that session's end, after a review mended rules that read too much
+# ("as planned" as a plan, "the White House" as a legislature, "Grassley added"
+# as a tariff added, a decision in another clause as the measure's; measured P
+# 0.600, R 0.623, alerts 0.730, target 0.844; time split P 0.443, R 0.393,
+# alerts 0.535 of 43, target 0.775 of 71): cross-validated R 0.61 -> 0.62,
+# target 0.83 -> 0.84 (alerts stay 0.72: the mended rules gave 0.7295, the
+# unmended 0.734); time split P 0.42 -> 0.44, R 0.38 -> 0.39, alerts 0.45 -> 0.50,
+# target 0.70 -> 0.75.
 FLOORS = {
-    "cross-validated": dict(precision=0.59, recall=0.62, alerts=0.73, target=0.84, rates=0.63, amounts=0.69),
+    "cross-validated": dict(precision=0.59, recall=0.62, alerts=0.72, target=0.84, rates=0.63, amounts=0.69),
     "time split": dict(precision=0.44, recall=0.39, alerts=0.50, target=0.75, rates=0.38),
 }
 PARTITIONS = 3
