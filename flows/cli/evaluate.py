@@ -143,6 +143,7 @@ def eval_signals(
         int,
         typer.Option(
             min=1,
+            max=6,  # a block of as many months as a fold would hold would leave nothing to train on
             help="Partitions of the months into folds (blocks of 1, 2, 3... months); each "
             "article is scored once in each, and the figures are their sum.",
         ),
