@@ -24,6 +24,7 @@ __all__ = [
     "RECENT_DAYS",
     "Precision",
     "When",
+    "a_month_before",
     "days_back",
     "days_before",
     "earliest",
@@ -307,12 +308,19 @@ def days_back(when: When | None, published: date | None, sentence: str = "") -> 
     :func:`days_before`."""
     if when is None or published is None:
         return None
-    if when.precision is Precision.MONTH and when.until is None and when.latest() < published:
-        at = sentence.lower().find(when.words.lower())
-        said = sentence.lower()[max(0, at - 8) : at + len(when.words)] if at >= 0 else when.words.lower()
+    if a_month_before(when, published):
+        low, words = sentence.lower(), when.words.lower()
+        at = low.find(words)
+        said = low[max(0, at - 8) : at + len(words)] if at >= 0 else words
         if not _MONTH_END.search(said):
             return (published - when.day).days - MID_MONTH
     return days_before(when, published)
+
+
+def a_month_before(when: When, published: date) -> bool:
+    """Whether ``when`` is a whole month before the article's own ("last
+    month", "in March" in an April article), not a span or the month itself."""
+    return when.precision is Precision.MONTH and when.until is None and when.latest() < published
 
 
 def days_before(when: When | None, published: date | None) -> int | None:

@@ -28,7 +28,7 @@ from ..gazetteer import CONTEXT, Match
 from ..models import Mention, plain_text
 from ..vocabulary import action_class, is_company, parties
 from .candidates import Found
-from .dateline import RECENT_DAYS, Precision, When, days_back, days_before, earliest, times
+from .dateline import RECENT_DAYS, Precision, When, a_month_before, days_back, days_before, earliest, times
 from .features import Candidate, candidate_features, time_buckets
 from .merging import merge
 from .model import SignalModel, default_model
@@ -222,9 +222,7 @@ def _days_back(w: When, published: date, sentence: str) -> int | None:
     month wholly before the article's (its middle unless the sentence says its
     end: :func:`~extractors.signals.dateline.days_back`); None for a year, a
     span or the article's own month."""
-    if w.precision is Precision.DAY:
-        return days_before(w, published)
-    if w.precision is Precision.MONTH and w.until is None and w.latest() < published:
+    if w.precision is Precision.DAY or a_month_before(w, published):
         return days_back(w, published, sentence)
     return None
 

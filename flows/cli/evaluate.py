@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..settings import Settings
 from .common import CHECKOUT, EXIT_BELOW_FLOOR, JsonOption, err, out
 from .render import counts_row, news_rows, print_json, print_table, report_figures, share
+
+if TYPE_CHECKING:  # the extractors load only when a command needs them
+    from extractors.evaluation import NewsScores
 
 __all__ = ["eval_app", "train"]
 
@@ -190,18 +193,18 @@ def eval_signals(
         if "cross-validated" in report:  # its counts are summed over the partitions
             pooled = report["cross-validated"]
             pooled["partitions"] = partitions
-            for count in ("articles", "gold_events", "gold_news"):  # each article's once
-                pooled[count] //= partitions
+            pooled.update(_once_each(results["cross-validated"], partitions))
         if errors:
             report["errors"] = _once_per_article(next(iter(results.values())).errors)
         print_json(report)
     else:
         for name, r in results.items():
             times = partitions if name == "cross-validated" else 1
+            once = _once_each(r, times)
             summed = f", each scored in {times} partitions into folds (counts are their sum)"
             print_table(
-                f"signals, {name}: {r.articles // times} articles, "
-                f"{r.gold_events // times} labelled events ({r.gold_news // times} news)"
+                f"signals, {name}: {once['articles']} articles, "
+                f"{once['gold_events']} labelled events ({once['gold_news']} news)"
                 + (summed if times > 1 else ""),
                 ("type/class", "tp", "fp", "fn", "precision", "recall", "F1"),
                 news_rows(name, r),
@@ -238,6 +241,16 @@ def eval_signals(
     if below:
         err.print("[red]below the quality floor[/]")
         raise typer.Exit(EXIT_BELOW_FLOOR)
+
+
+def _once_each(r: NewsScores, times: int) -> dict[str, int]:
+    """The articles and labelled events of scores summed over ``times``
+    partitions, each counted once."""
+    return {
+        "articles": r.articles // times,
+        "gold_events": r.gold_events // times,
+        "gold_news": r.gold_news // times,
+    }
 
 
 def _once_per_article(errors: list[dict[str, object]]) -> list[dict[str, object]]:
