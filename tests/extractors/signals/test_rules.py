@@ -298,6 +298,28 @@ def test_a_ministry_stands_for_the_country_its_sentence_names() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        (
+            "The European Community said it would impose tariffs on American farm goods.",
+            ("tariff", "announced", "EU", "US"),
+        ),
+        ("West Germany and the Soviet Union signed a trade agreement.", ("trade_deal", "agreed", "DE", "SU")),
+        ("The Soviet Union banned imports of grain from Canada.", ("sanction", "imposed", "SU", "CA")),
+        (
+            "Clayton Yeutter said the Reagan Administration would impose duties on pasta from the Common"
+            " Market.",
+            ("tariff", "announced", "US", "EU"),
+        ),
+    ],
+)
+def test_names_of_wire_stories_of_the_1980s(text: str, want: tuple[str, ...]) -> None:
+    """The evaluation's 1987 wire stories name blocs and governments by the
+    names of their time (the gazetteers' data, not the engine's)."""
+    assert want in {(m.type, m.action, m.actor, m.target) for m in rule_mentions(text)}
+
+
 def test_a_news_agency_credited_in_a_dateline_is_not_an_actor() -> None:
     text = (
         "WASHINGTON, May 31 (Xinhua) -- U.S. Commerce Secretary Wilbur Ross said on Thursday that"
