@@ -76,6 +76,9 @@ _EXEMPTION = _CUES.trigger("exemption")
 _INVESTIGATION = _CUES.trigger("investigation")
 
 
+_PREFERENCES = _CUES.trigger("preferences")
+
+
 _WORD = re.compile(r"\S+")
 _WORD_CHAR = re.compile(r"\w")
 _SENTENCE_END = re.compile(r"[.!?…。]")
@@ -261,6 +264,7 @@ TRIGGERS = [
     _DEADLINE,
     _EXEMPTION,
     _INVESTIGATION,
+    _PREFERENCES,
     *(trigger for trigger, _ in SANCTION_TRIGGERS),
 ]
 

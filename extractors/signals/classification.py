@@ -54,6 +54,9 @@ _SANCTION_VERBS = _CUES.verbs("sanction")
 _TALKS_ACTIONS = _CUES.verbs("talks")
 
 
+_PREFERENCE_VERBS = _CUES.verbs("preferences")
+
+
 def named_subject(text: str) -> bool:
     """``the tariffs [China] imposed``: only a named actor between a measure and a
     verb makes the verb a relative clause's."""

@@ -3,8 +3,9 @@
 For each sentence (:func:`found_by_sentence`), each trigger found is read by
 the reader of its type: :func:`_tariff`, :func:`_sanction`, :func:`_talks`,
 :func:`_deal`, :func:`_deadline`, :func:`_exemption` (a tariff exemption:
-relief for each country it names) and :func:`_investigation` (a trade
-investigation: a tariff threatened). A reader takes the trigger's window
+relief for each country it names), :func:`_investigation` (a trade
+investigation: a tariff threatened) and :func:`_preferences` (a duty-free
+status ended: a tariff imposed). A reader takes the trigger's window
 (:mod:`.candidates`), its action and modality (:mod:`.classification`), who
 acts on whom (:mod:`.roles`) and the numbers (:mod:`.attributes`), and
 returns its readings (:class:`~.candidates.Found`); negation (``did not``), a
@@ -30,6 +31,7 @@ from .candidates import (
     _DEAL,
     _EXEMPTION,
     _INVESTIGATION,
+    _PREFERENCES,
     _TALKS,
     _TARIFF,
     SANCTION_TRIGGERS,
@@ -43,6 +45,7 @@ from .candidates import (
     window_around,
 )
 from .classification import (
+    _PREFERENCE_VERBS,
     _SANCTION_VERBS,
     _TALKS_ACTIONS,
     _TARIFF_VERBS,
@@ -131,6 +134,8 @@ _INVESTIGATED = _CUES.cue("investigated")
 # what a measure is against or on, not when: "on Saturday", "on March 8"
 _AGAINST = _CUES.cue("against")
 _INVESTMENT_HOST = _CUES.cue("investment_host")
+_LOST = _CUES.cue("lost")
+_STATUS_HOLDER = _CUES.cue("status_holder")
 
 
 __all__ = [
@@ -623,6 +628,7 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
         found.extend(_deadline(sentence, live, art))
     found.extend(_exemption(sentence, live, bool(tariff_triggers), art))
     found.extend(_investigation(sentence, live, art))
+    found.extend(_preferences(sentence, live, art))
     return join_same_sentence(found)
 
 
@@ -690,6 +696,49 @@ def _investigation(sentence: str, live: set[Trigger], art: Article) -> list[Foun
     if actor is None:
         return []
     return [Found("tariff", "threatened", actor, target, at=m.start())]
+
+
+def _preferences(sentence: str, live: set[Trigger], art: Article) -> list[Found]:
+    """``ended India's preferential trade status``, ``will remove Turkey from the
+    Generalized System of Preferences``, ``Rwanda lost its duty-free access``:
+    the end of a duty-free status is a tariff imposed (the evaluation rules'
+    rule 2), by the country that grants it on the one that held it; a status
+    restored or granted is a tariff reduced. A plan or threat to end it is a
+    threat; a restoration to come, no measure yet."""
+    m = _PREFERENCES.search(sentence, live)
+    if m is None or _NEGATION.search(sentence) or sentence.rstrip().endswith("?"):
+        return []
+    w = window_around(sentence, m.start(), m.end())
+    own, conditional = own_clause(w.before)
+    if _DEMAND.search(own):
+        return []  # asked for, not done
+    verb = nearest_verb(Window(own, w.after, w.start, w.end), _PREFERENCE_VERBS)
+    if verb is None:
+        return []
+    local = own + sentence[m.start() : m.end()] + w.after
+    threat = conditional or bool(_MODAL.search(local)) or condition_after(sentence, m.end(), len(sentence))
+    if verb == "reduced" and (threat or _FUTURE.search(local)):
+        return []  # a restoration hoped for or promised is no relief yet
+    if threat:
+        action = "threatened"
+    elif verb == "imposed" and _FUTURE.search(local):
+        action = "announced"
+    else:
+        action = verb
+    before = art.actors(sentence, w.start, m.start())
+    after = art.actors(sentence, m.end(), w.end)
+    held = [a for a in before if _STATUS_HOLDER.match(sentence, w.start + a.end)]
+    if held:
+        target: str | None = held[-1].value
+    elif before and _LOST.search(own):
+        target = before[0].value  # "India lost its GSP benefits"
+    else:
+        target = after[0].value if after else None  # "preferences for Cambodia"
+    named = [a.value for a in before + after if a.value != target]
+    actor = named[0] if named else next((c for c in art.top if c != target), None)
+    if actor is None:
+        return []
+    return [Found("tariff", action, actor, target, at=m.start())]
 
 
 def _first_run(found: list[Match], text: str) -> list[Match]:

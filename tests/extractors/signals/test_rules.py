@@ -320,6 +320,41 @@ def test_names_of_wire_stories_of_the_1980s(text: str, want: tuple[str, ...]) ->
     assert want in {(m.type, m.action, m.actor, m.target) for m in rule_mentions(text)}
 
 
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("The United States ended India's preferential trade status on Friday.", ("imposed", "US", "IN")),
+        (
+            "The U.S. will remove Turkey from the Generalized System of Preferences program.",
+            ("announced", "US", "TR"),
+        ),
+        ("India lost its duty-free access to the U.S. market under the GSP.", ("imposed", "US", "IN")),
+        ("Washington suspended Rwanda's duty-free benefits under AGOA.", ("imposed", "US", "RW")),
+        (
+            "The Trump administration threatened to end India's preferential trade status.",
+            ("threatened", "US", "IN"),
+        ),
+        ("The United States restored Thailand's GSP benefits on Monday.", ("reduced", "US", "TH")),
+    ],
+)
+def test_a_duty_free_status_ended_is_a_tariff(text: str, want: tuple[str, ...]) -> None:
+    """The evaluation rules' rule 2: removal of duty-free status is a tariff."""
+    assert {(m.action, m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"} == {want}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China gives preferential treatment to its state-owned companies.",
+        "The US demanded that China end preferential treatment for state firms.",
+        "The United States will not end India's preferential trade status.",
+        "Indian officials hope the U.S. will restore its GSP benefits.",
+    ],
+)
+def test_no_duty_free_status_ended(text: str) -> None:
+    assert not [m for m in rule_mentions(text) if m.type == "tariff"]
+
+
 def test_a_news_agency_credited_in_a_dateline_is_not_an_actor() -> None:
     text = (
         "WASHINGTON, May 31 (Xinhua) -- U.S. Commerce Secretary Wilbur Ross said on Thursday that"
