@@ -405,6 +405,10 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
             "The Treasury Department froze the U.S. assets of three Chinese shipping firms.",
             ("sanction", "imposed", "US", "CN"),
         ),
+        ("China retaliated by penalizing U.S. farm exports.", ("sanction", "imposed", "CN", "US")),
+        ("China announced new punitive measures against US products.", ("sanction", "imposed", "CN", "US")),
+        ("Japan is putting new economic sanctions on North Korea.", ("sanction", "imposed", "JP", "KP")),
+        ("India will ban imports of Chinese toys.", ("sanction", "imposed", "IN", "CN")),
         (
             "The European Union unfroze the assets of two Russian businessmen after a court ruling.",
             ("sanction", "lifted", "EU", "RU"),
