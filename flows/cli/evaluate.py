@@ -156,19 +156,22 @@ def eval_signals(
         bool, typer.Option("--errors", help="List the misses and false alarms of the development folds.")
     ] = False,
     min_precision: Annotated[
-        float, typer.Option(help="Exit 4 below this event precision, on either set.")
+        float, typer.Option(help="Exit 4 below this event precision, on any of the sets.")
     ] = 0.0,
-    min_recall: Annotated[float, typer.Option(help="Exit 4 below this event recall, on either set.")] = 0.0,
+    min_recall: Annotated[
+        float, typer.Option(help="Exit 4 below this event recall, on any of the sets.")
+    ] = 0.0,
     rules_only: Annotated[
         bool, typer.Option("--rules-only", help="Score the rules alone, every reading kept (the baseline).")
     ] = False,
     min_alert_precision: Annotated[
-        float, typer.Option(help="Exit 4 below this alert precision, on either set.")
+        float, typer.Option(help="Exit 4 below this alert precision, on any of the sets.")
     ] = 0.0,
 ) -> None:
     """The extractor on whole labelled articles: cross-validated on the
     development set (folds by month, summed over ``--partitions`` partitions of
-    the months into folds), and the shipped model on the time split.
+    the months into folds), across its years (trained on 2017, run on 2018, and
+    the other way), and the shipped model on the time split.
 
     Events pair by type, action class and actor (talks and deals: both
     parties); "news only" leaves out what the labels and the extractor call a
@@ -176,7 +179,7 @@ def eval_signals(
     events that are a labelled news event. Needs scikit-learn (the ``train``
     extra) for the cross-validation."""
     from extractors.signals.model import default_model
-    from extractors.signals.training import cross_validate, score
+    from extractors.signals.training import across_years, cross_validate, score
 
     dev = _news(labels, "dev", corpora)
     held = _news(labels, "time", corpora)
@@ -186,6 +189,7 @@ def eval_signals(
         _need_sklearn()
         results = {
             "cross-validated": cross_validate(dev, folds, partitions),
+            "across years": across_years(dev),
             "time split": score(held, default_model()),
         }
     if as_json:

@@ -12,6 +12,7 @@ import pytest
 from extractors.signals.model import default_model
 from extractors.signals.training import (
     NewsArticle,
+    across_years,
     cross_validate,
     fit,
     label_files,
@@ -82,8 +83,12 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # target 0.83 -> 0.84 (alerts stay 0.72: the mended rules gave 0.7295, the
 # unmended 0.734); time split P 0.42 -> 0.44, R 0.38 -> 0.39, alerts 0.45 -> 0.50,
 # target 0.70 -> 0.75.
+# 2026-12-02 (sixth session): across years, trained on one year of the
+# development set and run on the other (`across_years`), measured P 0.582,
+# R 0.363, alerts 0.658 of 120, target 0.849, rates 0.613, amounts 0.702.
 FLOORS = {
     "cross-validated": dict(precision=0.59, recall=0.62, alerts=0.72, target=0.84, rates=0.63, amounts=0.69),
+    "across years": dict(precision=0.57, recall=0.35, alerts=0.64, target=0.83, rates=0.60, amounts=0.69),
     "time split": dict(precision=0.44, recall=0.39, alerts=0.50, target=0.75, rates=0.38),
 }
 PARTITIONS = 3
@@ -134,6 +139,8 @@ def test_retraining_from_the_labels_gives_the_shipped_model(dev: list[NewsArticl
 def test_quality_floor(which: str, dev: list[NewsArticle], corpora_dir: Path) -> None:
     if which == "cross-validated":
         scores = cross_validate(dev, 5, PARTITIONS)
+    elif which == "across years":
+        scores = across_years(dev)
     else:
         scores = score(_load("time", corpora_dir / "trade-news"), default_model())
     got = dict(
