@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
 
-from .patterns import Caseless
+from .patterns import WORD_CHAR, Caseless
 
 __all__ = ["Gazetteer", "Match", "gazetteer", "topic_names"]
 
@@ -45,9 +45,6 @@ def _trie_pattern(forms: list[str]) -> str:
     return build(trie)
 
 
-_WORD_CHAR = re.compile(r"\w")
-
-
 CONTEXT = "?"
 """The value of an actor form that stands for whichever country its context names
 (``the commerce ministry``)."""
@@ -71,7 +68,7 @@ class _Index:
         pos = 0
         while (m := search(pos)) is not None:
             start = m.start()
-            if start and _WORD_CHAR.match(text, start - 1):  # inside a word: look on
+            if start and WORD_CHAR.match(text, start - 1):  # inside a word: look on
                 pos = start + 1
                 continue
             key = m.group(0).lower() if self._ignore_case else m.group(0)

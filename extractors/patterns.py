@@ -19,7 +19,11 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 
-__all__ = ["Caseless"]
+__all__ = ["WORD_CHAR", "Caseless"]
+
+WORD_CHAR = re.compile(r"\w")
+"""One character of a word: ``WORD_CHAR.match(text, i)`` tells whether a cut
+or a match at ``i`` falls inside one."""
 
 # an upper-case letter that is not an escape (\S, \W, \B, \D, \A, \Z)
 _UPPER = re.compile(r"(?<!\\)[A-Z]")

@@ -27,6 +27,7 @@ from datetime import date
 import blingfire
 
 from ..gazetteer import CONTEXT, Match, gazetteer
+from ..patterns import WORD_CHAR
 from .cues import Trigger, cues
 
 __all__ = [
@@ -80,7 +81,6 @@ _PREFERENCES = _CUES.trigger("preferences")
 
 
 _WORD = re.compile(r"\S+")
-_WORD_CHAR = re.compile(r"\w")
 _SENTENCE_END = re.compile(r"[.!?…。]")
 # the last item of a list before its serial comma: ", diapers" in "formula, diapers, and seats"
 _LIST_ITEM = re.compile(r",\s*[\w'-]+(?:\s+[\w'-]+){0,2}$")
@@ -176,7 +176,7 @@ def actor_codes(matches: list[Match]) -> list[str]:
 
 def _inside_word(text: str, at: int) -> bool:
     """Whether a cut at ``at`` falls between two characters of one word."""
-    return 0 < at < len(text) and bool(_WORD_CHAR.match(text, at - 1) and _WORD_CHAR.match(text, at))
+    return 0 < at < len(text) and bool(WORD_CHAR.match(text, at - 1) and WORD_CHAR.match(text, at))
 
 
 class Article:

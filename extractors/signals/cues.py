@@ -9,7 +9,8 @@ and looked up by name, as :mod:`extractors.cleaning` keeps its furniture.
   order: of two at one distance from the trigger, the earlier wins;
 - ``cue(name)``: any other cue (modality, negation, clause cuts, rates,
   amounts...), matched in any case; ``exact(name)``: one matched as written;
-- ``scale()``: the multiplier of each amount word (``billion``, ``bn``...).
+- ``scale()``: the multiplier of each amount word (``billion``, ``bn``...);
+- ``codes(name)``: a set of actor codes the rules treat alike (``sanctioners``).
 
 The file is read once per process (:func:`cues`).
 """
@@ -84,6 +85,9 @@ class Cues:
 
     def exact(self, name: str) -> re.Pattern[str]:
         return re.compile(self._get("exact", name))
+
+    def codes(self, name: str) -> frozenset[str]:
+        return frozenset(str(c) for c in self._get("codes", name))
 
     def scale(self) -> dict[str, float]:
         return {str(k): float(v) for k, v in self._raw["scale"].items()}

@@ -39,7 +39,7 @@ _MANY_INCLUDING = _CUES.cue("many_including")
 _MODIFIER_GAP = _CUES.cue("modifier_gap")
 # the powers whose name before "sanctions" says who takes them ("U.S. sanctions",
 # "U.N. sanctions"); another country's says who is hit ("Russia sanctions")
-SANCTIONERS = frozenset({"US", "UN", "EU"})
+SANCTIONERS = _CUES.codes("sanctioners")
 # a company named in a sanction's object slot that the gazetteer does not know
 _NAMED_OBJECT = _CUES.exact("named_object")
 _NOT_COMPANY = _CUES.exact("not_company")
