@@ -37,6 +37,7 @@ class RoutedView:
     entities: Sequence[str]
     first_seen: datetime
     alertable: bool
+    confidence: float | None = None
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> RoutedView:
@@ -55,6 +56,7 @@ class RoutedView:
             entities=tuple(row.get("entities") or ()),
             first_seen=seen if seen.tzinfo else seen.replace(tzinfo=UTC),
             alertable=bool(row.get("alertable", True)) and not row.get("background", False),
+            confidence=row.get("confidence"),
         )
 
 

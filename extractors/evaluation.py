@@ -539,6 +539,7 @@ class NewsScores:
     events: Counts = field(default_factory=Counts)
     news: Counts = field(default_factory=Counts)
     alerts: Agreement = field(default_factory=Agreement)
+    alert_levels: dict[float, Agreement] = field(default_factory=dict)
     by_class: dict[tuple[str, str], Counts] = field(default_factory=dict)
     background: Agreement = field(default_factory=Agreement)
     rates: Agreement = field(default_factory=Agreement)
@@ -593,13 +594,14 @@ class NewsScores:
                 self.news.tp += 1
         self.news.fp += len(news_pred)
         # each labelled news event makes one alert right: a second alert of it is a duplicate
-        unclaimed = list(news_gold)
-        for p in predicted:
-            if p.alertable and p.type in ALERTABLE_TYPES:
-                hit = next((g for g in unclaimed if same_event(g, p)), None)
-                if hit is not None:
-                    unclaimed.remove(hit)
-                self.alerts.add(hit is not None)
+        alerts = [p for p in predicted if p.alertable and p.type in ALERTABLE_TYPES]
+        _claim(news_gold, alerts, self.alerts)
+        for level in ALERT_LEVELS:  # what a route asking for min_confidence would get
+            _claim(
+                news_gold,
+                [p for p in alerts if p.confidence >= level],
+                self.alert_levels.setdefault(level, Agreement()),
+            )
         if missing or left or wrong:
             self.errors.append(
                 {
@@ -618,12 +620,29 @@ class NewsScores:
             "events": counts(self.events),
             "news": counts(self.news),
             "alert_precision": agreement(self.alerts),
+            "alert_precision_at": {f"{k:.1f}": agreement(v) for k, v in sorted(self.alert_levels.items())},
             "background": agreement(self.background),
             "target": agreement(self.target),
             "rates": agreement(self.rates),
             "amounts": agreement(self.amounts),
             "by_class": {f"{t}/{c}": counts(v) for (t, c), v in sorted(self.by_class.items())},
         }
+
+
+ALERT_LEVELS = (0.6, 0.7, 0.8, 0.9)
+"""Least confidences at which alert precision is also reported: what a route
+asking for ``min_confidence`` (:mod:`extractors.routing`) would get."""
+
+
+def _claim(news: Sequence[Any], alerts: Sequence[Mention], into: Agreement) -> None:
+    """Count ``alerts`` right or wrong: each labelled news event makes one
+    alert right, a second alert of it is a duplicate."""
+    unclaimed = list(news)
+    for p in alerts:
+        hit = next((g for g in unclaimed if same_event(g, p)), None)
+        if hit is not None:
+            unclaimed.remove(hit)
+        into.add(hit is not None)
 
 
 def _news_or_recap(background: bool) -> str:

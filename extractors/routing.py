@@ -14,6 +14,9 @@ any of its values::
       - route: trade-desk          # talks alert only where a rule asks
         type: trade_talks
         action: [agreed, stalled]
+      - route: board               # only what the extractor is surest of
+        type: [tariff, sanction]
+        min_confidence: 0.9
     routes:
       trade-desk:
         digest: 15m                # one message per 15 minutes, listing the events
@@ -22,7 +25,11 @@ any of its values::
         per_hour: 60
 
 Fields: ``type``, ``action``, ``actor``, ``target``, ``target_kind``
-(``company`` or ``country``), ``products`` and ``entities`` (any shared).
+(``company`` or ``country``), ``products`` and ``entities`` (any shared), and
+``min_confidence``: the least confidence of the extractor (the event model's
+probability, ``events --json``'s ``confidence``) the route wants. Fewer alerts,
+more of them right: ``tradewatch eval signals`` prints the alert precision and
+volume at each level (docs/EVALUATION.md).
 ``target`` also matches the other targets an event names (its ``entities``):
 a measure on a list ("tariffs on the EU, Canada and Mexico") is an event per
 target but one alert, and ``target: MX`` must not miss it.
@@ -75,6 +82,8 @@ class RoutedEvent(EventLike, Protocol):
 
     @property
     def entities(self) -> Sequence[str]: ...
+    @property
+    def confidence(self) -> float | None: ...
 
 
 def route_of(channel: str) -> str:
@@ -94,8 +103,11 @@ class Rule:
 
     route: str
     match: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    min_confidence: float = 0.0  # an event the extractor is less sure of is not wanted
 
     def wants(self, e: RoutedEvent) -> bool:
+        if self.min_confidence and (e.confidence is None or e.confidence < self.min_confidence):
+            return False  # an event stored before confidences were is not known to be sure
         for name, values in self.match.items():
             if name in ("products", "entities"):
                 if not values & set(getattr(e, name)):
@@ -159,10 +171,15 @@ def parse_rules(data: Any, source: str = "rules") -> AlertRules:
         where = f"{source}: rule {n}"
         if not isinstance(item, dict) or not isinstance(item.get("route"), str):
             raise RulesError(f"{where}: each rule needs a 'route' name")
-        unknown = set(item) - {"route", *_FIELDS}
+        unknown = set(item) - {"route", "min_confidence", *_FIELDS}
         if unknown:
             raise RulesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        match = {k: _values(f"{where}: {k}", v) for k, v in item.items() if k != "route"}
+        least = item.get("min_confidence", 0.0)
+        if isinstance(least, bool) or not isinstance(least, int | float) or not 0 <= least <= 1:
+            raise RulesError(f"{where}: min_confidence is a number from 0 to 1, not {least!r}")
+        match = {
+            k: _values(f"{where}: {k}", v) for k, v in item.items() if k not in ("route", "min_confidence")
+        }
         if "target_kind" in match and not match["target_kind"] <= {"company", "country"}:
             raise RulesError(f"{where}: target_kind is 'company' or 'country'")
         for name, allowed in (("type", set(EventType)), ("action", set(Action))):
@@ -170,7 +187,7 @@ def parse_rules(data: Any, source: str = "rules") -> AlertRules:
                 known = ", ".join(sorted(allowed))
                 bad = ", ".join(sorted(match[name] - allowed))
                 raise RulesError(f"{where}: unknown {name} {bad} (one of: {known})")
-        rules.append(Rule(item["route"], match))
+        rules.append(Rule(item["route"], match, float(least)))
     options = {}
     for route, item in (data.get("routes") or {}).items():
         where = f"{source}: route {route!r}"

@@ -178,6 +178,7 @@ def eval_signals(
     recap; alert precision is the share of predicted new tariff and sanction
     events that are a labelled news event. Needs scikit-learn (the ``train``
     extra) for the cross-validation."""
+    from extractors.evaluation import ALERT_LEVELS, Agreement
     from extractors.signals.model import default_model
     from extractors.signals.training import across_years, cross_validate, score
 
@@ -228,6 +229,14 @@ def eval_signals(
                     ("rates exact", "rates"),
                     ("amounts exact", "amounts"),
                 )
+            ],
+        )
+        print_table(
+            "alert precision for a route asking min_confidence (fewer alerts, more of them right)",
+            ("min_confidence", *results),
+            [
+                (f"{level:.1f}", *(share(r.alert_levels.get(level, Agreement())) for r in results.values()))
+                for level in ALERT_LEVELS
             ],
         )
         if errors:

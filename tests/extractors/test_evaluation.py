@@ -96,6 +96,22 @@ def test_an_alert_is_right_once_per_labelled_news_event() -> None:
     assert (scores.alerts.correct, scores.alerts.total) == (1, 3)
 
 
+def test_alert_precision_is_also_counted_at_each_least_confidence() -> None:
+    """What a route with ``min_confidence`` would get: a duplicate left out at
+    a higher level leaves its labelled event to the alert that remains."""
+    gold = ArticleEvent("tariff", "threatened", "US", "CN", None, None, 5e10, False, "t")
+    scores = NewsScores()
+    found = [
+        _mention(TARIFF, amount_usd=5e10, confidence=0.65),
+        _mention(TARIFF, amount_usd=1e11, confidence=0.95),  # the same measure again
+        Mention("sanction", "imposed", "US", "RU", key="r", confidence=0.75),  # no such event
+    ]
+    scores.record("a", [gold], found)
+    got = {k: (v.correct, v.total) for k, v in scores.alert_levels.items()}
+    assert got == {0.6: (1, 3), 0.7: (1, 2), 0.8: (1, 1), 0.9: (1, 1)}
+    assert (scores.alerts.correct, scores.alerts.total) == (1, 3)
+
+
 def test_each_labelled_event_is_scored_against_its_nearest_twin() -> None:
     """Two US tariffs of one class (on the EU at 25%, on China at 10%) are both
     twins of each label: each is paired with its own, whatever the order."""
@@ -246,6 +262,9 @@ def test_eval_signals_scores_whole_articles_cross_validated_across_years_and_on_
     assert report["across years"]["articles"] == len(dev)
     for r in report.values():
         assert r["articles"] >= 150 and {"events", "news", "alert_precision", "rates", "amounts"} <= set(r)
+        # fewer alerts at a higher least confidence
+        levels = r["alert_precision_at"]
+        assert levels["0.6"]["total"] >= levels["0.9"]["total"] > 0
     assert runner.invoke(app, [*args, "--min-alert-precision", "1.01"]).exit_code == EXIT_BELOW_FLOOR
     rules = json.loads(runner.invoke(app, [*args, "--rules-only", "--json"]).stdout)
     assert set(rules) == {"development (rules)", "time split (rules)"}

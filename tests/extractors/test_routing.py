@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors.backtest import backtest
 from extractors.models import Mention
 from extractors.routing import AlertRules, RouteOptions, RulesError, load_rules, parse_rules
 
@@ -66,6 +67,25 @@ def test_a_target_rule_matches_every_target_of_a_list() -> None:
     assert rules.channels_for(_m("tariff", "imposed", "US", "EU"), ["mexico"]) == []
 
 
+def test_a_route_can_ask_for_the_events_the_extractor_is_surest_of() -> None:
+    rules = parse_rules(
+        {
+            "rules": [
+                {"route": "board", "type": ["tariff", "sanction"], "min_confidence": 0.9},
+                {"route": "desk", "type": "tariff"},
+            ]
+        }
+    )
+    sure, unsure = _m("tariff", "imposed", "US", "CN"), _m("tariff", "imposed", "US", "MX")
+    assert rules.channels_for(replace(sure, confidence=0.93), ["board", "desk"]) == ["board", "desk"]
+    assert rules.channels_for(replace(unsure, confidence=0.72), ["board", "desk"]) == ["desk"]
+    # a stored event with no confidence recorded is not known to be sure
+    row = {"id": 1, "type": "tariff", "action": "imposed", "actor": "US", "target": "CN", "rate_from": None}
+    row |= {"rate_to": None, "amount_usd": None, "products": [], "first_seen": "2026-12-01T10:00:00+00:00"}
+    assert backtest([row], rules, ["board", "desk"]).alerted == {1: ["desk"]}
+    assert backtest([row | {"confidence": 0.95}], rules, ["board", "desk"]).alerted == {1: ["board", "desk"]}
+
+
 def test_without_rules_tariffs_and_sanctions_alert_everywhere_and_talks_nowhere() -> None:
     default = AlertRules()
     assert default.channels_for(_m("tariff", "imposed", "EU", "US"), CHANNELS) == CHANNELS
@@ -85,6 +105,8 @@ def test_route_pacing_is_read(rules: AlertRules) -> None:
         ("rules: [{route: a, target_kind: planet}]", "target_kind"),
         ("rules: [{route: a, type: tarif}]", "unknown type tarif"),
         ("rules: [{route: a, action: raised}]", "unknown action raised"),
+        ("rules: [{route: a, min_confidence: high}]", "min_confidence is a number"),
+        ("rules: [{route: a, min_confidence: 1.5}]", "min_confidence is a number"),
         ("routes: {a: {digest: soon}}", "not a duration"),
         ("routes: {a: {per_hour: 0}}", "per_hour"),
         ("[1, 2]", "expected a mapping"),
