@@ -105,7 +105,11 @@ class Backtest:
 
 def backtest(events: Iterable[Mapping[str, Any]], rules: AlertRules, channels: Sequence[str]) -> Backtest:
     """Which of ``events`` (``events --json`` rows) the rules would alert on
-    which of ``channels``, and the messages each channel would send."""
+    which of ``channels``, and the messages each channel would send. A rule's
+    ``min_confidence`` reads the event's stored confidence, the highest of its
+    reports: live, a route gets the event when a report that is news reaches
+    it, so a recap told with more confidence than any news report is the one
+    case the backtest counts and live routing does not."""
     views = sorted((RoutedView.of(e) for e in events), key=lambda v: (v.first_seen, v.id))
     plans = {c: ChannelPlan(c) for c in channels}
     arrivals: dict[str, list[datetime]] = {c: [] for c in channels}

@@ -233,7 +233,10 @@ def record_mentions(
     which gets one pending alert for each of the channels ``routes`` that
     ``rules`` choose for it (by default: tariffs and sanctions, every channel)
     when the extractor judged it news to alert on (``alertable``: not a recap,
-    confident), in the same transaction. This function fetches the candidates
+    confident), in the same transaction. A later report that joins an
+    alertable event, itself news to alert on, may reach a route's
+    ``min_confidence`` the first did not: that route's alert is created then
+    (one per channel, however many reports). This function fetches the candidates
     and writes; events of one measure are looked up and written under one lock,
     so two workers never create the same event twice.
 
@@ -312,6 +315,11 @@ def _record(
                     entities = _union(event.entities, m.entities)
                     last = max(aware(event.last_seen or event.first_seen), when)
                     occurred = min((d for d in (event.occurred, m.occurred) if d is not None), default=None)
+                    if m.alertable and event.alertable:
+                        # news told again, maybe with more confidence: a route asking for
+                        # a least confidence the first report did not reach gets it now
+                        # (a channel that has the event's alert gets no second one)
+                        _add_alerts(s, engine, event_id, rules.channels_for(m, routes), result)
                     s.execute(
                         sa.update(Event)
                         .where(col(Event.id) == event_id)
@@ -377,20 +385,27 @@ def _new_event(
     s.flush()
     assert event.id is not None
     result.new_event_ids.append(event.id)
-    if channels:
-        for route in channels:
-            inserted = s.execute(
-                insert(engine, Alert)
-                .values(
-                    event_id=event.id,
-                    route=route,
-                    status="pending",
-                    attempts=0,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-                .on_conflict_do_nothing(index_elements=["event_id", "route"])
-                .returning(col(Alert.id))
-            ).scalar()
-            result.alerts_created += inserted is not None
+    _add_alerts(s, engine, event.id, channels, result)
     return event.id
+
+
+def _add_alerts(
+    s: Session, engine: Engine, event_id: int, channels: Sequence[str], result: EventsRecorded
+) -> None:
+    """A pending alert of the event for each channel that has none yet."""
+    now = utcnow()
+    for route in channels:
+        inserted = s.execute(
+            insert(engine, Alert)
+            .values(
+                event_id=event_id,
+                route=route,
+                status="pending",
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["event_id", "route"])
+            .returning(col(Alert.id))
+        ).scalar()
+        result.alerts_created += inserted is not None

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from extractors.articles import content_hash
 from extractors.events import THREAD_WINDOW
 from extractors.models import ArticleDoc, Mention
+from extractors.routing import parse_rules
 from extractors.signals import event_key
 from storage.database import open_engine
 from storage.ingest import ensure_source, record_mentions, store_articles
@@ -166,6 +167,28 @@ def test_news_the_extractor_is_unsure_of_is_stored_without_alert(db_url: str) ->
     )
     assert len(result.new_event_ids) == 1 and result.alerts_created == 0
     assert list_events(engine)[0]["confidence"] == 0.4
+
+
+def test_a_route_asking_for_more_confidence_gets_the_event_once_a_report_reaches_it(db_url: str) -> None:
+    rules = parse_rules({"rules": [{"route": "board", "min_confidence": 0.9}, {"route": "desk"}]})
+    engine = open_engine(db_url)
+    a, b, c, d = _articles(engine, 4)
+    first = record_mentions(
+        engine, [(a, [replace(_tariff(), confidence=0.7)])], routes=["board", "desk"], rules=rules
+    )
+    recap = replace(_tariff(), confidence=0.97, background=True, alertable=False)
+    told_as_recap = record_mentions(engine, [(b, [recap])], routes=["board", "desk"], rules=rules)
+    surer = record_mentions(
+        engine, [(c, [replace(_tariff(), confidence=0.95)])], routes=["board", "desk"], rules=rules
+    )
+    again = record_mentions(
+        engine, [(d, [replace(_tariff(), confidence=0.99)])], routes=["board", "desk"], rules=rules
+    )
+    assert (first.alerts_created, told_as_recap.alerts_created) == (1, 0)  # desk only; a recap never alerts
+    assert (surer.new_event_ids, surer.alerts_created, again.alerts_created) == ([], 1, 0)
+    with engine.connect() as conn:
+        routes = sorted(r for (r,) in conn.execute(sa.text("SELECT route FROM alerts")))
+    assert routes == ["board", "desk"]
 
 
 def test_the_events_and_stories_views_never_read_article_texts(db_url: str) -> None:
