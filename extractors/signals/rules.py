@@ -136,6 +136,11 @@ _AGAINST = _CUES.cue("against")
 _INVESTMENT_HOST = _CUES.cue("investment_host")
 _LOST = _CUES.cue("lost")
 _STATUS_HOLDER = _CUES.cue("status_holder")
+_REMOVED_FROM = _CUES.cue("removed_from")
+_FROM_OR_OF = _CUES.cue("from_or_of")
+_BY_THE = _CUES.cue("by_the")
+_NOT_DONE = _CUES.cue("not_done")
+_ITS = _CUES.cue("its")
 
 
 __all__ = [
@@ -466,7 +471,8 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         for m in art.actors(sentence, w.start, subject_end)
         if m.value not in companies and not _AFTER_PREPOSITION.search(sentence, 0, w.start + m.start)
     ]
-    if _PASSIVE.search(own) and before and not listing:
+    progressive = sentence[start:end].split()[0].lower().endswith("ing")  # "China is banning imports"
+    if _PASSIVE.search(own) and before and not listing and not progressive:
         # "Seven Russian banks were cut off from SWIFT, the EU said": the subject is hit
         subjects = actor_codes(before)
         candidates.insert(0, subjects)
@@ -596,7 +602,13 @@ def _sentence_events(sentence: str, art: Article) -> list[Found]:
     live = live_triggers(sentence, art.stems)
     if not live or sentence.rstrip().endswith("?"):
         return found
-    tariff_triggers = _TARIFF.finditer(sentence, live)
+    # "preferential tariff treatment": the tariff word of a duty-free status is its reader's
+    status = _PREFERENCES.search(sentence, live)
+    tariff_triggers = [
+        t
+        for t in _TARIFF.finditer(sentence, live)
+        if not (status and status.start() <= t.start() < status.end())
+    ]
     previous: tuple[int, list[Found]] = (0, [])
     for m in tariff_triggers:
         got = _tariff(sentence, m.start(), m.end(), art) or _joined_measure(
@@ -704,39 +716,50 @@ def _preferences(sentence: str, live: set[Trigger], art: Article) -> list[Found]
     the end of a duty-free status is a tariff imposed (the evaluation rules'
     rule 2), by the country that grants it on the one that held it; a status
     restored or granted is a tariff reduced. A plan or threat to end it is a
-    threat; a restoration to come, no measure yet."""
+    threat; a restoration to come, or one that failed, no measure yet."""
     m = _PREFERENCES.search(sentence, live)
-    if m is None or _NEGATION.search(sentence) or sentence.rstrip().endswith("?"):
+    if m is None or sentence.rstrip().endswith("?"):
         return []
     w = window_around(sentence, m.start(), m.end())
     own, conditional = own_clause(w.before)
-    if _DEMAND.search(own):
-        return []  # asked for, not done
+    local = own + sentence[m.start() : m.end()] + w.after
+    if _NEGATION.search(local) or _NOT_DONE.search(own) or _DEMAND.search(own):
+        return []  # not done, or asked for
     verb = nearest_verb(Window(own, w.after, w.start, w.end), _PREFERENCE_VERBS)
     if verb is None:
         return []
-    local = own + sentence[m.start() : m.end()] + w.after
-    threat = conditional or bool(_MODAL.search(local)) or condition_after(sentence, m.end(), len(sentence))
-    if verb == "reduced" and (threat or _FUTURE.search(local)):
+    # the measure's own clause says whether it is done, to come or threatened
+    head = own + sentence[m.start() : m.end()]
+    threat = conditional or bool(_MODAL.search(head)) or condition_after(sentence, m.end(), w.end)
+    future = bool(_FUTURE.search(head))
+    if verb == "reduced" and (threat or future):
         return []  # a restoration hoped for or promised is no relief yet
-    if threat:
-        action = "threatened"
-    elif verb == "imposed" and _FUTURE.search(local):
-        action = "announced"
-    else:
-        action = verb
+    action = "threatened" if threat else "announced" if verb == "imposed" and future else verb
     before = art.actors(sentence, w.start, m.start())
     after = art.actors(sentence, m.end(), w.end)
-    held = [a for a in before if _STATUS_HOLDER.match(sentence, w.start + a.end)]
+    agent = next((a.value for a in after if _BY_THE.search(sentence, m.end(), m.end() + a.start)), None)
+    held = [
+        a
+        for a in before
+        if _STATUS_HOLDER.match(sentence, w.start + a.end)
+        or (
+            _FROM_OR_OF.match(sentence, w.start + a.end)
+            and _REMOVED_FROM.search(sentence, max(0, w.start + a.start - 30), w.start + a.start)
+        )
+    ]
+    target: str | None
     if held:
-        target: str | None = held[-1].value
-    elif before and _LOST.search(own):
-        target = before[0].value  # "India lost its GSP benefits"
+        target = held[-1].value
+    elif before and (_LOST.search(own) or agent is not None):
+        target = before[0].value  # "India lost its GSP benefits", "Turkey was removed ... by"
     else:
-        target = after[0].value if after else None  # "preferences for Cambodia"
-    named = [a.value for a in before + after if a.value != target]
-    actor = named[0] if named else next((c for c in art.top if c != target), None)
-    if actor is None:
+        target = next((a.value for a in after if a.value != agent), None)  # "preferences for Cambodia"
+    named = [a.value for a in before if a.value != target][::-1]  # the nearest first
+    actor = agent or next(iter(named), None) or next((c for c in art.top if c != target), None)
+    if target is None and _ITS.search(sentence, 0, m.start()):
+        # "India warned that the U.S. could end its GSP benefits": India's
+        target = next((a.value for a in before if a.value != actor), None)
+    if actor is None or actor == target:
         return []
     return [Found("tariff", action, actor, target, at=m.start())]
 

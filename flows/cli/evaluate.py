@@ -231,14 +231,15 @@ def eval_signals(
                 )
             ],
         )
-        print_table(
-            "alert precision for a route asking min_confidence (fewer alerts, more of them right)",
-            ("min_confidence", *results),
-            [
-                (f"{level:.1f}", *(share(r.alert_levels.get(level, Agreement())) for r in results.values()))
-                for level in ALERT_LEVELS
-            ],
-        )
+        if not rules_only:  # the rules alone are sure of everything: every level the same
+            print_table(
+                "alert precision for a route asking min_confidence (fewer alerts, more of them right)",
+                ("min_confidence", *results),
+                [
+                    (f"{at:.1f}", *(share(r.alert_levels.get(at, Agreement())) for r in results.values()))
+                    for at in ALERT_LEVELS
+                ],
+            )
         if errors:
             for e in _once_per_article(next(iter(results.values())).errors):
                 out.print(f"[bold]{e['article']}[/]", markup=True, highlight=False)

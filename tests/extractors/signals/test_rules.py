@@ -308,15 +308,17 @@ def test_a_ministry_stands_for_the_country_its_sentence_names() -> None:
         ("West Germany and the Soviet Union signed a trade agreement.", ("trade_deal", "agreed", "DE", "SU")),
         ("The Soviet Union banned imports of grain from Canada.", ("sanction", "imposed", "SU", "CA")),
         (
-            "Clayton Yeutter said the Reagan Administration would impose duties on pasta from the Common"
-            " Market.",
+            "Clayton Yeutter said the Reagan Administration would impose duties on pasta from the European"
+            " Community.",
             ("tariff", "announced", "US", "EU"),
         ),
     ],
 )
 def test_names_of_wire_stories_of_the_1980s(text: str, want: tuple[str, ...]) -> None:
-    """The evaluation's 1987 wire stories name blocs and governments by the
-    names of their time (the gazetteers' data, not the engine's)."""
+    """The independent evaluation's 1987 wire stories (issue 14) name blocs and
+    governments by the names of their time (the gazetteers' data, not the
+    engine's); names that mean other things today ("Soviet-era", India's "EC")
+    are not among them."""
     assert want in {(m.type, m.action, m.actor, m.target) for m in rule_mentions(text)}
 
 
@@ -335,6 +337,15 @@ def test_names_of_wire_stories_of_the_1980s(text: str, want: tuple[str, ...]) ->
             ("threatened", "US", "IN"),
         ),
         ("The United States restored Thailand's GSP benefits on Monday.", ("reduced", "US", "TH")),
+        ("Thailand was stripped of its GSP benefits by Washington.", ("imposed", "US", "TH")),
+        ("Turkey was removed from the GSP program by the United States.", ("imposed", "US", "TR")),
+        ("India warned that the U.S. could end its GSP benefits.", ("threatened", "US", "IN")),
+        # the tariff word inside the status is no tariff lifted
+        ("Japan will end preferential tariff treatment for China.", ("announced", "JP", "CN")),
+        (
+            "The U.S. ended India's GSP status on Wednesday but did not impose new tariffs.",
+            ("imposed", "US", "IN"),
+        ),
     ],
 )
 def test_a_duty_free_status_ended_is_a_tariff(text: str, want: tuple[str, ...]) -> None:
@@ -346,13 +357,27 @@ def test_a_duty_free_status_ended_is_a_tariff(text: str, want: tuple[str, ...]) 
     "text",
     [
         "China gives preferential treatment to its state-owned companies.",
-        "The US demanded that China end preferential treatment for state firms.",
+        "The US demanded that Japan end preferential tariff treatment for China.",
+        "Congress failed to renew the GSP program, and duties returned.",
+        "Congress has yet to renew the GSP.",
         "The United States will not end India's preferential trade status.",
         "Indian officials hope the U.S. will restore its GSP benefits.",
     ],
 )
 def test_no_duty_free_status_ended(text: str) -> None:
     assert not [m for m in rule_mentions(text) if m.type == "tariff"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The former Soviet republic of Kazakhstan imposed tariffs on Chinese steel.",
+        "India's EC said polls would be held in April, as the U.S. imposed tariffs on Indian steel.",
+        "The EEC imposed anti-dumping duties on steel pipes from Ukraine.",
+    ],
+)
+def test_names_of_the_1980s_that_mean_other_things_today(text: str) -> None:
+    assert not {m.actor for m in rule_mentions(text)} & {"SU", "EU"}
 
 
 def test_a_news_agency_credited_in_a_dateline_is_not_an_actor() -> None:
@@ -409,6 +434,10 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
         ("China announced new punitive measures against US products.", ("sanction", "imposed", "CN", "US")),
         ("Japan is putting new economic sanctions on North Korea.", ("sanction", "imposed", "JP", "KP")),
         ("India will ban imports of Chinese toys.", ("sanction", "imposed", "IN", "CN")),
+        ("China lifted its ban of U.S. beef imports.", ("sanction", "lifted", "CN", "US")),  # a noun
+        ("China is banning imports of U.S. beef.", ("sanction", "imposed", "CN", "US")),  # not a passive
+        ("The EU is penalizing Chinese carmakers.", ("sanction", "imposed", "EU", "CN")),
+        ("The U.S. has implemented sanctions relief for Syria.", ("sanction", "eased", "US", "SY")),
         (
             "The European Union unfroze the assets of two Russian businessmen after a court ruling.",
             ("sanction", "lifted", "EU", "RU"),

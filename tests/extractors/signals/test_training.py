@@ -85,10 +85,18 @@ LABELS = Path(__file__).parents[3] / "eval" / "signals" / "news"
 # target 0.70 -> 0.75.
 # 2026-12-02 (sixth session): across years, trained on one year of the
 # development set and run on the other (`across_years`), measured P 0.582,
-# R 0.363, alerts 0.658 of 120, target 0.849, rates 0.613, amounts 0.702.
+# R 0.363, alerts 0.658 of 120, target 0.849, rates 0.613, amounts 0.702, and
+# floors first set just under them. Over the session's variants it moved with
+# the retrained weights more than with the rules (the alerts that changed lay
+# in sentences no rule change touched): P 0.567-0.582, R 0.354-0.374, alerts
+# 0.636-0.670 of 110-126. Its first training year holds 154 articles, so one
+# article's readings move it. The floors were set again below that band, the
+# same session and before they ever ran in CI (P 0.55, R 0.34, alerts 0.62),
+# when the review's fixes (a ban lifted is no ban imposed, "is banning" no
+# passive) measured P 0.570, R 0.354, alerts 0.649 of 111.
 FLOORS = {
     "cross-validated": dict(precision=0.59, recall=0.62, alerts=0.72, target=0.84, rates=0.63, amounts=0.69),
-    "across years": dict(precision=0.57, recall=0.35, alerts=0.64, target=0.83, rates=0.60, amounts=0.69),
+    "across years": dict(precision=0.55, recall=0.34, alerts=0.62, target=0.83, rates=0.60, amounts=0.69),
     "time split": dict(precision=0.44, recall=0.39, alerts=0.50, target=0.75, rates=0.38),
 }
 PARTITIONS = 3
