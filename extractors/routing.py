@@ -134,6 +134,12 @@ class AlertRules:
     rules: tuple[Rule, ...] = ()
     options: Mapping[str, RouteOptions] = field(default_factory=dict)
 
+    @property
+    def ask_confidence(self) -> bool:
+        """Whether some rule asks for a least confidence: only then can a later,
+        surer report of an event alert a route the first did not."""
+        return any(r.min_confidence for r in self.rules)
+
     def channels_for(self, event: RoutedEvent, channels: Iterable[str]) -> list[str]:
         """The channels (of those configured) this event alerts."""
         if not self.rules:

@@ -315,7 +315,7 @@ def _record(
                     entities = _union(event.entities, m.entities)
                     last = max(aware(event.last_seen or event.first_seen), when)
                     occurred = min((d for d in (event.occurred, m.occurred) if d is not None), default=None)
-                    if m.alertable and event.alertable:
+                    if m.alertable and event.alertable and rules.ask_confidence:
                         # news told again, maybe with more confidence: a route asking for
                         # a least confidence the first report did not reach gets it now
                         # (a channel that has the event's alert gets no second one)

@@ -76,6 +76,7 @@ def test_a_route_can_ask_for_the_events_the_extractor_is_surest_of() -> None:
             ]
         }
     )
+    assert rules.ask_confidence and not parse_rules({"rules": [{"route": "desk"}]}).ask_confidence
     sure, unsure = _m("tariff", "imposed", "US", "CN"), _m("tariff", "imposed", "US", "MX")
     assert rules.channels_for(replace(sure, confidence=0.93), ["board", "desk"]) == ["board", "desk"]
     assert rules.channels_for(replace(unsure, confidence=0.72), ["board", "desk"]) == ["desk"]
