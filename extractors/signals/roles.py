@@ -18,6 +18,7 @@ from .cues import cues
 
 __all__ = [
     "coordinated_actors",
+    "goods_origin",
     "head_matches",
     "hub_pairs",
     "is_trade_talk",
@@ -45,6 +46,7 @@ _NAMED_OBJECT = _CUES.exact("named_object")
 _NOT_COMPANY = _CUES.exact("not_company")
 # the words of named_object that open a phrase, not a listing verb
 _OBJECT_PREPOSITION = _CUES.cue("object_preposition")
+_ORIGIN = _CUES.cue("origin")
 
 
 def object_targets(art: Article, clause: str, lo: int, hi: int) -> list[str]:
@@ -82,6 +84,18 @@ def _runs(names: list[Match], text: str) -> list[list[Match]]:
         else:
             runs.append([m])
     return runs
+
+
+def goods_origin(names: list[Match], text: str) -> list[Match]:
+    """The ``names`` (in ``text``, in order) that say where goods come from,
+    with the rest of their list: ``goods originating in India, South Korea
+    and Laos``, ``products made in China``. They are what a measure hits,
+    not who takes it."""
+    out: list[Match] = []
+    for run in _runs(names, text):
+        if _ORIGIN.search(text, max(0, run[0].start - 30), run[0].start):
+            out += run
+    return out
 
 
 # how far (characters) a coordinated subject may stand before its measure;

@@ -59,6 +59,7 @@ from .cues import IN_TRADE_STORY, Trigger, cues
 from .merging import event_key, join_same_sentence, mention_of, merge, merge_actions
 from .roles import (
     coordinated_actors,
+    goods_origin,
     head_matches,
     hub_pairs,
     is_trade_talk,
@@ -209,8 +210,13 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     # "tariffs on ... Chinese goods, on top of duties": goods named before the
     # trigger are a target, not who acts; "hitting the Chinese with new tariffs" too
     hit = [m for m in before_actors if _hit_with(sentence, w.start + m.start, w.start + m.end)]
+    # "goods originating in India, South Korea and Laos will have tariffs reduced"
+    origin = goods_origin(before_actors, sentence[w.start : w.end])
+    hit += [m for m in origin if m not in hit]
     before_actors = [m for m in before_actors if m not in hit and not names_goods(sentence, w.start + m.end)]
-    targets = object_targets(art, sentence, end, w.end) or actor_codes(hit)
+    # the goods' origin before the trigger says what is hit before an object after it
+    # ("Products made in China will face tariffs of 25 percent, the USTR said")
+    targets = actor_codes(origin) or object_targets(art, sentence, end, w.end) or actor_codes(hit)
     actors: list[str]
     each: list[str] | None = None  # the targets of a list, each its own event
     if demand and verb in ("lifted", "reduced"):
@@ -245,7 +251,9 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
             actors = coordinated_actors(
                 [m for m in before_actors if m.value not in targets[:1]], text, start - w.start
             ) or ([before_actors[0].value] if before_actors else [])
-        if len(targets) > 1 and listed(art.actors(sentence, end, w.end), w.after):
+        if len(targets) > 1 and (
+            listed(art.actors(sentence, end, w.end), w.after) or targets == actor_codes(origin)
+        ):
             each = targets  # "tariffs on the EU, Canada and Mexico": one event per target (guide)
         target = targets[0] if targets and each is None else None
     if speculation(action, local, sentence):

@@ -673,6 +673,76 @@ def test_deals_signed_inked_or_passive(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        # completed, cut, negotiated: a deal made
+        (
+            "Lighthizer, who just completed a new trade agreement with Canada and Mexico, leads the talks.",
+            {("CA", "US"), ("MX", "US")},
+        ),
+        (
+            "Trump is also cutting bilateral trade deals with South Korea and Japan.",
+            {("KR", "US"), ("JP", "US")},
+        ),
+        # several agreements at once; the signing of a named agreement
+        (
+            "China signed two free trade agreements with the Maldives and Peru last year.",
+            {("CN", "MV"), ("CN", "PE")},
+        ),
+        (
+            "More than a year has passed since the signing of the China-Australia Free Trade Agreement.",
+            {("AU", "CN")},
+        ),
+        ("The protocol on the China-Peru free trade agreement has already been signed.", {("CN", "PE")}),
+    ],
+)
+def test_deals_completed_cut_or_signed_by_name(text: str, pairs: set[tuple[str, str]]) -> None:
+    got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "trade_deal"}
+    assert got == pairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States and China have not signed a trade deal.",
+        "Negotiators hope to sign a trade deal next month.",
+        "The two sides could reach a trade agreement by March.",
+    ],
+)
+def test_a_deal_not_made_is_no_deal(text: str) -> None:
+    assert not [m for m in rule_mentions(text) if m.type == "trade_deal"]
+
+
+def test_goods_origin_before_the_trigger_is_what_is_hit_each_of_a_list() -> None:
+    text = (
+        "China said goods originating in India, South Korea and Laos will have tariffs reduced or cut to zero"
+        " from July 1."
+    )
+    got = {(m.type, m.action, m.actor, m.target) for m in rule_mentions(text)}
+    assert got == {("tariff", "reduced", "CN", c) for c in ("IN", "KR", "LA")}
+
+
+def test_goods_made_in_a_country_are_hit_by_the_other_side() -> None:
+    text = "Products made in China will face tariffs of 25 percent, the USTR said."
+    assert {(m.actor, m.target, m.rate_to) for m in rule_mentions(text)} == {("US", "CN", 25.0)}
+
+
+def test_walking_back_tariffs_on_a_list_lifts_them_for_each() -> None:
+    text = "Trump has since walked back those tariffs on Canada, Mexico and Brazil."
+    got = {(m.type, m.action, m.actor, m.target) for m in rule_mentions(text)}
+    assert got == {("tariff", "lifted", "US", c) for c in ("CA", "MX", "BR")}
+
+
+def test_a_carve_out_from_tariffs_is_relief_for_the_countries_it_names() -> None:
+    text = (
+        "The United States imposed tariffs on steel imports on Friday."
+        " Washington gave carve-outs to Canada and Mexico in the steel tariffs."
+    )
+    got = {(m.action, m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
+    assert {("reduced", "US", "CA"), ("reduced", "US", "MX")} <= got
+
+
+@pytest.mark.parametrize(
     ("text", "want"),
     [
         (
