@@ -58,6 +58,7 @@ from .classification import (
 from .cues import IN_TRADE_STORY, Trigger, cues
 from .merging import event_key, join_same_sentence, mention_of, merge, merge_actions
 from .roles import (
+    SANCTIONERS,
     coordinated_actors,
     goods_origin,
     head_matches,
@@ -533,7 +534,19 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         home = g.company_home.get(targets[0] or "", targets[0])
         counterpart = art.counterpart(home)
         others = [m.value for m in art.actors(sentence) if m.value not in (home, *companies)]
-        actors = [counterpart] if counterpart else others[:1]
+        if home in SANCTIONERS and home not in object_after and not companies:
+            # a sanctioning power named where no object stands: "sanctions will be
+            # implemented through the Treasury Department on ... Russian individuals"
+            actors = [home]
+            targets = [next((c for c in object_after if c != home), None) or counterpart]
+        elif counterpart:
+            actors = [counterpart]
+        else:
+            # no one named takes it: a sanctioning power the sentence or the story
+            # names before any other country ("The sanctions target ships that help
+            # Pyongyang" in a story of US sanctions: the US's, not North Korea's)
+            powers = [c for c in others if c in SANCTIONERS] or [c for c in art.top if c in SANCTIONERS]
+            actors = powers[:1] or others[:1]
     if not actors:
         return []
     products = actor_codes(g.products.find(w.after))

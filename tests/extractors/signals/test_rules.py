@@ -888,3 +888,45 @@ def test_a_trade_investigation_is_a_tariff_threatened(text: str, actor: str, tar
 
 def test_an_investigation_that_is_not_about_trade_is_no_event() -> None:
     assert rule_mentions("The FBI investigation into Russia's meddling in the election continued.") == []
+
+
+_US_SANCTIONS_ON_RUSSIA = (
+    "The United States imposed sanctions on Russia on Friday. Washington said Moscow must stop. "
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the sanctioning power named where no object stands
+        (
+            "Officials announced new sanctions will be implemented through the Treasury Department"
+            " on five entities and 19 Russian individuals.",
+            ("US", "RU"),
+        ),
+        (
+            "The sanctions were imposed under a law Congress passed last year to punish Moscow.",
+            ("US", "RU"),
+        ),
+        # no one named takes them: the story's sanctioning power, not the country of those hit
+        ("The sanctions target ships and firms that help Pyongyang fund its missiles.", ("US", None)),
+        (
+            "Friday's sanctions list targets a number of Russian tycoons, including Oleg Deripaska.",
+            ("US", None),
+        ),
+    ],
+)
+def test_a_sanction_no_one_named_takes_is_the_sanctioning_powers(
+    text: str, want: tuple[str, str | None]
+) -> None:
+    got = [m for m in rule_mentions(_US_SANCTIONS_ON_RUSSIA + text) if text in m.evidence]
+    assert got and all(m.actor == "US" for m in got)
+    if want[1] is not None:
+        assert {m.target for m in got} == {want[1]}
+
+
+def test_retaliation_named_against_the_us_stays_against_it() -> None:
+    text = "Russia imposed sanctions on U.S. officials on Friday."
+    assert {
+        (m.actor, m.target) for m in rule_mentions(_US_SANCTIONS_ON_RUSSIA + text) if text in m.evidence
+    } == {("RU", "US")}
