@@ -45,6 +45,10 @@ def _trie_pattern(forms: list[str]) -> str:
     return build(trie)
 
 
+CURRENCY = r"\.?\s+(?:dollars?|cents?|yuan|renminbi|yen|euros?|rupees?|pesos?|rubles?|roubles?|lira)\b"
+"""What follows a country's name that makes it a currency, not an actor: "34
+billion U.S. dollars", "Chinese yuan"."""
+
 CONTEXT = "?"
 """The value of an actor form that stands for whichever country its context names
 (``the commerce ministry``)."""
@@ -53,12 +57,15 @@ CONTEXT = "?"
 class _Index:
     """A longest-match index of surface forms to canonical values."""
 
-    def __init__(self, forms: dict[str, str], *, ignore_case: bool) -> None:
+    def __init__(self, forms: dict[str, str], *, ignore_case: bool, not_before: str = "") -> None:
         self._ignore_case = ignore_case
         self._forms = {(k.lower() if ignore_case else k): v for k, v in forms.items()}
         # no look-behind in front: it would stop the regex engine from skipping
-        # ahead to a possible first character (3x slower); find() checks it
-        pattern = rf"(?:{_trie_pattern(list(self._forms))})(?![\w])"
+        # ahead to a possible first character (3x slower); find() checks it.
+        # ``not_before``: what may not follow a form for it to count
+        pattern = (
+            rf"(?:{_trie_pattern(list(self._forms))})(?![\w]){f'(?!{not_before})' if not_before else ''}"
+        )
         self._regex: re.Pattern[str] | Caseless = Caseless(pattern) if ignore_case else re.compile(pattern)
 
     def find(self, text: str) -> list[Match]:
@@ -127,7 +134,7 @@ def gazetteer() -> Gazetteer:
         if len(parts) > 2 and not parts[0].startswith("#")
     }
     return Gazetteer(
-        actors=_Index(actor_forms, ignore_case=False),
+        actors=_Index(actor_forms, ignore_case=False, not_before=CURRENCY),
         companies=_Index(_aliases(companies), ignore_case=False),
         products=_Index(_aliases(_read("products.txt")), ignore_case=True),
         company_home=homes,

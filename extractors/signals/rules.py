@@ -302,7 +302,10 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
                     listed=bool(each),
                 )
             )
-    if _RECIPROCAL.search(local):  # "the US and China exchanged tariffs": each on the other
+    # "the US and China exchanged tariffs": each on the other (read in the sentence,
+    # so that what follows the window still counts: "exchanged the first blows")
+    reciprocal = _RECIPROCAL.search(sentence, start - len(own))
+    if reciprocal is not None and reciprocal.start() < w.end:
         found += _other_way(found)
     if step and action in ("imposed", "announced", "threatened"):
         rest = sentence[step.start() :]

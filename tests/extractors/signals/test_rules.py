@@ -930,3 +930,12 @@ def test_retaliation_named_against_the_us_stays_against_it() -> None:
     assert {
         (m.actor, m.target) for m in rule_mentions(_US_SANCTIONS_ON_RUSSIA + text) if text in m.evidence
     } == {("RU", "US")}
+
+
+def test_words_exchanged_are_no_tariffs_exchanged() -> None:
+    text = (
+        "President Donald Trump threatened to impose tariffs on every single Chinese import into America"
+        " as the world's two largest economies exchanged the first blows in a trade war."
+    )
+    got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
+    assert got == {("US", "CN")}
