@@ -47,6 +47,7 @@ _NOT_COMPANY = _CUES.exact("not_company")
 # the words of named_object that open a phrase, not a listing verb
 _OBJECT_PREPOSITION = _CUES.cue("object_preposition")
 _ORIGIN = _CUES.cue("origin")
+_RELATIVE_CLAUSE = _CUES.cue("relative_clause")
 
 
 def object_targets(art: Article, clause: str, lo: int, hi: int) -> list[str]:
@@ -57,7 +58,11 @@ def object_targets(art: Article, clause: str, lo: int, hi: int) -> list[str]:
     if m is None:
         return []
     examples = _MANY_INCLUDING.search(clause, lo + m.start(), hi)  # "from countries including China"
-    return actor_codes(art.actors(clause, lo + m.start(), examples.start() if examples else hi))
+    # "on steel imports that infuriated America's trading partners": a relative
+    # clause says what the measure did, not what it is on
+    relative = _RELATIVE_CLAUSE.search(clause, lo + m.start(), hi)
+    cut = min(x.start() for x in (examples, relative) if x is not None) if examples or relative else hi
+    return actor_codes(art.actors(clause, lo + m.start(), cut))
 
 
 def object_text(sentence: str, start: int, w: Window) -> str:

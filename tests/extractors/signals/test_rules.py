@@ -939,3 +939,18 @@ def test_words_exchanged_are_no_tariffs_exchanged() -> None:
     )
     got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
     assert got == {("US", "CN")}
+
+
+def test_a_decision_on_steel_and_aluminum_tariffs_is_the_deciders() -> None:
+    text = "Turkey is upset by the U.S. Administration's decision to double steel and aluminum tariffs."
+    assert {(m.type, m.action, m.actor) for m in rule_mentions(text)} == {("tariff", "increased", "US")}
+
+
+def test_a_relative_clause_after_the_object_names_no_target() -> None:
+    text = (
+        "The United States and Canada are at odds. Trump's free-trade advocacy came just days after"
+        " he imposed steep tariffs on steel and aluminum imports that infuriated America's biggest"
+        " trading partners."
+    )
+    got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
+    assert got == {("US", None)}
