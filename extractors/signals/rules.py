@@ -215,9 +215,7 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     origin = goods_origin(before_actors, sentence[w.start : w.end])
     hit += [m for m in origin if m not in hit]
     before_actors = [m for m in before_actors if m not in hit and not names_goods(sentence, w.start + m.end)]
-    # the goods' origin before the trigger says what is hit before an object after it
-    # ("Products made in China will face tariffs of 25 percent, the USTR said")
-    targets = actor_codes(origin) or object_targets(art, sentence, end, w.end) or actor_codes(hit)
+    targets = object_targets(art, sentence, end, w.end) or actor_codes(hit)
     actors: list[str]
     each: list[str] | None = None  # the targets of a list, each its own event
     if demand and verb in ("lifted", "reduced"):
@@ -537,7 +535,8 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         home = g.company_home.get(targets[0] or "", targets[0])
         counterpart = art.counterpart(home)
         others = [m.value for m in art.actors(sentence) if m.value not in (home, *companies)]
-        if home in SANCTIONERS and home not in object_after and not companies:
+        said_after = actor_codes([m for m in named_after if m.start >= end - start])
+        if home in SANCTIONERS and home in said_after and home not in object_after and not companies:
             # a sanctioning power named where no object stands: "sanctions will be
             # implemented through the Treasury Department on ... Russian individuals"
             actors = [home]
@@ -545,10 +544,10 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         elif counterpart:
             actors = [counterpart]
         else:
-            # no one named takes it: a sanctioning power the sentence or the story
-            # names before any other country ("The sanctions target ships that help
+            # no one named takes it: a sanctioning power the sentence names, or the
+            # one the story names most, before any other country ("The sanctions target ships that help
             # Pyongyang" in a story of US sanctions: the US's, not North Korea's)
-            powers = [c for c in others if c in SANCTIONERS] or [c for c in art.top if c in SANCTIONERS]
+            powers = [c for c in others if c in SANCTIONERS] or [c for c in art.top[:1] if c in SANCTIONERS]
             actors = powers[:1] or others[:1]
     if not actors:
         return []

@@ -675,28 +675,20 @@ def test_deals_signed_inked_or_passive(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "pairs"),
     [
-        # completed, cut, negotiated: a deal made
+        # a deal completed
         (
             "Lighthizer, who just completed a new trade agreement with Canada and Mexico, leads the talks.",
             {("CA", "US"), ("MX", "US")},
         ),
-        (
-            "Trump is also cutting bilateral trade deals with South Korea and Japan.",
-            {("KR", "US"), ("JP", "US")},
-        ),
-        # several agreements at once; the signing of a named agreement
+        # several agreements at once; an agreement already signed
         (
             "China signed two free trade agreements with the Maldives and Peru last year.",
             {("CN", "MV"), ("CN", "PE")},
         ),
-        (
-            "More than a year has passed since the signing of the China-Australia Free Trade Agreement.",
-            {("AU", "CN")},
-        ),
         ("The protocol on the China-Peru free trade agreement has already been signed.", {("CN", "PE")}),
     ],
 )
-def test_deals_completed_cut_or_signed_by_name(text: str, pairs: set[tuple[str, str]]) -> None:
+def test_deals_completed_or_signed_several_at_once(text: str, pairs: set[tuple[str, str]]) -> None:
     got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "trade_deal"}
     assert got == pairs
 
@@ -707,6 +699,10 @@ def test_deals_completed_cut_or_signed_by_name(text: str, pairs: set[tuple[str, 
         "The United States and China have not signed a trade deal.",
         "Negotiators hope to sign a trade deal next month.",
         "The two sides could reach a trade agreement by March.",
+        "Trump said he wants to cut a trade deal with Japan.",
+        "The U.S. and Japan completed the first round of trade deal negotiations.",
+        "Brazil postponed the signing of the EU-Mercosur free trade agreement.",
+        "U.S. and Chinese companies signed deals worth $250 billion during the visit.",
     ],
 )
 def test_a_deal_not_made_is_no_deal(text: str) -> None:
@@ -720,11 +716,6 @@ def test_goods_origin_before_the_trigger_is_what_is_hit_each_of_a_list() -> None
     )
     got = {(m.type, m.action, m.actor, m.target) for m in rule_mentions(text)}
     assert got == {("tariff", "reduced", "CN", c) for c in ("IN", "KR", "LA")}
-
-
-def test_goods_made_in_a_country_are_hit_by_the_other_side() -> None:
-    text = "Products made in China will face tariffs of 25 percent, the USTR said."
-    assert {(m.actor, m.target, m.rate_to) for m in rule_mentions(text)} == {("US", "CN", 25.0)}
 
 
 def test_walking_back_tariffs_on_a_list_lifts_them_for_each() -> None:
@@ -910,10 +901,6 @@ _US_SANCTIONS_ON_RUSSIA = (
         ),
         # no one named takes them: the story's sanctioning power, not the country of those hit
         ("The sanctions target ships and firms that help Pyongyang fund its missiles.", ("US", None)),
-        (
-            "Friday's sanctions list targets a number of Russian tycoons, including Oleg Deripaska.",
-            ("US", None),
-        ),
     ],
 )
 def test_a_sanction_no_one_named_takes_is_the_sanctioning_powers(
@@ -954,3 +941,31 @@ def test_a_relative_clause_after_the_object_names_no_target() -> None:
     )
     got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
     assert got == {("US", None)}
+
+
+def test_officials_of_a_sanctioning_power_sanctioned_are_hit_not_acting() -> None:
+    text = (
+        "China and the United States are at odds. Beijing hit back on Monday."
+        " Eleven U.S. officials were sanctioned."
+    )
+    got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "sanction"}
+    assert got == {("CN", "US")}
+
+
+def test_where_the_goods_come_from_in_a_relative_clause_is_the_target() -> None:
+    text = "Washington imposed tariffs on steel that comes from China."
+    assert {(m.actor, m.target) for m in rule_mentions(text)} == {("US", "CN")}
+
+
+def test_no_carve_outs_is_no_relief() -> None:
+    text = (
+        "The United States imposed tariffs on steel imports on Friday."
+        " Trump said there would be no carve-outs for Canada from the steel tariffs."
+    )
+    assert not [m for m in rule_mentions(text) if m.action == "reduced"]
+
+
+def test_tariff_salvos_exchanged_are_mutual() -> None:
+    text = "The U.S. has exchanged tariff salvos with China since July."
+    got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
+    assert got == {("US", "CN"), ("CN", "US")}
