@@ -61,7 +61,7 @@ def object_targets(art: Article, clause: str, lo: int, hi: int) -> list[str]:
     # "on steel imports that infuriated America's trading partners": a relative
     # clause says what the measure did, not what it is on
     relative = _RELATIVE_CLAUSE.search(clause, lo + m.start(), hi)
-    cut = min(x.start() for x in (examples, relative) if x is not None) if examples or relative else hi
+    cut = min((x.start() for x in (examples, relative) if x is not None), default=hi)
     return actor_codes(art.actors(clause, lo + m.start(), cut))
 
 

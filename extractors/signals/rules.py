@@ -535,8 +535,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         home = g.company_home.get(targets[0] or "", targets[0])
         counterpart = art.counterpart(home)
         others = [m.value for m in art.actors(sentence) if m.value not in (home, *companies)]
-        said_after = actor_codes([m for m in named_after if m.start >= end - start])
-        if home in SANCTIONERS and home in said_after and home not in object_after and not companies:
+        if home in SANCTIONERS and home in within(end, w.end) and home not in object_after and not companies:
             # a sanctioning power named where no object stands: "sanctions will be
             # implemented through the Treasury Department on ... Russian individuals"
             actors = [home]
@@ -545,8 +544,9 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
             actors = [counterpart]
         else:
             # no one named takes it: a sanctioning power the sentence names, or the
-            # one the story names most, before any other country ("The sanctions target ships that help
-            # Pyongyang" in a story of US sanctions: the US's, not North Korea's)
+            # one the story names most, before any other country ("The sanctions
+            # target ships that help Pyongyang" in a story of US sanctions: the
+            # US's, not North Korea's)
             powers = [c for c in others if c in SANCTIONERS] or [c for c in art.top[:1] if c in SANCTIONERS]
             actors = powers[:1] or others[:1]
     if not actors:

@@ -919,42 +919,9 @@ def test_retaliation_named_against_the_us_stays_against_it() -> None:
     } == {("RU", "US")}
 
 
-def test_words_exchanged_are_no_tariffs_exchanged() -> None:
-    text = (
-        "President Donald Trump threatened to impose tariffs on every single Chinese import into America"
-        " as the world's two largest economies exchanged the first blows in a trade war."
-    )
-    got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
-    assert got == {("US", "CN")}
-
-
 def test_a_decision_on_steel_and_aluminum_tariffs_is_the_deciders() -> None:
     text = "Turkey is upset by the U.S. Administration's decision to double steel and aluminum tariffs."
     assert {(m.type, m.action, m.actor) for m in rule_mentions(text)} == {("tariff", "increased", "US")}
-
-
-def test_a_relative_clause_after_the_object_names_no_target() -> None:
-    text = (
-        "The United States and Canada are at odds. Trump's free-trade advocacy came just days after"
-        " he imposed steep tariffs on steel and aluminum imports that infuriated America's biggest"
-        " trading partners."
-    )
-    got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
-    assert got == {("US", None)}
-
-
-def test_officials_of_a_sanctioning_power_sanctioned_are_hit_not_acting() -> None:
-    text = (
-        "China and the United States are at odds. Beijing hit back on Monday."
-        " Eleven U.S. officials were sanctioned."
-    )
-    got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "sanction"}
-    assert got == {("CN", "US")}
-
-
-def test_where_the_goods_come_from_in_a_relative_clause_is_the_target() -> None:
-    text = "Washington imposed tariffs on steel that comes from China."
-    assert {(m.actor, m.target) for m in rule_mentions(text)} == {("US", "CN")}
 
 
 def test_no_carve_outs_is_no_relief() -> None:
@@ -965,7 +932,40 @@ def test_no_carve_outs_is_no_relief() -> None:
     assert not [m for m in rule_mentions(text) if m.action == "reduced"]
 
 
-def test_tariff_salvos_exchanged_are_mutual() -> None:
-    text = "The U.S. has exchanged tariff salvos with China since July."
-    got = {(m.actor, m.target) for m in rule_mentions(text) if m.type == "tariff"}
-    assert got == {("US", "CN"), ("CN", "US")}
+@pytest.mark.parametrize(
+    ("text", "type_", "pairs"),
+    [
+        # words exchanged are no tariffs exchanged
+        (
+            "President Donald Trump threatened to impose tariffs on every single Chinese import into America"
+            " as the world's two largest economies exchanged the first blows in a trade war.",
+            "tariff",
+            {("US", "CN")},
+        ),
+        # tariff salvos exchanged are mutual
+        (
+            "The U.S. has exchanged tariff salvos with China since July.",
+            "tariff",
+            {("US", "CN"), ("CN", "US")},
+        ),
+        # a relative clause after the object names no target ...
+        (
+            "The United States and Canada are at odds. Trump's free-trade advocacy came just days after"
+            " he imposed steep tariffs on steel and aluminum imports that infuriated America's biggest"
+            " trading partners.",
+            "tariff",
+            {("US", None)},
+        ),
+        # ... but one that says where the goods come from does
+        ("Washington imposed tariffs on steel that comes from China.", "tariff", {("US", "CN")}),
+        # officials of a sanctioning power who were sanctioned are hit, not acting
+        (
+            "China and the United States are at odds. Beijing hit back on Monday."
+            " Eleven U.S. officials were sanctioned.",
+            "sanction",
+            {("CN", "US")},
+        ),
+    ],
+)
+def test_who_acts_on_whom(text: str, type_: str, pairs: set[tuple[str, str | None]]) -> None:
+    assert {(m.actor, m.target) for m in rule_mentions(text) if m.type == type_} == pairs
