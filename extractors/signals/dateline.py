@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
 
+from ..patterns import Caseless
+
 __all__ = [
     "MID_MONTH",
     "RECENT_DAYS",
@@ -67,31 +69,28 @@ _MONTH = (
 _YEAR = r"((?:19|20)\d\d)"
 
 # "May 10, 2018", "May 10", "10 May 2018"
-_DAY_MONTH = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?", re.I)
-_MONTH_DAY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR}\b)?", re.I)
+_DAY_MONTH = Caseless(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?")
+_MONTH_DAY = Caseless(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR}\b)?")
 # "in March", "since July 2018", "last March"; a month alone needs a preposition,
 # so "may" the verb is never a month
-_IN_MONTH = re.compile(
+_IN_MONTH = Caseless(
     rf"\b(in|since|from|until|through|by|last|early|mid|late|end\s+of|beginning\s+of)[\s-]+{_MONTH}(?:\s+{_YEAR}\b)?",
-    re.I,
 )
-_YEAR_ALONE = re.compile(rf"\b(in|since|from|during|of|early|late|mid|until|by|through)[\s-]+{_YEAR}\b", re.I)
-_RELATIVE = re.compile(
+_YEAR_ALONE = Caseless(rf"\b(in|since|from|during|of|early|late|mid|until|by|through)[\s-]+{_YEAR}\b")
+_RELATIVE = Caseless(
     r"\b(last|this|next|earlier\s+this|later\s+this|past|previous|a)\s+(year|month|week)\b"
     r"|\b(yesterday|today|tonight|tomorrow)\b"
     r"|\b(\d+|a|two|three|four|five|six|several)\s+(days?|weeks?|months?|years?)\s+(ago|earlier)\b",
-    re.I,
 )
-_WEEKDAY = re.compile(
-    r"\b(?:on\s+|last\s+|this\s+|next\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
+_WEEKDAY = Caseless(
+    r"\b(?:on\s+|last\s+|this\s+|next\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
 # "last fall", "in the summer", "over the winter of 2017": a season is three months
 # (winter runs from December into the next year's February); alone ("summer
 # Olympics") it is no time
-_SEASON = re.compile(
+_SEASON = Caseless(
     rf"\b(last|this|next|since(?:\s+the)?|(?:in|over|during|through|until|by)\s+the|early|late|mid)[\s-]+"
     rf"(spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?{_YEAR}\b)?",
-    re.I,
 )
 _SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 # "the July tariff reduction", "its June offer": a month's name written as a
@@ -194,18 +193,24 @@ def _season(which: str, name: str, year: int | None, now: date, words: str) -> W
     return When(start, Precision.MONTH, words, end)
 
 
+def _spelt(m: re.Match[str], sentence: str) -> str:
+    """The words ``m`` matched, as ``sentence`` writes them (a
+    :class:`~extractors.patterns.Caseless` match's own text is lower case)."""
+    return sentence[m.start() : m.end()]
+
+
 def _found(now: date, sentence: str) -> list[When]:
     out: list[When] = []
     for m in _DAY_MONTH.finditer(sentence):
         month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
         year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
         if (d := _safe(year, month, day)) is not None:
-            out.append(When(d, Precision.DAY, m.group(0)))
+            out.append(When(d, Precision.DAY, _spelt(m, sentence)))
     for m in _MONTH_DAY.finditer(sentence):
         day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
         year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
         if (d := _safe(year, month, day)) is not None:
-            out.append(When(d, Precision.DAY, m.group(0)))
+            out.append(When(d, Precision.DAY, _spelt(m, sentence)))
     for m in _IN_MONTH.finditer(sentence):
         prep = m.group(1).split()[0]
         month = _MONTHS[m.group(2).lower()]
@@ -214,7 +219,7 @@ def _found(now: date, sentence: str) -> list[When]:
             year -= 1
         start = date(year, month, 1)
         since = prep.lower() == "since" and start <= now
-        out.append(When(start, Precision.MONTH, m.group(0), start if since else None))
+        out.append(When(start, Precision.MONTH, _spelt(m, sentence), start if since else None))
     for m in _MONTH_NOUN.finditer(sentence):
         month = _MONTHS[m.group(1).lower()]
         year = int(m.group(2)) if m.group(2) else _nearest_year(month, 15, now)
@@ -222,17 +227,17 @@ def _found(now: date, sentence: str) -> list[When]:
     seasons = []
     for m in _SEASON.finditer(sentence):
         named = int(m.group(3)) if m.group(3) else None
-        out.append(_season(m.group(1), m.group(2).lower(), named, now, m.group(0)))
+        out.append(_season(m.group(1), m.group(2).lower(), named, now, _spelt(m, sentence)))
         seasons.append(m.span())
     for m in _YEAR_ALONE.finditer(sentence):
         if any(a <= m.start() < b for a, b in seasons):
             continue  # "the winter of 2016" is the season, not the year
-        out.append(When(date(int(m.group(2)), 1, 1), Precision.YEAR, m.group(0)))
+        out.append(When(date(int(m.group(2)), 1, 1), Precision.YEAR, _spelt(m, sentence)))
     for m in _RELATIVE.finditer(sentence):
-        words = m.group(0).lower()
+        words, said = m.group(0).lower(), _spelt(m, sentence)
         if m.group(3):
             shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m.group(3).lower()]
-            out.append(When(now + timedelta(days=shift), Precision.DAY, m.group(0)))
+            out.append(When(now + timedelta(days=shift), Precision.DAY, said))
         elif m.group(4):
             n = int(m.group(4)) if m.group(4).isdigit() else _NUMBERS[m.group(4).lower()]
             unit = m.group(5).lower().rstrip("s")
@@ -241,7 +246,7 @@ def _found(now: date, sentence: str) -> list[When]:
                 When(
                     now - timedelta(days=days),
                     Precision.DAY if unit in ("day", "week") else Precision.MONTH,
-                    m.group(0),
+                    said,
                 )
             )
         else:
@@ -257,29 +262,29 @@ def _found(now: date, sentence: str) -> list[When]:
                 "next": 1,
             }[which]
             if unit == "year":
-                when = When(date(now.year + step, 1, 1), Precision.YEAR, m.group(0))
+                when = When(date(now.year + step, 1, 1), Precision.YEAR, said)
                 if which in ("past", "a"):  # "the past year": the twelve months up to now
-                    when = When(now - timedelta(days=365), Precision.MONTH, m.group(0))
+                    when = When(now - timedelta(days=365), Precision.MONTH, said)
                 if which == "earlier":  # some time between New Year and now
-                    when = _earlier(date(now.year, 1, 1), now, m.group(0))
+                    when = _earlier(date(now.year, 1, 1), now, said)
             elif unit == "month":
                 y, mo = (
                     (now.year, now.month + step)
                     if 1 <= now.month + step <= 12
                     else (now.year + step, 12 if step < 0 else 1)
                 )
-                when = When(date(y, mo, 1), Precision.MONTH, m.group(0))
+                when = When(date(y, mo, 1), Precision.MONTH, said)
                 if which == "earlier":  # between the month's first day and now
-                    when = _earlier(date(y, mo, 1), now, m.group(0))
+                    when = _earlier(date(y, mo, 1), now, said)
             else:
                 when = When(now + timedelta(days=7 * step), Precision.DAY, words)
             out.append(when)
     for m in _WEEKDAY.finditer(sentence):
         back = (now.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7
         if m.group(0).lower().startswith("next"):
-            out.append(When(now + timedelta(days=(7 - back) % 7 or 7), Precision.DAY, m.group(0)))
+            out.append(When(now + timedelta(days=(7 - back) % 7 or 7), Precision.DAY, _spelt(m, sentence)))
         else:
-            out.append(When(now - timedelta(days=back or 0), Precision.DAY, m.group(0)))
+            out.append(When(now - timedelta(days=back or 0), Precision.DAY, _spelt(m, sentence)))
     return out
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extractors.signals.dateline import Precision, days_before, placed
+from extractors.signals.dateline import Precision, days_before, placed, times
 from extractors.signals.features import time_buckets
 
 PUBLISHED = date(2018, 5, 20)  # a Sunday
@@ -61,6 +61,17 @@ def test_times_against_the_articles_date(sentence: str, day: date, precision: Pr
 )
 def test_a_sentence_without_a_time_is_placed_nowhere(sentence: str) -> None:
     assert placed(sentence, PUBLISHED) is None
+
+
+@pytest.mark.parametrize("before", ["", "İstanbul: "])  # "İ" lower-cases to two characters
+def test_the_words_of_a_time_are_kept_as_written(before: str) -> None:
+    sentence = f"{before}Last Fall and on MONDAY, May 10, the US raised tariffs In March, it said."
+    assert sorted(w.words for w in times(sentence, PUBLISHED)) == [
+        "In March",
+        "Last Fall",
+        "May 10",
+        "on MONDAY",
+    ]
 
 
 def test_without_the_articles_date_nothing_is_placed() -> None:
