@@ -62,10 +62,13 @@ _MONTHS = {
 _WEEKDAYS = {
     d: n for n, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
-_MONTH = (
-    r"(january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+# a month's name or abbreviation as a whole word: "in markets" is not "in mar(ch)",
+# "last decade" not "last dec(ember)"
+_MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 )
+_MONTH = rf"({_MONTH_NAMES})\b\.?"
 _YEAR = r"((?:19|20)\d\d)"
 
 # "May 10, 2018", "May 10", "10 May 2018"

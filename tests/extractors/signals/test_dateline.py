@@ -57,6 +57,11 @@ def test_times_against_the_articles_date(sentence: str, day: date, precision: Pr
         "Beijing said it would march ahead with its plans.",
         "Sales rose before the summer Olympics.",  # a season alone is no time
         "The may rise in duties worries farmers.",
+        # a month's abbreviation only as a whole word
+        "Stocks fell in markets across Asia.",
+        "The tariffs are the highest in decades.",
+        "Trade grew over the last decade.",
+        "The two sides met in separate rooms.",
     ],
 )
 def test_a_sentence_without_a_time_is_placed_nowhere(sentence: str) -> None:
