@@ -103,6 +103,13 @@ _MONTH_NOUN = re.compile(
     r"(January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?:\s+((?:19|20)\d\d))?\s+(?=[a-z])"
 )
+# a word every time expression above holds, whole: most sentences hold none, and
+# one search for it spares them the searches for each kind of expression
+_ANY_TIME = Caseless(
+    rf"\b(?:{_MONTH_NAMES}|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|years?|months?|weeks?|days?|yesterday|today|tonight|tomorrow"
+    r"|spring|summer|fall|autumn|winter|(?:19|20)\d\d)\b"
+)
 _NUMBERS = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": 3}
 
 
@@ -203,6 +210,10 @@ def _spelt(m: re.Match[str], sentence: str) -> str:
 
 
 def _found(now: date, sentence: str) -> list[When]:
+    return [] if _ANY_TIME.search(sentence) is None else _read(now, sentence)
+
+
+def _read(now: date, sentence: str) -> list[When]:
     out: list[When] = []
     for m in _DAY_MONTH.finditer(sentence):
         month, day = _MONTHS[m.group(1).lower()], int(m.group(2))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from extractors.signals import dateline
 from extractors.signals.dateline import Precision, days_before, placed, times
 from extractors.signals.features import time_buckets
 
@@ -96,3 +99,86 @@ def test_a_month_before_the_articles_counts_from_its_middle() -> None:
     assert time_buckets("Trump signed a memorandum last month.", date(2018, 4, 30)) == {"year"}
     # the article's own month is not wholly before it: it may lie ahead
     assert time_buckets("Tariffs take effect this month.", date(2018, 4, 4)) == {"ahead"}
+
+
+# what opens a time expression, and words of every kind of one, words that look
+# like them, and others
+LEADS = [
+    "in",
+    "since",
+    "last",
+    "early",
+    "late",
+    "end",
+    "of",
+    "the",
+    "on",
+    "next",
+    "this",
+    "earlier",
+    "past",
+    "a",
+    "two",
+    "10",
+    "3rd",
+    ",",
+    "-",
+]
+TIME_WORDS = [
+    "January",
+    "Sept.",
+    "sept",
+    "mar",
+    "marketing",
+    "MARCH",
+    "May",
+    "may",
+    "decades",
+    "Monday",
+    "mondays",
+    "tonight",
+    "year",
+    "years",
+    "months",
+    "month",
+    "weeks",
+    "week",
+    "days",
+    "day",
+    "ago",
+    "earlier",
+    "yesterday",
+    "today",
+    "tonight",
+    "tomorrow",
+    "Sunday",
+    "fall",
+    "Fall",
+    "spring",
+    "autumn",
+    "winter",
+    "summertime",
+    "2018",
+    "1987",
+    "20180",
+    "10",
+    "tariffs",
+    "China",
+    "İstanbul",
+]
+phrases = st.tuples(st.sampled_from(LEADS), st.sampled_from(TIME_WORDS)).map(" ".join)
+
+
+@pytest.mark.parametrize("lead", LEADS)
+def test_the_quick_look_for_a_time_word_misses_no_phrase(lead: str) -> None:
+    for word in TIME_WORDS:
+        for sentence in (f"{lead} {word}", f"{lead} {word} ago"):
+            assert times(sentence, PUBLISHED) == dateline._read(PUBLISHED, sentence), sentence
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(phrases, max_size=6).map(" ".join))
+def test_the_quick_look_for_a_time_word_never_hides_a_time(sentence: str) -> None:
+    """A sentence is read only when it holds a word some time expression holds:
+    whatever the sentence, that look finds every time the full reading does."""
+    assert times(sentence, PUBLISHED) == dateline._read(PUBLISHED, sentence)
