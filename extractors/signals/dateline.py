@@ -15,6 +15,7 @@ outside knowledge; a sentence with no time expression returns ``None``.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
@@ -104,12 +105,23 @@ _MONTH_NOUN = re.compile(
     r"(?:\s+((?:19|20)\d\d))?\s+(?=[a-z])"
 )
 # a word every time expression above holds, whole: most sentences hold none, and
-# one search for it spares them the searches for each kind of expression
+# one search for them spares those the searches for each kind of expression, and
+# the others the searches for kinds whose words they do not hold
 _ANY_TIME = Caseless(
     rf"\b(?:{_MONTH_NAMES}|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|years?|months?|weeks?|days?|yesterday|today|tonight|tomorrow"
     r"|spring|summer|fall|autumn|winter|(?:19|20)\d\d)\b"
 )
+# which searches a word of _ANY_TIME calls for (a year's digits: NUMBER)
+MONTH, WEEKDAY, SEASON, RELATIVE, NUMBER = "month", "weekday", "season", "relative", "number"
+KINDS = frozenset({MONTH, WEEKDAY, SEASON, RELATIVE, NUMBER})
+_KINDS = {
+    **dict.fromkeys(_MONTHS, MONTH),
+    **dict.fromkeys(_WEEKDAYS, WEEKDAY),
+    **dict.fromkeys(("spring", "summer", "fall", "autumn", "winter"), SEASON),
+    **dict.fromkeys(["year", "years", "month", "months", "week", "weeks", "day", "days"], RELATIVE),
+    **dict.fromkeys(("yesterday", "today", "tonight", "tomorrow"), RELATIVE),
+}
 _NUMBERS = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": 3}
 
 
@@ -210,95 +222,102 @@ def _spelt(m: re.Match[str], sentence: str) -> str:
 
 
 def _found(now: date, sentence: str) -> list[When]:
-    return [] if _ANY_TIME.search(sentence) is None else _read(now, sentence)
+    kinds = {_KINDS.get(word.lower(), NUMBER) for word in _ANY_TIME.findall(sentence)}
+    return _read(now, sentence, kinds) if kinds else []
 
 
-def _read(now: date, sentence: str) -> list[When]:
+def _read(now: date, sentence: str, kinds: Collection[str] = KINDS) -> list[When]:
+    """The times ``sentence`` names, of the ``kinds`` of expression whose words
+    it holds (:data:`KINDS`: every kind)."""
     out: list[When] = []
-    for m in _DAY_MONTH.finditer(sentence):
-        month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
-        year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
-        if (d := _safe(year, month, day)) is not None:
-            out.append(When(d, Precision.DAY, _spelt(m, sentence)))
-    for m in _MONTH_DAY.finditer(sentence):
-        day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
-        year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
-        if (d := _safe(year, month, day)) is not None:
-            out.append(When(d, Precision.DAY, _spelt(m, sentence)))
-    for m in _IN_MONTH.finditer(sentence):
-        prep = m.group(1).split()[0]
-        month = _MONTHS[m.group(2).lower()]
-        year = int(m.group(3)) if m.group(3) else _nearest_year(month, 15, now)
-        if prep.lower() in ("last", "since") and not m.group(3) and (year, month) > (now.year, now.month):
-            year -= 1
-        start = date(year, month, 1)
-        since = prep.lower() == "since" and start <= now
-        out.append(When(start, Precision.MONTH, _spelt(m, sentence), start if since else None))
-    for m in _MONTH_NOUN.finditer(sentence):
-        month = _MONTHS[m.group(1).lower()]
-        year = int(m.group(2)) if m.group(2) else _nearest_year(month, 15, now)
-        out.append(When(date(year, month, 1), Precision.MONTH, m.group(0).strip()))
-    seasons = []
-    for m in _SEASON.finditer(sentence):
-        named = int(m.group(3)) if m.group(3) else None
-        out.append(_season(m.group(1), m.group(2).lower(), named, now, _spelt(m, sentence)))
-        seasons.append(m.span())
-    for m in _YEAR_ALONE.finditer(sentence):
-        if any(a <= m.start() < b for a, b in seasons):
-            continue  # "the winter of 2016" is the season, not the year
-        out.append(When(date(int(m.group(2)), 1, 1), Precision.YEAR, _spelt(m, sentence)))
-    for m in _RELATIVE.finditer(sentence):
-        words, said = m.group(0).lower(), _spelt(m, sentence)
-        if m.group(3):
-            shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m.group(3).lower()]
-            out.append(When(now + timedelta(days=shift), Precision.DAY, said))
-        elif m.group(4):
-            n = int(m.group(4)) if m.group(4).isdigit() else _NUMBERS[m.group(4).lower()]
-            unit = m.group(5).lower().rstrip("s")
-            days = n * {"day": 1, "week": 7, "month": 30, "year": 365}[unit]
-            out.append(
-                When(
-                    now - timedelta(days=days),
-                    Precision.DAY if unit in ("day", "week") else Precision.MONTH,
-                    said,
+    if MONTH in kinds:
+        for m in _DAY_MONTH.finditer(sentence):
+            month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
+            year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
+            if (d := _safe(year, month, day)) is not None:
+                out.append(When(d, Precision.DAY, _spelt(m, sentence)))
+        for m in _MONTH_DAY.finditer(sentence):
+            day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
+            year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
+            if (d := _safe(year, month, day)) is not None:
+                out.append(When(d, Precision.DAY, _spelt(m, sentence)))
+        for m in _IN_MONTH.finditer(sentence):
+            prep = m.group(1).split()[0]
+            month = _MONTHS[m.group(2).lower()]
+            year = int(m.group(3)) if m.group(3) else _nearest_year(month, 15, now)
+            if prep.lower() in ("last", "since") and not m.group(3) and (year, month) > (now.year, now.month):
+                year -= 1
+            start = date(year, month, 1)
+            since = prep.lower() == "since" and start <= now
+            out.append(When(start, Precision.MONTH, _spelt(m, sentence), start if since else None))
+        for m in _MONTH_NOUN.finditer(sentence):
+            month = _MONTHS[m.group(1).lower()]
+            year = int(m.group(2)) if m.group(2) else _nearest_year(month, 15, now)
+            out.append(When(date(year, month, 1), Precision.MONTH, m.group(0).strip()))
+    seasons: list[tuple[int, int]] = []
+    if SEASON in kinds:
+        for m in _SEASON.finditer(sentence):
+            named = int(m.group(3)) if m.group(3) else None
+            out.append(_season(m.group(1), m.group(2).lower(), named, now, _spelt(m, sentence)))
+            seasons.append(m.span())
+    if NUMBER in kinds:
+        for m in _YEAR_ALONE.finditer(sentence):
+            if any(a <= m.start() < b for a, b in seasons):
+                continue  # "the winter of 2016" is the season, not the year
+            out.append(When(date(int(m.group(2)), 1, 1), Precision.YEAR, _spelt(m, sentence)))
+    if RELATIVE in kinds:
+        for m in _RELATIVE.finditer(sentence):
+            words, said = m.group(0).lower(), _spelt(m, sentence)
+            if m.group(3):
+                shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m.group(3).lower()]
+                out.append(When(now + timedelta(days=shift), Precision.DAY, said))
+            elif m.group(4):
+                n = int(m.group(4)) if m.group(4).isdigit() else _NUMBERS[m.group(4).lower()]
+                unit = m.group(5).lower().rstrip("s")
+                days = n * {"day": 1, "week": 7, "month": 30, "year": 365}[unit]
+                out.append(
+                    When(
+                        now - timedelta(days=days),
+                        Precision.DAY if unit in ("day", "week") else Precision.MONTH,
+                        said,
+                    )
                 )
-            )
-        else:
-            which, unit = m.group(1).lower().split()[0], m.group(2).lower()
-            step = {
-                "last": -1,
-                "past": -1,
-                "previous": -1,
-                "a": -1,
-                "this": 0,
-                "earlier": 0,
-                "later": 0,
-                "next": 1,
-            }[which]
-            if unit == "year":
-                when = When(date(now.year + step, 1, 1), Precision.YEAR, said)
-                if which in ("past", "a"):  # "the past year": the twelve months up to now
-                    when = When(now - timedelta(days=365), Precision.MONTH, said)
-                if which == "earlier":  # some time between New Year and now
-                    when = _earlier(date(now.year, 1, 1), now, said)
-            elif unit == "month":
-                y, mo = (
-                    (now.year, now.month + step)
-                    if 1 <= now.month + step <= 12
-                    else (now.year + step, 12 if step < 0 else 1)
-                )
-                when = When(date(y, mo, 1), Precision.MONTH, said)
-                if which == "earlier":  # between the month's first day and now
-                    when = _earlier(date(y, mo, 1), now, said)
             else:
-                when = When(now + timedelta(days=7 * step), Precision.DAY, words)
-            out.append(when)
-    for m in _WEEKDAY.finditer(sentence):
-        back = (now.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7
-        if m.group(0).lower().startswith("next"):
-            out.append(When(now + timedelta(days=(7 - back) % 7 or 7), Precision.DAY, _spelt(m, sentence)))
-        else:
-            out.append(When(now - timedelta(days=back or 0), Precision.DAY, _spelt(m, sentence)))
+                which, unit = m.group(1).lower().split()[0], m.group(2).lower()
+                step = {
+                    "last": -1,
+                    "past": -1,
+                    "previous": -1,
+                    "a": -1,
+                    "this": 0,
+                    "earlier": 0,
+                    "later": 0,
+                    "next": 1,
+                }[which]
+                if unit == "year":
+                    when = When(date(now.year + step, 1, 1), Precision.YEAR, said)
+                    if which in ("past", "a"):  # "the past year": the twelve months up to now
+                        when = When(now - timedelta(days=365), Precision.MONTH, said)
+                    if which == "earlier":  # some time between New Year and now
+                        when = _earlier(date(now.year, 1, 1), now, said)
+                elif unit == "month":
+                    y, mo = (
+                        (now.year, now.month + step)
+                        if 1 <= now.month + step <= 12
+                        else (now.year + step, 12 if step < 0 else 1)
+                    )
+                    when = When(date(y, mo, 1), Precision.MONTH, said)
+                    if which == "earlier":  # between the month's first day and now
+                        when = _earlier(date(y, mo, 1), now, said)
+                else:
+                    when = When(now + timedelta(days=7 * step), Precision.DAY, words)
+                out.append(when)
+    if WEEKDAY in kinds:
+        for m in _WEEKDAY.finditer(sentence):
+            back = (now.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7
+            ahead = m.group(0).lower().startswith("next")
+            on = now + timedelta(days=(7 - back) % 7 or 7) if ahead else now - timedelta(days=back or 0)
+            out.append(When(on, Precision.DAY, _spelt(m, sentence)))
     return out
 
 
