@@ -157,12 +157,24 @@ __all__ = [
 ]
 
 
+_NEXT_ACT = _CUES.cue("next_act")
+
+
+def _before_next_act(after: str) -> str:
+    """``after`` up to a second act of the same subject ("slapping a 20 percent
+    tariff on lumber and warning that he will not tolerate ..."): a negation
+    there is that act's, not the measure's."""
+    m = _NEXT_ACT.search(after)
+    return after[: m.start()] if m else after
+
+
 def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
     if other_sense(sentence, start, end) or _ANY.search(sentence, max(0, start - 40), start):
         return []
     w = window_around(sentence, start, end)
     own, conditional = own_clause(w.before)
-    local = own + sentence[start:end] + w.after
+    # what the measure's clause says ends at a second act of its subject
+    local = own + sentence[start:end] + _before_next_act(w.after)
     if _NEGATION.search(local):
         return []
     adjective = _PLANNED.search(w.before)
@@ -390,7 +402,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         inherent = None
     w = window_around(sentence, start, end)
     own, conditional = own_clause(w.before)
-    local = own + sentence[start:end] + w.after
+    local = own + sentence[start:end] + _before_next_act(w.after)
     if _NEGATION.search(local) or (conditional and own is w.before) or sentence.rstrip().endswith("?"):
         return []
     if _DEMAND.search(own) or _DEMAND_TO.search(sentence, 0, start):

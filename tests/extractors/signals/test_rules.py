@@ -106,6 +106,8 @@ def test_page_furniture_yields_no_event(seeds_dir: Path) -> None:
         "Huawei told officials the company would sue if sanctioned by the U.S.",
         "Beijing asked China to bring down its tariffs to levels in line with the U.S.",
         "Many in the U.S. oppose dropping the ZTE sanction.",
+        # the negation is the measure's own, whatever act follows
+        "Officials said the US did not impose new tariffs on Mexican steel, adding that talks would go on.",
     ],
 )
 def test_negation_questions_conditions_and_demands_are_not_events(sentence: str) -> None:
@@ -120,6 +122,14 @@ def test_negation_questions_conditions_and_demands_are_not_events(sentence: str)
         ("Washington will lift the 25% tariffs on Mexican steel, officials said.", "lifted", "US", "MX"),
         ("Trump agreed to delay the tariff increase on Chinese goods.", "delayed", "US", "CN"),
         ("Beijing demanded that Washington remove its 20% tariffs on Chinese goods.", "imposed", "US", "CN"),
+        # a negation or a modal in a second act of the subject is that act's, not the measure's
+        (
+            "Trump has ratcheted up his trade tactics, slapping a 20 percent tariff on softwood lumber"
+            " imports from Canada and warning that he will not tolerate unfair treatment of dairy.",
+            "imposed",
+            "US",
+            "CA",
+        ),
     ],
 )
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
