@@ -267,7 +267,7 @@ def _read(now: date, sentence: str, kinds: Collection[str] = KINDS) -> list[When
             out.append(When(date(int(m.group(2)), 1, 1), Precision.YEAR, _spelt(m, sentence)))
     if RELATIVE in kinds:
         for m in _RELATIVE.finditer(sentence):
-            words, said = m.group(0).lower(), _spelt(m, sentence)
+            said = _spelt(m, sentence)
             if m.group(3):
                 shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m.group(3).lower()]
                 out.append(When(now + timedelta(days=shift), Precision.DAY, said))
@@ -310,7 +310,7 @@ def _read(now: date, sentence: str, kinds: Collection[str] = KINDS) -> list[When
                     if which == "earlier":  # between the month's first day and now
                         when = _earlier(date(y, mo, 1), now, said)
                 else:
-                    when = When(now + timedelta(days=7 * step), Precision.DAY, words)
+                    when = When(now + timedelta(days=7 * step), Precision.DAY, said)
                 out.append(when)
     if WEEKDAY in kinds:
         for m in _WEEKDAY.finditer(sentence):

@@ -161,9 +161,10 @@ _NEXT_ACT = _CUES.cue("next_act")
 
 
 def _before_next_act(after: str) -> str:
-    """``after`` up to a second act of the same subject ("slapping a 20 percent
-    tariff on lumber and warning that he will not tolerate ..."): a negation
-    there is that act's, not the measure's."""
+    """``after`` up to what the measure's subject says next ("slapping a 20
+    percent tariff on lumber and warning that he will not tolerate ..."): a
+    negation, modal, rate or amount there belongs to what is said, not to
+    the measure."""
     m = _NEXT_ACT.search(after)
     return after[: m.start()] if m else after
 

@@ -82,6 +82,23 @@ def test_the_words_of_a_time_are_kept_as_written(before: str) -> None:
     ]
 
 
+def test_last_week_is_kept_as_written() -> None:
+    assert [w.words for w in times("Tariffs rose Last Week.", PUBLISHED)] == ["Last Week"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("The ministry said on FRİDAY it would act.", date(2018, 5, 18)),  # İ reads as i
+        ("Tariffs rose in APRİL.", date(2018, 4, 1)),
+        ("Tariffs rose on Tueſday.", None),  # a long s is no s
+    ],
+)
+def test_letters_outside_ascii_in_time_words(sentence: str, day: date | None) -> None:
+    when = placed(sentence, PUBLISHED)
+    assert (when and when.day) == day
+
+
 def test_without_the_articles_date_nothing_is_placed() -> None:
     assert placed("Last year the United States imposed tariffs.", None) is None
     assert days_before(None, PUBLISHED) is None
@@ -165,6 +182,10 @@ TIME_WORDS = [
     "tariffs",
     "China",
     "İstanbul",
+    "FRİDAY",
+    "APRİL",
+    "Tueſday",
+    "frıday",
 ]
 phrases = st.tuples(st.sampled_from(LEADS), st.sampled_from(TIME_WORDS)).map(" ".join)
 

@@ -106,8 +106,10 @@ def test_page_furniture_yields_no_event(seeds_dir: Path) -> None:
         "Huawei told officials the company would sue if sanctioned by the U.S.",
         "Beijing asked China to bring down its tariffs to levels in line with the U.S.",
         "Many in the U.S. oppose dropping the ZTE sanction.",
-        # the negation is the measure's own, whatever act follows
-        "Officials said the US did not impose new tariffs on Mexican steel, adding that talks would go on.",
+        # "and" before more of the measure's object is no second act: the negation stays the measure's
+        "Tariffs on Chinese textiles and clothing will not be imposed, the U.S. said.",
+        "Sanctions on Russian banks and shipping firms will not be lifted, the EU said.",
+        "Tariffs on U.S. soybeans and Boeing jets will not be lifted, China said.",
     ],
 )
 def test_negation_questions_conditions_and_demands_are_not_events(sentence: str) -> None:
@@ -135,6 +137,12 @@ def test_negation_questions_conditions_and_demands_are_not_events(sentence: str)
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
     m = _find(rule_mentions(sentence), type="tariff")
     assert (m.action, m.actor, m.target) == (action, actor, target)
+
+
+def test_the_rates_after_more_of_the_object_are_the_measures() -> None:
+    sentence = "Washington will raise tariffs on Chinese furniture and clothing to 25% from 10%."
+    m = _find(rule_mentions(sentence))
+    assert (m.rate_from, m.rate_to) == (10, 25)
 
 
 @pytest.mark.parametrize(
