@@ -45,10 +45,6 @@ def _trie_pattern(forms: list[str]) -> str:
     return build(trie)
 
 
-CURRENCY = r"\.?\s+(?:dollars?|cents?|yuan|renminbi|yen|euros?|rupees?|pesos?|rubles?|roubles?|lira)\b"
-"""What follows a country's name that makes it a currency, not an actor: "34
-billion U.S. dollars", "Chinese yuan"."""
-
 CONTEXT = "?"
 """The value of an actor form that stands for whichever country its context names
 (``the commerce ministry``)."""
@@ -86,6 +82,18 @@ class _Index:
 
 def _read(name: str) -> str:
     return resources.files("extractors").joinpath(f"data/{name}").read_text("utf-8")
+
+
+def _words(text: str) -> list[str]:
+    """The non-comment lines of a one-word-per-line list."""
+    return [w for line in text.splitlines() if (w := line.strip()) and not w.startswith("#")]
+
+
+def currency_after(words: list[str]) -> str:
+    """What follows a country's name that makes it a currency, not an actor
+    ("34 billion U.S. dollars", "Chinese yuan"): one of ``words``
+    (``data/currencies.txt``), after an optional full stop."""
+    return rf"\.?\s+(?:{'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})\b"
 
 
 def _aliases(text: str) -> dict[str, str]:
@@ -133,8 +141,9 @@ def gazetteer() -> Gazetteer:
         for parts in (line.split("\t") for line in companies.splitlines())
         if len(parts) > 2 and not parts[0].startswith("#")
     }
+    currency = currency_after(_words(_read("currencies.txt")))
     return Gazetteer(
-        actors=_Index(actor_forms, ignore_case=False, not_before=CURRENCY),
+        actors=_Index(actor_forms, ignore_case=False, not_before=currency),
         companies=_Index(_aliases(companies), ignore_case=False),
         products=_Index(_aliases(_read("products.txt")), ignore_case=True),
         company_home=homes,
