@@ -23,7 +23,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 
-__all__ = ["WORD_CHAR", "Caseless", "lower_case"]
+__all__ = ["WORD_CHAR", "Caseless"]
 
 WORD_CHAR = re.compile(r"\w")
 """One character of a word: ``WORD_CHAR.match(text, i)`` tells whether a cut
@@ -33,7 +33,7 @@ or a match at ``i`` falls inside one."""
 _UPPER = re.compile(r"(?<!\\)[A-Z]")
 
 
-def lower_case(text: str) -> str:
+def _lower_case(text: str) -> str:
     """``text.lower()``, of the same length: ``İ``, the one character whose
     lower case is longer, is read as ``i``."""
     low = text.lower()
@@ -52,7 +52,7 @@ class Caseless:
         self._regex = re.compile(pattern, flags)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
-        return self._regex, lower_case(text)
+        return self._regex, _lower_case(text)
 
     def scanner(self, text: str) -> Callable[[int], re.Match[str] | None]:
         """``search(text, pos)`` for many ``pos``, lower-casing ``text`` once."""

@@ -65,11 +65,7 @@ _WEEKDAYS = {
 }
 # a month's name or abbreviation as a whole word: "in markets" is not "in mar(ch)",
 # "last decade" not "last dec(ember)"
-_MONTH_NAMES = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-)
-_MONTH = rf"({_MONTH_NAMES})\b\.?"
+_MONTH = rf"({'|'.join(_MONTHS)})\b\.?"
 _YEAR = r"((?:19|20)\d\d)"
 
 # "May 10, 2018", "May 10", "10 May 2018"
@@ -104,24 +100,20 @@ _MONTH_NOUN = re.compile(
     r"(January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?:\s+((?:19|20)\d\d))?\s+(?=[a-z])"
 )
-# a word every time expression above holds, whole: most sentences hold none, and
-# one search for them spares those the searches for each kind of expression, and
-# the others the searches for kinds whose words they do not hold
-_ANY_TIME = Caseless(
-    rf"\b(?:{_MONTH_NAMES}|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|years?|months?|weeks?|days?|yesterday|today|tonight|tomorrow"
-    r"|spring|summer|fall|autumn|winter|(?:19|20)\d\d)\b"
-)
-# which searches a word of _ANY_TIME calls for (a year's digits: NUMBER)
+# which searches a word of a time expression calls for (a year's digits: NUMBER)
 MONTH, WEEKDAY, SEASON, RELATIVE, NUMBER = "month", "weekday", "season", "relative", "number"
 KINDS = frozenset({MONTH, WEEKDAY, SEASON, RELATIVE, NUMBER})
 _KINDS = {
     **dict.fromkeys(_MONTHS, MONTH),
     **dict.fromkeys(_WEEKDAYS, WEEKDAY),
-    **dict.fromkeys(("spring", "summer", "fall", "autumn", "winter"), SEASON),
+    **dict.fromkeys(_SEASON_START, SEASON),
     **dict.fromkeys(["year", "years", "month", "months", "week", "weeks", "day", "days"], RELATIVE),
     **dict.fromkeys(("yesterday", "today", "tonight", "tomorrow"), RELATIVE),
 }
+# a word every time expression above holds, whole: most sentences hold none, and
+# one search for them spares those the searches for each kind of expression, and
+# the others the searches for kinds whose words they do not hold
+_ANY_TIME = Caseless(rf"\b(?:{'|'.join(_KINDS)}|(?:19|20)\d\d)\b")
 _NUMBERS = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": 3}
 
 

@@ -81,6 +81,8 @@ _MODAL = _CUES.cue("modal")
 _FUTURE = _CUES.cue("future")
 _FUTURE_MODAL = _CUES.cue("future_modal")
 _NEGATION = _CUES.cue("negation")
+# what a measure's subject says next ("and warning that ..."): its negations are not the measure's
+_NEXT_ACT = _CUES.cue("next_act")
 # "imports from China and restrictions on ...": another phrase's object, not who takes the measure
 _AFTER_PREPOSITION = _CUES.cue("after_preposition")
 _DEMAND = _CUES.cue("demand")
@@ -157,9 +159,6 @@ __all__ = [
 ]
 
 
-_NEXT_ACT = _CUES.cue("next_act")
-
-
 def _before_next_act(after: str) -> str:
     """``after`` up to what the measure's subject says next ("slapping a 20
     percent tariff on lumber and warning that he will not tolerate ..."): a
@@ -174,7 +173,7 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
         return []
     w = window_around(sentence, start, end)
     own, conditional = own_clause(w.before)
-    # what the measure's clause says ends at a second act of its subject
+    # what the measure's clause says ends where its subject's words of saying begin
     local = own + sentence[start:end] + _before_next_act(w.after)
     if _NEGATION.search(local):
         return []
