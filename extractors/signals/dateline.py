@@ -166,6 +166,36 @@ def _nearest_year(month: int, day: int, now: date) -> int:
     )
 
 
+# a measure still to come: "will double to 50% from January", "is set to take
+# effect in December"; a month named after it in its clause is ahead ("would",
+# "starting" and "effective" are not enough: "announced it would raise tariffs
+# ... in March", "Starting from May 1, China has exempted duties")
+_FUTURE = Caseless(
+    r"\b(?:will|shall|(?:is|are)\s+(?:set|due|scheduled|expected)\s+to|(?:is|are)\s+to)\b"
+    # in the same clause, and no past participle between ("will respond to tariffs
+    # imposed in January"); "will be raised ... in October" is still ahead
+    r"(?:(?!(?<!\bbe\s)\b[a-z]+ed\b)[^,;:()])*$"
+)
+STILL_AHEAD_DAYS = 91
+"""How far behind the article's date a month or day read after a future
+marker may still fall ("will take effect from May 10" in a June article:
+already in force); further back, it is next year's."""
+
+
+def _year(month: int, day: int, now: date, sentence: str, start: int) -> int:
+    """The year of ``month``/``day`` named at ``sentence[start]`` with no year:
+    the nearest to ``now`` (:func:`_nearest_year`), or the next after it when
+    the words before it in its clause say the action is still to come and the
+    nearest is more than :data:`STILL_AHEAD_DAYS` back ("from December" in a
+    June article that says the tariffs "will" rise)."""
+    year = _nearest_year(month, day, now)
+    if (now - date(year, month, min(day, 28))).days > STILL_AHEAD_DAYS and _FUTURE.search(
+        sentence, max(0, start - 120), start
+    ):
+        year += 1
+    return year
+
+
 def _earlier(start: date, now: date, words: str) -> When:
     """ "Earlier this month": some day between ``start`` and ``now``, placed
     at the middle of that span (not at its end: the words say "not lately")."""
@@ -225,18 +255,18 @@ def _read(now: date, sentence: str, kinds: Collection[str] = KINDS) -> list[When
     if MONTH in kinds:
         for m in _DAY_MONTH.finditer(sentence):
             month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
-            year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
+            year = int(m.group(3)) if m.group(3) else _year(month, day, now, sentence, m.start())
             if (d := _safe(year, month, day)) is not None:
                 out.append(When(d, Precision.DAY, _spelt(m, sentence)))
         for m in _MONTH_DAY.finditer(sentence):
             day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
-            year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, now)
+            year = int(m.group(3)) if m.group(3) else _year(month, day, now, sentence, m.start())
             if (d := _safe(year, month, day)) is not None:
                 out.append(When(d, Precision.DAY, _spelt(m, sentence)))
         for m in _IN_MONTH.finditer(sentence):
             prep = m.group(1).split()[0]
             month = _MONTHS[m.group(2).lower()]
-            year = int(m.group(3)) if m.group(3) else _nearest_year(month, 15, now)
+            year = int(m.group(3)) if m.group(3) else _year(month, 15, now, sentence, m.start())
             if prep.lower() in ("last", "since") and not m.group(3) and (year, month) > (now.year, now.month):
                 year -= 1
             start = date(year, month, 1)
@@ -317,6 +347,26 @@ def times(sentence: str, published: date | None) -> list[When]:
     """Every time ``sentence`` names, read against ``published`` (none without
     a date to read them against)."""
     return [] if published is None else _found(published, sentence)
+
+
+# what bounds a clause: "The United States, which imposed 25% tariffs ... last
+# year, said on Monday ..."
+_CLAUSE_EDGE = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+
+
+def in_clause(sentence: str, at: int | None, found: list[When]) -> list[When]:
+    """Of the times ``sentence`` names (``found``), those in the clause around
+    ``sentence[at]`` (between the punctuation that bounds it), or all of them
+    when that clause names none: "The United States, which imposed 25%
+    tariffs on $250 billion of Chinese goods last year, said on Monday ...":
+    the tariffs are last year's, whenever it was said."""
+    if at is None or len(found) < 2:
+        return found
+    lo = max((m.end() for m in _CLAUSE_EDGE.finditer(sentence, 0, at)), default=0)
+    edge = _CLAUSE_EDGE.search(sentence, at)
+    hi = edge.start() if edge else len(sentence)
+    near = [w for w in found if lo <= sentence.find(w.words) < hi]
+    return near or found
 
 
 def earliest(found: list[When]) -> When | None:

@@ -28,7 +28,17 @@ from ..gazetteer import CONTEXT, Match
 from ..models import Mention, plain_text
 from ..vocabulary import action_class, is_company, parties
 from .candidates import Found
-from .dateline import RECENT_DAYS, Precision, When, a_month_before, days_back, days_before, earliest, times
+from .dateline import (
+    RECENT_DAYS,
+    Precision,
+    When,
+    a_month_before,
+    days_back,
+    days_before,
+    earliest,
+    in_clause,
+    times,
+)
 from .features import Candidate, candidate_features, time_buckets
 from .merging import merge
 from .model import SignalModel, default_model
@@ -187,7 +197,8 @@ def _placed_before(g: Group, published: date | None) -> bool:
     if published is None:
         return False
     for r in g.readings:
-        spans = time_buckets(r.candidate.sentence, published, r.whens)
+        c = r.candidate
+        spans = time_buckets(c.sentence, published, in_clause(c.sentence, c.at, r.whens))
         if not spans or spans & {"week", "ahead", "this_year"}:
             return False
     return True
@@ -211,7 +222,7 @@ def _dated_before(g: Group, published: date | None) -> bool:
     days = [
         d
         for r in g.readings
-        if (w := earliest(r.whens)) is not None
+        if (w := earliest(in_clause(r.candidate.sentence, r.candidate.at, r.whens))) is not None
         and (d := _days_back(w, published, r.candidate.sentence)) is not None
     ]
     return bool(days) and min(days) > RECENT_DAYS

@@ -44,6 +44,17 @@ PUBLISHED = date(2018, 5, 20)  # a Sunday
         # a month's name as a noun's modifier
         ("After the March tariff cut, car prices fell.", date(2018, 3, 1), Precision.MONTH, 50),
         ("The April tariff cut lowered car prices.", date(2018, 4, 1), Precision.MONTH, 20),
+        # a month after "will" in its clause is ahead, though last year's is nearer
+        ("Tariffs will double to 50% from December.", date(2018, 12, 1), Precision.MONTH, -225),
+        ("The ban is set to take effect on Dec. 5.", date(2018, 12, 5), Precision.DAY, -199),
+        ("The EU will ban Russian oil from 5 December.", date(2018, 12, 5), Precision.DAY, -199),
+        # ... but not a month named after a past participle, or with "would"
+        ("The EU will answer the tariffs imposed in December.", date(2017, 12, 1), Precision.MONTH, 140),
+        ("Trump said he would raise tariffs in December.", date(2017, 12, 1), Precision.MONTH, 140),
+        ("Starting from December, China has exempted duties.", date(2017, 12, 1), Precision.MONTH, 140),
+        # already in force: a month or day not far back stays this year's
+        ("The tariffs, which will stay, took effect on April 1.", date(2018, 4, 1), Precision.DAY, 49),
+        ("The tariffs will stay in place from March.", date(2018, 3, 1), Precision.MONTH, 50),
     ],
 )
 def test_times_against_the_articles_date(sentence: str, day: date, precision: Precision, before: int) -> None:
@@ -203,3 +214,16 @@ def test_the_quick_look_for_a_time_word_never_hides_a_time(sentence: str) -> Non
     """A sentence is read only when it holds a word some time expression holds:
     whatever the sentence, that look finds every time the full reading does."""
     assert times(sentence, PUBLISHED) == dateline._read(PUBLISHED, sentence)
+
+
+def test_the_times_of_a_clause_are_those_between_its_punctuation() -> None:
+    sentence = "Mexico, which slapped tariffs on pork last year, said on Monday it would talk."
+    found = times(sentence, PUBLISHED)
+    at = sentence.index("tariffs")
+    assert [w.words for w in dateline.in_clause(sentence, at, found)] == ["last year"]
+    assert [w.words for w in dateline.in_clause(sentence, sentence.index("talk"), found)] == ["on Monday"]
+    # a clause that names no time: all of the sentence's
+    plain = "Mexico, which slapped tariffs on pork, said on Monday it would talk last year."
+    assert dateline.in_clause(plain, plain.index("tariffs"), times(plain, PUBLISHED)) == times(
+        plain, PUBLISHED
+    )

@@ -120,6 +120,42 @@ def test_an_action_dated_last_month_is_a_recap_counted_from_the_months_middle() 
     assert any(not m.background for m in found)
 
 
+@pytest.mark.parametrize(
+    ("text", "published", "recap"),
+    [
+        # the measure's clause places it last year, whenever its actor spoke
+        (
+            "The United States, which imposed 25% tariffs on $250 billion of Chinese goods last year,"
+            " said on Monday it would resume talks with Beijing.",
+            date(2019, 7, 2),
+            True,
+        ),
+        ("The US imposed tariffs on Chinese steel in March, Trump said on Monday.", date(2019, 6, 5), True),
+        # in force today, announced a month back: the clause that holds it says today
+        (
+            "U.S. tariffs on $112 billion of Chinese goods took effect on Sunday,"
+            " the first stage of the levies Trump announced in August.",
+            date(2019, 9, 1),
+            False,
+        ),
+        # with no time in its clause, the sentence's earliest still places it
+        (
+            "Trump said on Monday that the US imposed tariffs on Chinese steel in March.",
+            date(2019, 6, 5),
+            True,
+        ),
+    ],
+)
+def test_the_times_of_the_measures_own_clause_tell_news_from_recap(
+    text: str, published: date, recap: bool
+) -> None:
+    found = [
+        m for m in extract_mentions(text, published=published, model=_model(5.0, -5.0)) if m.type == "tariff"
+    ]
+    assert found and all(m.background is recap for m in found)
+    assert all(m.alertable is not recap for m in found)
+
+
 def test_two_amounts_of_one_measure_are_two_events_and_one_alert() -> None:
     text = (
         "President Trump threatened on Thursday to impose tariffs on $50 billion of Chinese goods."
