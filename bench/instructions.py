@@ -42,7 +42,8 @@ from extractors.cleaning import clean_text
 from extractors.signals import extract_mentions
 seeds = [clean_text(p.read_text()) for p in sorted(Path("seeds").glob("*.txt"))]
 # revisions before the dateline (2026-12-01) read no date: their extract_mentions takes none
-dated = {"published": date(2018, 5, 14)} if "published" in inspect.signature(extract_mentions).parameters else {}
+takes_a_date = "published" in inspect.signature(extract_mentions).parameters
+dated = {"published": date(2018, 5, 14)} if takes_a_date else {}
 for _ in range(int(sys.argv[1])):
     for text in seeds:
         extract_mentions(text, **dated)

@@ -87,21 +87,51 @@ _LIST_ITEM = re.compile(r",\s*[\w'-]+(?:\s+[\w'-]+){0,2}$")
 _SERIAL_AND = re.compile(r",\s*and\b")
 
 
+MAX_SENTENCE = 3000
+"""The most characters read as one sentence. The readers look around each
+trigger through the whole sentence, so their time grows with its length
+times its triggers: a run with no sentence end (a page's table or list, a
+tariff schedule) of 112 KB took 90 s to read whole and 2.0 s in pieces
+(``python bench/long_runs.py``, 2026-12-03). Longer runs are
+read in pieces cut at a space; the longest sentence of the 888 trade-news
+articles is 2,688 characters, of the fundus and ECB+ texts 819."""
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text``; paragraphs (lines) never share a sentence. A
     paragraph with no sentence end before its last character (a title, a
     byline, a caption) is one sentence as it stands: the sentence breaker,
     a call through ctypes, is asked only about the others (the same sentences
-    over the 888 trade-news articles, 832 fundus and ECB+ texts and the seeds)."""
+    over the 888 trade-news articles, 832 fundus and ECB+ texts and the seeds).
+    None is longer than :data:`MAX_SENTENCE`."""
     out: list[str] = []
     for para in text.split("\n"):
         para = para.strip()
         if not para:
             continue
         if _SENTENCE_END.search(para, 0, len(para) - 1) is None:
-            out.append(para)
+            out.extend(_pieces(para))
         else:
-            out.extend(s for s in blingfire.text_to_sentences(para).split("\n") if s.strip())
+            for s in blingfire.text_to_sentences(para).split("\n"):
+                if s.strip():
+                    out.extend(_pieces(s))
+    return out
+
+
+def _pieces(sentence: str) -> list[str]:
+    """``sentence``, or pieces of it of at most :data:`MAX_SENTENCE`
+    characters, cut at the last space before the limit (or at the limit)."""
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
+    out = []
+    rest = sentence
+    while len(rest) > MAX_SENTENCE:
+        cut = rest.rfind(" ", 1, MAX_SENTENCE + 1)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        out.append(rest)
     return out
 
 

@@ -9,7 +9,14 @@ import pytest
 from extractors.exceptions import InvalidRecord
 from extractors.gazetteer import gazetteer
 from extractors.signals.attributes import amount_in, rates_in
-from extractors.signals.candidates import Article, Found, live_triggers, split_sentences, window_around
+from extractors.signals.candidates import (
+    MAX_SENTENCE,
+    Article,
+    Found,
+    live_triggers,
+    split_sentences,
+    window_around,
+)
 from extractors.signals.classification import nearest_verb, other_sense
 from extractors.signals.cues import Cues, cues
 from extractors.signals.merging import event_key, merge
@@ -41,6 +48,19 @@ def test_sentences_and_the_triggers_that_may_match_them() -> None:
 def test_a_paragraph_splits_as_the_sentence_breaker_splits_it(paragraph: str) -> None:
     want = [s for s in blingfire.text_to_sentences(paragraph).split("\n") if s.strip()]
     assert split_sentences(f"Title\n\n {paragraph} \n") == ["Title", *want]
+
+
+@pytest.mark.parametrize("end", ["", "."])
+def test_a_run_with_no_sentence_end_is_read_in_pieces_that_keep_every_word(end: str) -> None:
+    # a tariff schedule scraped as one line: read whole, its time grew with its square
+    run = " ".join(f"HTS 8471.{i:04d} duty 25%" for i in range(600)) + end
+    pieces = split_sentences(f"Title\n{run}")[1:]
+    assert len(run) > 3 * MAX_SENTENCE and len(pieces) >= 4
+    assert all(len(p) <= MAX_SENTENCE for p in pieces)
+    assert " ".join(pieces) == run
+    # a word longer than a piece is cut at the limit
+    word = "x" * (MAX_SENTENCE + 10)
+    assert split_sentences(word) == [word[:MAX_SENTENCE], word[MAX_SENTENCE:]]
 
 
 def test_the_actors_of_part_of_a_sentence_are_those_its_text_names() -> None:
