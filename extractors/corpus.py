@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from .encoding import decode
 from .exceptions import DecodeError, EmptyItem, InvalidRecord, ItemError, ItemTooLarge, UnreadableItem
-from .models import ItemFailure, RawItem, plain_text
+from .models import EARLIEST, LATEST, ItemFailure, RawItem, plain_text
 
 __all__ = ["SUFFIXES", "CorpusRecord", "Shard", "parse_datetime", "read_corpus"]
 
@@ -28,10 +28,6 @@ TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
-
-
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def parse_datetime(value: Any) -> datetime | None:

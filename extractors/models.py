@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from .vocabulary import ACTIONS, Action, EventType
@@ -20,7 +20,22 @@ from .vocabulary import ACTIONS, Action, EventType
 if TYPE_CHECKING:
     from .deduplication import Fingerprint
 
-__all__ = ["ArticleDoc", "EventHead", "EventLike", "ItemFailure", "Mention", "RawItem", "plain_text"]
+__all__ = [
+    "EARLIEST",
+    "LATEST",
+    "ArticleDoc",
+    "EventHead",
+    "EventLike",
+    "ItemFailure",
+    "Mention",
+    "RawItem",
+    "plain_text",
+]
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+"""The span a news date may fall in: ingestion reads any other as no date
+(:func:`extractors.corpus.parse_datetime`); extraction refuses one."""
 
 # C0 and C1 controls but tab, line feed and carriage return; DEL; lone surrogates
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

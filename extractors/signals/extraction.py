@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from ..gazetteer import CONTEXT, Match
-from ..models import Mention, plain_text
+from ..models import EARLIEST, LATEST, Mention, plain_text
 from ..vocabulary import action_class, is_company, parties
 from .candidates import Found
 from .dateline import (
@@ -73,12 +73,16 @@ class Reading:
 
 
 def _day(published: date | datetime | None) -> date | None:
-    if isinstance(published, datetime):
-        return published.date()
-    if published is not None and not isinstance(published, date):
+    if published is None:
+        return None
+    if not isinstance(published, date):
         # a string ("2018-06-01") would fail deep in the dateline reader
         raise TypeError(f"published must be a date or datetime, not {type(published).__name__}")
-    return published
+    day = published.date() if isinstance(published, datetime) else published
+    if not EARLIEST.year <= day.year < LATEST.year:
+        # the dateline reads a year either side of it: date(1, 1, 1) overflowed there
+        raise ValueError(f"published must fall in {EARLIEST.year}-{LATEST.year - 1}, not {day.isoformat()}")
+    return day
 
 
 def readings(

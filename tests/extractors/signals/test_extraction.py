@@ -56,6 +56,13 @@ def test_a_published_date_that_is_not_a_date_is_a_clear_error() -> None:
         extract_mentions(NEWS, published="2019-05-12")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1899, 12, 31), date(2200, 1, 1), date(9999, 12, 31)])
+def test_a_published_date_no_news_can_have_is_a_clear_error(day: date) -> None:
+    with pytest.raises(ValueError, match=f"published must fall in 1900-2199, not {day.isoformat()}"):
+        extract_mentions(NEWS, published=day)
+    assert extract_mentions(NEWS, published=date(1900, 1, 1)) is not None
+
+
 def test_the_title_is_read_as_the_first_paragraph() -> None:
     assert article_text("Body.", "Title") == "Title\n\nBody."
     assert article_text("Title\n\nBody.", "Title") == "Title\n\nBody."
