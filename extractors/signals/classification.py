@@ -40,6 +40,7 @@ _CONDITION_TAIL = _CUES.cue("condition_tail")
 _CLAUSE_END = _CUES.cue("clause_end")
 _CONDITION = _CUES.cue("condition")
 _SPECULATORS = _CUES.cue("speculators")
+_NOT_IN_OFFICE = _CUES.cue("not_in_office")
 _HYPHEN_DUTY = _CUES.cue("hyphen_duty")
 _ON_DUTY = _CUES.cue("on_duty")
 
@@ -132,6 +133,14 @@ def own_clause(before: str) -> tuple[str, bool]:
     if comma < 0:
         return before, True  # the trigger is inside the condition
     return before[comma + 1 :], True
+
+
+def not_in_office(sentence: str, start: int) -> bool:
+    """Whether the words before the trigger at ``start`` give the measure to
+    someone who holds no office ("President-elect Donald Trump vowed to hit
+    China with an additional 10% tariff", "the Democratic candidate would
+    lift the sanctions"): no event (the labelling guide's settled call 11)."""
+    return _NOT_IN_OFFICE.search(sentence, 0, start) is not None
 
 
 def speculation(action: str, local: str, sentence: str) -> bool:

@@ -282,10 +282,20 @@ def test_compound_sentences(text: str, want: set[tuple[object, ...]]) -> None:
         "Japan will raise the consumption tax on goods and services to 10 percent.",
         "Steel tariffs are hurting U.S. farmers, Grassley added.",
         "U.S. sanctions act as a deterrent against Russia, officials said.",
+        # no one in office speaks (the guide's settled call 11)
+        "President-elect Donald Trump vowed on Monday to hit China with an additional 10% tariff on all"
+        " its imports.",
+        "Republican presidential nominee Donald Trump said he would impose a 45% tariff on Chinese goods.",
+        "On the campaign trail, he promised to lift sanctions on Russia.",
     ],
 )
 def test_not_trade_events(text: str) -> None:
     assert {(t, a) for t, a, *_ in _events(text) if t != "trade_talks" or a == "stalled"} == set()
+
+
+def test_a_former_presidents_acts_in_office_are_still_events() -> None:
+    text = "Former President Barack Obama's administration slapped new sanctions on Russian officials."
+    assert ("sanction", "imposed", "US", "RU") in {e[:4] for e in _events(text)}
 
 
 def test_a_meeting_on_a_named_day_is_talks_held() -> None:
