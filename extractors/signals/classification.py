@@ -31,6 +31,9 @@ _ANNOUNCE = _CUES.cue("announce")
 _MODAL = _CUES.cue("modal")
 _DECIDED = _CUES.cue("decided")
 _REDUCED_RELATIVE = _CUES.cue("reduced_relative")
+# what the measure hits, between it and a reduced relative ("tariffs *on Mexico*
+# scheduled for Monday have been suspended")
+_OBJECT_PHRASE = Caseless(r"\s*(?:on|against)\s+(?:(?!\b[a-z]+ed\b)[^,;])*")
 _RELATIVE = _CUES.exact("relative")
 _WEAK_MODAL = _CUES.cue("weak_modal")
 # a whole sentence whose measure depends on a condition stated after it
@@ -92,7 +95,9 @@ def nearest_verb(window: Window, verbs: list[tuple[str, Caseless]]) -> str | Non
             rank = MAIN_CLAUSE
             if _RELATIVE.search(between) or named_subject(between):
                 rank = RELATIVE_CLAUSE
-            elif not between.strip() and _REDUCED_RELATIVE.match(window.after, first.start()):
+            elif (not between.strip() or _OBJECT_PHRASE.fullmatch(between)) and _REDUCED_RELATIVE.match(
+                window.after, first.start()
+            ):
                 rank = REDUCED_RELATIVE
             found = (rank, first.start() + 1, action)
             best = found if best is None or found[:2] < best[:2] else best

@@ -132,6 +132,22 @@ def test_negation_questions_conditions_and_demands_are_not_events(sentence: str)
             "US",
             "CA",
         ),
+        # a measure described as scheduled is what the sentence's own verb does to it
+        (
+            "The 5% tariffs on Mexico scheduled for Monday have been suspended indefinitely, the White"
+            " House said.",
+            "delayed",
+            "US",
+            "MX",
+        ),
+        (
+            "The United States agreed to cancel tariffs on Chinese goods scheduled for Sunday.",
+            "lifted",
+            "US",
+            "CN",
+        ),
+        ("Washington called off the tariffs on Mexican goods due on Monday.", "lifted", "US", "MX"),
+        ("The U.S. tariffs on Canadian steel imposed in March were lifted on Friday.", "lifted", "US", "CA"),
     ],
 )
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
