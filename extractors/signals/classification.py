@@ -27,6 +27,7 @@ _LEVY_VERB = _CUES.cue("levy_verb")
 # "tariff" and "duty" in other senses: prices of utilities, stamp duty, duty as a task
 _OTHER_TARIFF = _CUES.cue("other_tariff")
 _TARIFF_SENSE_AFTER = _CUES.cue("tariff_sense_after")
+_TARIFF_NAME_AFTER = _CUES.cue("tariff_name_after")
 _ANNOUNCE = _CUES.cue("announce")
 _MODAL = _CUES.cue("modal")
 _DECIDED = _CUES.cue("decided")
@@ -117,6 +118,8 @@ def other_sense(sentence: str, start: int, end: int) -> bool:
     ):
         return True  # "off-duty", "active-duty", "heavy-duty"
     if _OTHER_TARIFF.search(sentence[max(0, start - 40) : start]):
+        return True
+    if word.startswith("tariff") and _TARIFF_NAME_AFTER.match(sentence, end):
         return True
     return word.startswith("dut") and bool(_TARIFF_SENSE_AFTER.match(sentence[end:]))
 

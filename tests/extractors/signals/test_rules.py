@@ -309,6 +309,22 @@ def test_not_trade_events(text: str) -> None:
     assert {(t, a) for t, a, *_ in _events(text) if t != "trade_talks" or a == "stalled"} == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "China will halve additional tariffs on 75 billion U.S. dollars of U.S. goods starting from"
+            " Feb. 14, the Customs Tariff Commission of the State Council announced Thursday.",
+            {("tariff", "reduced")},
+        ),
+        ("The ITC opened an investigation under Section 337 of the Tariff Act of 1930.", set()),
+        ("China cut tariffs on 8,000 tariff lines on Friday.", {("tariff", "reduced")}),
+    ],
+)
+def test_tariff_in_a_name_is_no_measure(text: str, want: set[tuple[str, str]]) -> None:
+    assert {(t, a) for t, a, *_ in _events(text) if t == "tariff"} == want
+
+
 def test_a_former_presidents_acts_in_office_are_still_events() -> None:
     text = "Former President Barack Obama's administration slapped new sanctions on Russian officials."
     assert ("sanction", "imposed", "US", "RU") in {e[:4] for e in _events(text)}
