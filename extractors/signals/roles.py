@@ -13,7 +13,7 @@ import itertools
 import re
 
 from ..gazetteer import Match, gazetteer
-from .candidates import Article, Window, actor_codes
+from .candidates import Article, Window, actor_codes, names_goods
 from .cues import cues
 
 __all__ = [
@@ -165,12 +165,24 @@ def named_companies(span: str, trigger_at: int = 0) -> list[str]:
     for m in _NAMED_OBJECT.finditer(span):
         if m.start() < trigger_at and _OBJECT_PREPOSITION.match(m.group()):
             continue
-        for group in m.groups():
+        for i, group in enumerate(m.groups(), 1):
             if not group or _NOT_COMPANY.match(group) or g.actors.find(group):
                 continue
             known = g.companies.find(group)
+            if not known and _modifies_goods(span, m.end(i)):
+                continue  # "export restrictions on AI chips": what the goods are, not whom it hits
             names.append(known[0].value if known else group.strip(" .,’'"))
     return names
+
+
+_NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)")
+
+
+def _modifies_goods(text: str, end: int) -> bool:
+    """Whether the name ending at ``text[end]`` qualifies the goods after it
+    ("AI chips", "LNG exports")."""
+    word = _NEXT_WORD.match(text, end)
+    return names_goods(text, end) or (word is not None and bool(gazetteer().products.find(word.group(1))))
 
 
 def hub_pairs(found: list[Match], sentence: str, art: Article) -> list[tuple[str, str]]:

@@ -563,6 +563,11 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
             "The Treasury leveled sanctions against North Korea, the United States said.",
             ("sanction", "imposed", "US", "KP"),
         ),
+        # an acronym that qualifies the goods is no company hit
+        (
+            "The United States on Tuesday tightened export restrictions on AI chips to China.",
+            ("sanction", "imposed", "US", "CN"),
+        ),
     ],
 )
 def test_sanction_vocabulary(text: str, want: tuple[object, ...]) -> None:
