@@ -372,6 +372,11 @@ def test_a_ministry_stands_for_the_country_its_sentence_names() -> None:
             " Community.",
             ("tariff", "announced", "US", "EU"),
         ),
+        (
+            "President Carter announced an embargo on grain sales to the Soviet Union in response to the"
+            " invasion of Afghanistan.",
+            ("sanction", "imposed", "US", "SU"),
+        ),
     ],
 )
 def test_names_of_wire_stories_of_the_1980s(text: str, want: tuple[str, ...]) -> None:
