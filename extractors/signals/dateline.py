@@ -76,9 +76,9 @@ _MONTH_DAY = Caseless(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR}
 _IN_MONTH = Caseless(
     rf"\b(in|since|from|until|through|by|last|early|mid|late|end\s+of|beginning\s+of)[\s-]+{_MONTH}(?:\s+{_YEAR}\b)?",
 )
-_YEAR_ALONE = Caseless(rf"\b(in|since|from|during|of|early|late|mid|until|by|through)[\s-]+{_YEAR}\b")
+_YEAR_ALONE = Caseless(rf"\b(in|since|from|during|of|early|late|mid|until|by|through|between)[\s-]+{_YEAR}\b")
 _RELATIVE = Caseless(
-    r"\b(last|this|next|earlier\s+this|later\s+this|past|previous|a)\s+(year|month|week)\b"
+    r"\b(last|this|next|earlier\s+this|later\s+this|past|previous|a)\s+(year|month|week)\b(?!-)"
     r"|\b(yesterday|today|tonight|tomorrow)\b"
     r"|\b(\d+|a|two|three|four|five|six|several)\s+(days?|weeks?|months?|years?)\s+(ago|earlier)\b",
 )
@@ -182,17 +182,51 @@ marker may still fall ("will take effect from May 10" in a June article:
 already in force); further back, it is next year's."""
 
 
-def _year(month: int, day: int, now: date, sentence: str, start: int) -> int:
-    """The year of ``month``/``day`` named at ``sentence[start]`` with no year:
-    the nearest to ``now`` (:func:`_nearest_year`), or the next after it when
-    the words before it in its clause say the action is still to come and the
-    nearest is more than :data:`STILL_AHEAD_DAYS` back ("from December" in a
-    June article that says the tariffs "will" rise)."""
+# a measure already taken: "China imposed 25% tariffs on U.S. soybeans in July"
+# in a March article is last July's; the clause says nothing of what is to come
+_PAST = Caseless(
+    r"\b(?:imposed|slapped|levied|raised|hiked|increased|lifted|removed|scrapped|banned|sanctioned|signed"
+    r"|approved|launched|began|started|took\s+effect|came\s+into\s+force|went\s+into\s+effect|fired"
+    r"|resigned|visited|tested|met|held|hit|cut)\b[^,;:()]*$"
+)
+_TO_COME = Caseless(
+    r"\b(?:will|would|shall|can|could|may|might|to|plans?|planned|expect\w*|schedul\w+|due|set|next"
+    r"|upcoming|each|every|annual\w*|traditionally)\b[^,;:()]*$"
+)
+# where a month or day is named as the time of what was done: "in July", "on July 6"
+_DONE_AT = Caseless(r"\b(?:in|on)\s+$")
+# "in July this year", "in November's midterm elections": not the time of the deed
+_NOT_DONE_AFTER = Caseless(r"\s+(?:this|next|last)\s+year\b|['’]s\b")
+STILL_BEHIND_DAYS = 14
+"""How far ahead of the article's date a month or day read after a past
+tense may fall and still be this year's ("took effect on May 28" in an
+article of May 20: a week ahead is a slip of the nearest year; further, last
+year's)."""
+
+
+def _year(month: int, day: int, now: date, sentence: str, start: int, end: int) -> int:
+    """The year of ``month``/``day`` named at ``sentence[start:end]`` with no
+    year: the nearest to ``now`` (:func:`_nearest_year`); the next after it
+    when the words before it in its clause say the action is still to come and
+    the nearest is more than :data:`STILL_AHEAD_DAYS` back ("from December" in
+    a June article that says the tariffs "will" rise); the one before it when
+    it is named as the time of something done ("in July", "on July 6" after
+    "imposed", "took effect" and the like, with nothing in the clause still to
+    come) and the nearest is more than :data:`STILL_BEHIND_DAYS` ahead ("China
+    imposed 25% tariffs on U.S. soybeans in July" in a March article)."""
     year = _nearest_year(month, day, now)
-    if (now - date(year, month, min(day, 28))).days > STILL_AHEAD_DAYS and _FUTURE.search(
-        sentence, max(0, start - 120), start
-    ):
+    back = (now - date(year, month, min(day, 28))).days
+    lo = max(0, start - 120)
+    if back > STILL_AHEAD_DAYS and _FUTURE.search(sentence, lo, start):
         year += 1
+    elif (
+        back < -STILL_BEHIND_DAYS
+        and _DONE_AT.search(sentence, max(0, start - 4), start)
+        and not _NOT_DONE_AFTER.match(sentence, end)
+        and _PAST.search(sentence, lo, start)
+        and not _TO_COME.search(sentence, lo, start)
+    ):
+        year -= 1
     return year
 
 
@@ -255,18 +289,18 @@ def _read(now: date, sentence: str, kinds: Collection[str] = KINDS) -> list[When
     if MONTH in kinds:
         for m in _DAY_MONTH.finditer(sentence):
             month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
-            year = int(m.group(3)) if m.group(3) else _year(month, day, now, sentence, m.start())
+            year = int(m.group(3)) if m.group(3) else _year(month, day, now, sentence, m.start(), m.end())
             if (d := _safe(year, month, day)) is not None:
                 out.append(When(d, Precision.DAY, _spelt(m, sentence)))
         for m in _MONTH_DAY.finditer(sentence):
             day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
-            year = int(m.group(3)) if m.group(3) else _year(month, day, now, sentence, m.start())
+            year = int(m.group(3)) if m.group(3) else _year(month, day, now, sentence, m.start(), m.end())
             if (d := _safe(year, month, day)) is not None:
                 out.append(When(d, Precision.DAY, _spelt(m, sentence)))
         for m in _IN_MONTH.finditer(sentence):
             prep = m.group(1).split()[0]
             month = _MONTHS[m.group(2).lower()]
-            year = int(m.group(3)) if m.group(3) else _year(month, 15, now, sentence, m.start())
+            year = int(m.group(3)) if m.group(3) else _year(month, 15, now, sentence, m.start(2), m.end())
             if prep.lower() in ("last", "since") and not m.group(3) and (year, month) > (now.year, now.month):
                 year -= 1
             start = date(year, month, 1)

@@ -55,6 +55,26 @@ PUBLISHED = date(2018, 5, 20)  # a Sunday
         # already in force: a month or day not far back stays this year's
         ("The tariffs, which will stay, took effect on April 1.", date(2018, 4, 1), Precision.DAY, 49),
         ("The tariffs will stay in place from March.", date(2018, 3, 1), Precision.MONTH, 50),
+        # a month named as the time of something done is behind, though next year's is nearer
+        ("China imposed 25% tariffs on U.S. soybeans in September.", date(2017, 9, 1), Precision.MONTH, 232),
+        ("The tariffs took effect on Sept. 24.", date(2017, 9, 24), Precision.DAY, 238),
+        # ... but not one still to come, nor one said to be this year's
+        ("China announced tariff cuts starting September 1.", date(2018, 9, 1), Precision.DAY, -104),
+        (
+            "China said the cuts, approved in May, will start in September.",
+            date(2018, 5, 1),
+            Precision.MONTH,
+            -11,
+        ),
+        ("The transitional period ends in September this year.", date(2018, 9, 1), Precision.MONTH, -133),
+        (
+            "Trump raised the risks for Republicans in November's elections.",
+            date(2018, 11, 1),
+            Precision.MONTH,
+            -194,
+        ),
+        # "between 2016 and 2017": from the first year
+        ("Imports of steel fell between 2016 and 2017.", date(2016, 1, 1), Precision.YEAR, 505),
     ],
 )
 def test_times_against_the_articles_date(sentence: str, day: date, precision: Precision, before: int) -> None:
@@ -76,6 +96,9 @@ def test_times_against_the_articles_date(sentence: str, day: date, precision: Pr
         "The tariffs are the highest in decades.",
         "Trade grew over the last decade.",
         "The two sides met in separate rooms.",
+        # "a year" as a length, not a time back
+        "The EU imposed tariffs on Chinese EVs after a year-long investigation.",
+        "Exports rose 6 percent on a year-on-year basis.",
     ],
 )
 def test_a_sentence_without_a_time_is_placed_nowhere(sentence: str) -> None:

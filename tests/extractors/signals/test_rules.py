@@ -148,6 +148,13 @@ def test_negation_questions_conditions_and_demands_are_not_events(sentence: str)
         ),
         ("Washington called off the tariffs on Mexican goods due on Monday.", "lifted", "US", "MX"),
         ("The U.S. tariffs on Canadian steel imposed in March were lifted on Friday.", "lifted", "US", "CA"),
+        (
+            "The 5% tariffs on Mexican goods set to take effect on Monday were indefinitely suspended, the"
+            " State Department said.",
+            "delayed",
+            "US",
+            "MX",
+        ),
     ],
 )
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
@@ -571,6 +578,10 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
         # an acronym that qualifies the goods is no company hit
         (
             "The United States on Tuesday tightened export restrictions on AI chips to China.",
+            ("sanction", "imposed", "US", "CN"),
+        ),
+        (
+            "The Commerce Department announced curbs on AI chip exports to China.",
             ("sanction", "imposed", "US", "CN"),
         ),
     ],
