@@ -155,6 +155,7 @@ def test_negation_questions_conditions_and_demands_are_not_events(sentence: str)
             "US",
             "MX",
         ),
+        ("The withdrawal of U.S. tariffs on Mexican tomatoes was announced on Monday.", "lifted", "US", "MX"),
     ],
 )
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
@@ -583,6 +584,10 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
         (
             "The Commerce Department announced curbs on AI chip exports to China.",
             ("sanction", "imposed", "US", "CN"),
+        ),
+        (
+            "President Trump on Friday ordered the withdrawal of the sanctions on North Korea.",
+            ("sanction", "lifted", "US", "KP"),
         ),
     ],
 )
