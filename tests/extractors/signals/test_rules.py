@@ -156,6 +156,9 @@ def test_negation_questions_conditions_and_demands_are_not_events(sentence: str)
             "MX",
         ),
         ("The withdrawal of U.S. tariffs on Mexican tomatoes was announced on Monday.", "lifted", "US", "MX"),
+        ("Brazil reinstated tariffs on U.S. ethanol on Tuesday.", "imposed", "BR", "US"),
+        ("Trump said on Monday he will restore tariffs on steel from Brazil.", "announced", "US", "BR"),
+        ("The United States reversed its tariffs on Indian steel on Friday.", "lifted", "US", "IN"),
     ],
 )
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
@@ -589,6 +592,11 @@ def test_an_unnamed_actor_is_not_the_target() -> None:
             "President Trump on Friday ordered the withdrawal of the sanctions on North Korea.",
             ("sanction", "lifted", "US", "KP"),
         ),
+        (
+            "The UN will snap back sanctions on Iran on Saturday, the United States said.",
+            ("sanction", "imposed", "UN", "IR"),
+        ),
+        ("Trump on Friday reversed the sanctions on North Korea.", ("sanction", "lifted", "US", "KP")),
     ],
 )
 def test_sanction_vocabulary(text: str, want: tuple[object, ...]) -> None:
