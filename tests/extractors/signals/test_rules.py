@@ -110,6 +110,8 @@ def test_page_furniture_yields_no_event(seeds_dir: Path) -> None:
         "Tariffs on Chinese textiles and clothing will not be imposed, the U.S. said.",
         "Sanctions on Russian banks and shipping firms will not be lifted, the EU said.",
         "Tariffs on U.S. soybeans and Boeing jets will not be lifted, China said.",
+        '"Adding tariffs cannot resolve any problems," Geng told a daily briefing.',
+        "The sanctions on Russia could not be lifted before the summer, the EU said.",
     ],
 )
 def test_negation_questions_conditions_and_demands_are_not_events(sentence: str) -> None:
