@@ -84,6 +84,7 @@ _FUTURE_MODAL = _CUES.cue("future_modal")
 _NEGATION = _CUES.cue("negation")
 # what a measure's subject says next ("and warning that ..."): its negations are not the measure's
 _NEXT_ACT = _CUES.cue("next_act")
+_SAID_AT_END = _CUES.cue("said_at_end")
 # "imports from China and restrictions on ...": another phrase's object, not who takes the measure
 _AFTER_PREPOSITION = _CUES.cue("after_preposition")
 _DEMAND = _CUES.cue("demand")
@@ -272,6 +273,16 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
         return []  # "tariffs could rise, economists said": nobody who can act said so
     products = actor_codes(g.products.find(object_text(sentence, start, w)))
     counterpart = art.counterpart(target) if target is not None else None
+    said = _speaker(art, sentence, end) if not actors else None
+    if said is not None:
+        code, said_at = said
+        # "The duties would apply from July 4, the European Commission said": who says it
+        # takes it, and is no target for being named at the end ("Tariffs on EU goods
+        # will rise, the European Commission said" keeps its target)
+        if code != target or code not in actor_codes(art.actors(sentence, end, said_at)):
+            actors = [code]
+            if target == code:
+                target, counterpart = None, None
     if not actors:
         actors = [counterpart] if counterpart else [c for c in art.top if c != target][:1]
     entities = actor_codes(g.companies.find(local))
@@ -350,6 +361,18 @@ def _legislature_passed(own: str) -> bool:
     fund the government, the Treasury imposed sanctions")."""
     m = _LEGISLATURE.search(own)
     return m is not None and not any(c in own[m.end() :] for c in ",;")
+
+
+def _speaker(art: Article, sentence: str, end: int) -> tuple[str, int] | None:
+    """The country that says ``sentence``, named at its end after the measure
+    ending at ``end`` ("The provisional duties would apply from July 4, the
+    European Commission said"), and where its words begin: who takes a
+    measure whose own clause names no one."""
+    m = _SAID_AT_END.search(sentence, end)
+    if m is None:
+        return None
+    named = actor_codes(art.actors(sentence, m.start(1), m.end(1)))
+    return (named[0], m.start()) if named else None
 
 
 def _decider(art: Article, sentence: str, start: int) -> str | None:

@@ -161,6 +161,20 @@ def test_negation_questions_conditions_and_demands_are_not_events(sentence: str)
         ("Brazil reinstated tariffs on U.S. ethanol on Tuesday.", "imposed", "BR", "US"),
         ("Trump said on Monday he will restore tariffs on steel from Brazil.", "announced", "US", "BR"),
         ("The United States reversed its tariffs on Indian steel on Friday.", "lifted", "US", "IN"),
+        # no one named in the measure's clause: who says the sentence takes it
+        (
+            "The provisional duties would apply from July 4 if talks with China fail, the European"
+            " Commission said.",
+            "threatened",
+            "EU",
+            "CN",
+        ),
+        (
+            "Tariffs on Chinese steel will rise to 25% next month, the European Commission said.",
+            "announced",
+            "EU",
+            "CN",
+        ),
     ],
 )
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
