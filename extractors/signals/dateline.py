@@ -69,8 +69,10 @@ _MONTH = rf"({'|'.join(_MONTHS)})\b\.?"
 _YEAR = r"((?:19|20)\d\d)"
 
 # "May 10, 2018", "May 10", "10 May 2018"
-_DAY_MONTH = Caseless(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?")
-_MONTH_DAY = Caseless(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR}\b)?")
+# a day of a month, 1 to 31: "in March 0.5 pct" names no day (day 0 raised ValueError)
+_DAY = r"(0?[1-9]|[12]\d|3[01])"
+_DAY_MONTH = Caseless(rf"\b{_MONTH}\s+{_DAY}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?")
+_MONTH_DAY = Caseless(rf"\b{_DAY}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR}\b)?")
 # "in March", "since July 2018", "last March"; a month alone needs a preposition,
 # so "may" the verb is never a month
 _IN_MONTH = Caseless(

@@ -250,3 +250,16 @@ def test_the_times_of_a_clause_are_those_between_its_punctuation() -> None:
     assert dateline.in_clause(plain, plain.index("tariffs"), times(plain, PUBLISHED)) == times(
         plain, PUBLISHED
     )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Japan's trade surplus narrowed in March 0.2 pct as the 100 pct U.S. tariffs took effect.",
+        "The quota was filled on 0 March, so duties rose.",
+        "Duties rose on March 00.",
+    ],
+)
+def test_a_day_0_is_no_day(sentence: str) -> None:
+    # "March 0" raised ValueError, and the whole article's extraction with it
+    assert all(w.precision is not Precision.DAY for w in times(sentence, PUBLISHED))
