@@ -44,6 +44,7 @@ _CONDITION_TAIL = _CUES.cue("condition_tail")
 _CLAUSE_END = _CUES.cue("clause_end")
 _CONDITION = _CUES.cue("condition")
 _SPECULATORS = _CUES.cue("speculators")
+_SPECULATORS_SAY = _CUES.cue("speculators_say")
 _NOT_IN_OFFICE = _CUES.cue("not_in_office")
 _HYPHEN_DUTY = _CUES.cue("hyphen_duty")
 _ON_DUTY = _CUES.cue("on_duty")
@@ -151,11 +152,16 @@ def not_in_office(sentence: str, start: int) -> bool:
     return _NOT_IN_OFFICE.search(sentence, 0, start) is not None
 
 
-def speculation(action: str, local: str, sentence: str) -> bool:
+def speculation(action: str, local: str, sentence: str, start: int = 0, end: int | None = None) -> bool:
     """A threat or a coming measure that only analysts, economists, markets or
     estimates voice (``markets are pricing in a chance that the US will slap
-    tariffs``, ``a 25% tariff would raise prices, estimates show``)."""
-    if action not in ("threatened", "announced") or not _SPECULATORS.search(sentence):
+    tariffs``, ``a 25% tariff would raise prices, estimates show``): named
+    before the measure at ``sentence[start:end]``, or saying it after it
+    (not "China will impose 25% tariffs from July 6, sending markets lower")."""
+    if action not in ("threatened", "announced"):
+        return False
+    after = len(sentence) if end is None else end
+    if not (_SPECULATORS.search(sentence, 0, start) or _SPECULATORS_SAY.search(sentence, after)):
         return False
     if action == "announced":
         return not (_ANNOUNCE.search(sentence) or _DECIDED.search(sentence))

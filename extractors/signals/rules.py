@@ -269,7 +269,7 @@ def _tariff(sentence: str, start: int, end: int, art: Article) -> list[Found]:
         ):
             each = targets  # "tariffs on the EU, Canada and Mexico": one event per target (guide)
         target = targets[0] if targets and each is None else None
-    if speculation(action, local, sentence) or not_in_office(sentence, start):
+    if speculation(action, local, sentence, start, end) or not_in_office(sentence, start):
         return []  # "tariffs could rise, economists said": nobody who can act said so
     products = actor_codes(g.products.find(object_text(sentence, start, w)))
     counterpart = art.counterpart(target) if target is not None else None
@@ -454,7 +454,7 @@ def _sanction(sentence: str, start: int, end: int, inherent: str | None, art: Ar
         return []
     else:
         action = verb
-    if speculation(action, local, sentence) or not_in_office(sentence, start):
+    if speculation(action, local, sentence, start, end) or not_in_office(sentence, start):
         return []
 
     g = gazetteer()

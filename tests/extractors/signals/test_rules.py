@@ -175,6 +175,13 @@ def test_negation_questions_conditions_and_demands_are_not_events(sentence: str)
             "EU",
             "CN",
         ),
+        # markets named after a measure are not who voices it
+        (
+            "China will impose 25% tariffs on U.S. soybeans from July 6, sending markets lower.",
+            "announced",
+            "CN",
+            "US",
+        ),
     ],
 )
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
@@ -318,6 +325,7 @@ def test_compound_sentences(text: str, want: set[tuple[object, ...]]) -> None:
         "Futures markets are pricing in a better-than-even chance that the United States will slap tariffs on"
         " European cars by the summer.",
         "The Indian cabinet on Wednesday sanctioned 12,000 crore rupees for two new chip packaging plants.",
+        "The U.S. could impose tariffs on $300 billion of Chinese goods, analysts at Nomura said.",
         "A group of senators urged the Commerce Department in a letter on Wednesday to add subsidiaries of"
         " SMIC to the entity list.",
         "The agent was off duty when he stopped the robbery.",
