@@ -79,10 +79,32 @@ _IN_MONTH = Caseless(
     rf"\b(in|since|from|until|through|by|last|early|mid|late|end\s+of|beginning\s+of)[\s-]+{_MONTH}(?:\s+{_YEAR}\b)?",
 )
 _YEAR_ALONE = Caseless(rf"\b(in|since|from|during|of|early|late|mid|until|by|through|between)[\s-]+{_YEAR}\b")
+# "ten years ago", "two decades ago": the numbers a time back is counted in
+_NUMBERS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "several": 3,
+}
 _RELATIVE = Caseless(
     r"\b(last|this|next|earlier\s+this|later\s+this|past|previous|a)\s+(year|month|week)\b(?!-)"
     r"|\b(yesterday|today|tonight|tomorrow)\b"
-    r"|\b(\d+|a|two|three|four|five|six|several)\s+(days?|weeks?|months?|years?)\s+(ago|earlier)\b",
+    rf"|\b(\d+|{'|'.join(_NUMBERS)})\s+(days?|weeks?|months?|years?|decades?)\s+(ago|earlier)\b",
 )
 _WEEKDAY = Caseless(
     r"\b(?:on\s+|last\s+|this\s+|next\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
@@ -109,14 +131,15 @@ _KINDS = {
     **dict.fromkeys(_MONTHS, MONTH),
     **dict.fromkeys(_WEEKDAYS, WEEKDAY),
     **dict.fromkeys(_SEASON_START, SEASON),
-    **dict.fromkeys(["year", "years", "month", "months", "week", "weeks", "day", "days"], RELATIVE),
+    **dict.fromkeys(
+        ["year", "years", "month", "months", "week", "weeks", "day", "days", "decade", "decades"], RELATIVE
+    ),
     **dict.fromkeys(("yesterday", "today", "tonight", "tomorrow"), RELATIVE),
 }
 # a word every time expression above holds, whole: most sentences hold none, and
 # one search for them spares those the searches for each kind of expression, and
 # the others the searches for kinds whose words they do not hold
 _ANY_TIME = Caseless(rf"\b(?:{'|'.join(_KINDS)}|(?:19|20)\d\d)\b")
-_NUMBERS = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": 3}
 
 
 class Precision(IntEnum):
@@ -305,6 +328,8 @@ def _read(now: date, sentence: str, kinds: Collection[str] = KINDS) -> list[When
             year = int(m.group(3)) if m.group(3) else _year(month, 15, now, sentence, m.start(2), m.end())
             if prep.lower() in ("last", "since") and not m.group(3) and (year, month) > (now.year, now.month):
                 year -= 1
+            elif prep.lower() == "last" and not m.group(3) and (year, month) == (now.year, now.month):
+                year -= 1  # "last March" in a March article: a year back
             start = date(year, month, 1)
             since = prep.lower() == "since" and start <= now
             out.append(When(start, Precision.MONTH, _spelt(m, sentence), start if since else None))
@@ -332,7 +357,7 @@ def _read(now: date, sentence: str, kinds: Collection[str] = KINDS) -> list[When
             elif m.group(4):
                 n = int(m.group(4)) if m.group(4).isdigit() else _NUMBERS[m.group(4).lower()]
                 unit = m.group(5).lower().rstrip("s")
-                days = n * {"day": 1, "week": 7, "month": 30, "year": 365}[unit]
+                days = n * {"day": 1, "week": 7, "month": 30, "year": 365, "decade": 3652}[unit]
                 out.append(
                     When(
                         now - timedelta(days=days),

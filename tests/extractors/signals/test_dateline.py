@@ -75,6 +75,16 @@ PUBLISHED = date(2018, 5, 20)  # a Sunday
         ),
         # "between 2016 and 2017": from the first year
         ("Imports of steel fell between 2016 and 2017.", date(2016, 1, 1), Precision.YEAR, 505),
+        # numbers in words, and decades, counted back
+        (
+            "Ten years ago, Washington slapped tariffs on Chinese tires.",
+            date(2008, 5, 22),
+            Precision.MONTH,
+            3641,
+        ),
+        ("Two decades ago, the EU banned hormone-treated beef.", date(1998, 5, 21), Precision.MONTH, 7294),
+        # "last May" in May: a year back, not this month
+        ("Last May, the US imposed tariffs on washing machines.", date(2017, 5, 1), Precision.MONTH, 354),
     ],
 )
 def test_times_against_the_articles_date(sentence: str, day: date, precision: Precision, before: int) -> None:
