@@ -182,6 +182,34 @@ def test_negation_questions_conditions_and_demands_are_not_events(sentence: str)
             "CN",
             "US",
         ),
+        # a retaliation on a condition is a threat
+        (
+            "The European Union said it would retaliate against any U.S. car tariffs with duties on 20"
+            " billion euros of American goods.",
+            "threatened",
+            "EU",
+            "US",
+        ),
+        (
+            "Japan said it would impose duties on American goods should Washington impose car tariffs.",
+            "threatened",
+            "JP",
+            "US",
+        ),
+        (
+            "China will impose tariffs on U.S. goods in the event of new U.S. tariffs.",
+            "threatened",
+            "CN",
+            "US",
+        ),
+        # a tariff staved off is lifted
+        (
+            "The deal staved off 5% U.S. tariffs on all Mexican imports that were set to take effect on"
+            " Monday.",
+            "lifted",
+            "US",
+            "MX",
+        ),
     ],
 )
 def test_modality_and_direction(sentence: str, action: str, actor: str, target: str) -> None:
