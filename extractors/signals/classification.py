@@ -152,7 +152,7 @@ def not_in_office(sentence: str, start: int) -> bool:
     return _NOT_IN_OFFICE.search(sentence, 0, start) is not None
 
 
-def speculation(action: str, local: str, sentence: str, start: int = 0, end: int | None = None) -> bool:
+def speculation(action: str, local: str, sentence: str, start: int, end: int) -> bool:
     """A threat or a coming measure that only analysts, economists, markets or
     estimates voice (``markets are pricing in a chance that the US will slap
     tariffs``, ``a 25% tariff would raise prices, estimates show``): named
@@ -160,8 +160,7 @@ def speculation(action: str, local: str, sentence: str, start: int = 0, end: int
     (not "China will impose 25% tariffs from July 6, sending markets lower")."""
     if action not in ("threatened", "announced"):
         return False
-    after = len(sentence) if end is None else end
-    if not (_SPECULATORS.search(sentence, 0, start) or _SPECULATORS_SAY.search(sentence, after)):
+    if not (_SPECULATORS.search(sentence, 0, start) or _SPECULATORS_SAY.search(sentence, end)):
         return False
     if action == "announced":
         return not (_ANNOUNCE.search(sentence) or _DECIDED.search(sentence))

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from enum import IntEnum
 
 from ..patterns import Caseless
+from .cues import cues
 
 __all__ = [
     "MID_MONTH",
@@ -191,16 +192,13 @@ def _nearest_year(month: int, day: int, now: date) -> int:
     )
 
 
+_CUES = cues()
+
 # a measure still to come: "will double to 50% from January", "is set to take
 # effect in December"; a month named after it in its clause is ahead ("would",
 # "starting" and "effective" are not enough: "announced it would raise tariffs
 # ... in March", "Starting from May 1, China has exempted duties")
-_FUTURE = Caseless(
-    r"\b(?:will|shall|(?:is|are)\s+(?:set|due|scheduled|expected)\s+to|(?:is|are)\s+to)\b"
-    # in the same clause, and no past participle between ("will respond to tariffs
-    # imposed in January"); "will be raised ... in October" is still ahead
-    r"(?:(?!(?<!\bbe\s)\b[a-z]+ed\b)[^,;:()])*$"
-)
+_FUTURE = _CUES.cue("still_to_come")
 STILL_AHEAD_DAYS = 91
 """How far behind the article's date a month or day read after a future
 marker may still fall ("will take effect from May 10" in a June article:
@@ -209,19 +207,12 @@ already in force); further back, it is next year's."""
 
 # a measure already taken: "China imposed 25% tariffs on U.S. soybeans in July"
 # in a March article is last July's; the clause says nothing of what is to come
-_PAST = Caseless(
-    r"\b(?:imposed|slapped|levied|raised|hiked|increased|lifted|removed|scrapped|banned|sanctioned|signed"
-    r"|approved|launched|began|started|took\s+effect|came\s+into\s+force|went\s+into\s+effect|fired"
-    r"|resigned|visited|tested|met|held|hit|cut)\b[^,;:()]*$"
-)
-_TO_COME = Caseless(
-    r"\b(?:will|would|shall|can|could|may|might|to|plans?|planned|expect\w*|schedul\w+|due|set|next"
-    r"|upcoming|each|every|annual\w*|traditionally)\b[^,;:()]*$"
-)
+_PAST = _CUES.cue("done")
+_TO_COME = _CUES.cue("not_done_once")
 # where a month or day is named as the time of what was done: "in July", "on July 6"
-_DONE_AT = Caseless(r"\b(?:in|on)\s+$")
+_DONE_AT = _CUES.cue("done_at")
 # "in July this year", "in November's midterm elections": not the time of the deed
-_NOT_DONE_AFTER = Caseless(r"\s+(?:this|next|last)\s+year\b|['’]s\b")
+_NOT_DONE_AFTER = _CUES.cue("not_done_after")
 STILL_BEHIND_DAYS = 14
 """How far ahead of the article's date a month or day read after a past
 tense may fall and still be this year's ("took effect on May 28" in an
